@@ -1,0 +1,168 @@
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import {
+  authenticateClient,
+  authenticateUser,
+  createSession,
+  OAuthError,
+  requireSession,
+  signTokenResponse,
+} from '../auth/sessions.ts';
+import { ApiError, isApiError, notFound } from '../errors.ts';
+import type { Org } from '../org.ts';
+import { executeSoql } from '../soql/execute.ts';
+
+/** API versions served, as `GET /services/data` lists them. */
+export const API_VERSIONS = Array.from({ length: 17 }, (_, i) => `${50 + i}.0`);
+
+const VERSION_PATTERN = /^v(\d{2}\.0)$/;
+
+type Env = { Variables: { userId: string; version: string } };
+
+function userInfo(org: Org, origin: string, userId: string) {
+  const user = org.db
+    .prepare(`SELECT "Id", "Username", "Name", "Email", "FirstName", "LastName" FROM "User" WHERE "Id" = ?`)
+    .get(userId) as Record<string, string> | undefined;
+  if (!user) return undefined;
+  const version = API_VERSIONS.at(-1);
+  return {
+    sub: `${origin}/id/${org.orgId}/${userId}`,
+    user_id: userId,
+    organization_id: org.orgId,
+    preferred_username: user.Username,
+    nickname: user.Username?.split('@')[0],
+    name: user.Name,
+    given_name: user.FirstName,
+    family_name: user.LastName,
+    email: user.Email,
+    email_verified: true,
+    zoneinfo: 'America/Los_Angeles',
+    locale: 'en_US',
+    active: true,
+    user_type: 'STANDARD',
+    urls: {
+      rest: `${origin}/services/data/v{version}/`,
+      sobjects: `${origin}/services/data/v{version}/sobjects/`,
+      query: `${origin}/services/data/v{version}/query/`,
+      profile: `${origin}/${userId}`,
+      custom_domain: origin,
+    },
+    version,
+  };
+}
+
+/** The emulator's HTTP API: Salesforce's OAuth and REST surfaces over one org. */
+export function createApp(org: Org): Hono<Env> {
+  const app = new Hono<Env>();
+
+  app.onError((error, c) => {
+    if (isApiError(error)) return c.json(error.toBody(), error.status as 400);
+    if (error instanceof OAuthError) {
+      return c.json({ error: error.error, error_description: error.description }, error.status as 400);
+    }
+    // Never a stack trace: Salesforce answers unknown failures with UNKNOWN_EXCEPTION.
+    console.error('[emulator]', error);
+    return c.json(
+      [
+        {
+          message: 'An unexpected error occurred. Please include this ErrorId if you contact support.',
+          errorCode: 'UNKNOWN_EXCEPTION',
+        },
+      ],
+      500,
+    );
+  });
+  app.notFound((c) => c.json(notFound().toBody(), 404));
+
+  app.post('/services/oauth2/token', async (c) => {
+    const type = c.req.header('content-type') ?? '';
+    if (!type.startsWith('application/x-www-form-urlencoded')) {
+      throw new OAuthError('invalid_request', 'must use application/x-www-form-urlencoded');
+    }
+    const form = new URLSearchParams(await c.req.text());
+    const grantType = form.get('grant_type');
+    const origin = new URL(c.req.url).origin;
+    if (grantType !== 'password') throw new OAuthError('unsupported_grant_type', 'grant type not supported');
+    const app = authenticateClient(
+      org.db,
+      form.get('client_id') ?? undefined,
+      form.get('client_secret') ?? undefined,
+    );
+    const userId = authenticateUser(org.db, form.get('username') ?? '', form.get('password') ?? '');
+    const now = org.now().getTime();
+    const session = createSession(org.db, {
+      orgId: org.orgId,
+      userId,
+      clientId: app.clientId,
+      now,
+      lifetimeMs: org.sessionLifetimeMs,
+    });
+    const id = `${origin}/id/${org.orgId}/${userId}`;
+    const issuedAt = String(now);
+    return c.json({
+      access_token: session.token,
+      instance_url: origin,
+      id,
+      token_type: 'Bearer',
+      issued_at: issuedAt,
+      signature: signTokenResponse(id, issuedAt, app.clientSecret),
+      scope: 'api',
+    });
+  });
+
+  const userInfoHandler = (c: Context<Env>) => {
+    const session = requireSession(org.db, c.req.header('authorization'), org.now().getTime());
+    const info = userInfo(org, new URL(c.req.url).origin, session.userId);
+    if (!info) throw new ApiError(403, 'INSUFFICIENT_ACCESS', 'user is not active');
+    return c.json(info);
+  };
+  app.get('/services/oauth2/userinfo', userInfoHandler);
+  app.get('/id/:orgId/:userId', userInfoHandler);
+
+  // Every data resource needs a valid session; the version list alone is public, as in Salesforce.
+  app.get('/services/data', (c) => {
+    return c.json(
+      API_VERSIONS.map((version) => ({
+        label: `API ${version}`,
+        url: `/services/data/v${version}`,
+        version,
+      })),
+    );
+  });
+  app.use('/services/data/:version/*', async (c, next) => {
+    const match = VERSION_PATTERN.exec(c.req.param('version'));
+    if (!match?.[1] || !API_VERSIONS.includes(match[1])) throw notFound();
+    const session = requireSession(org.db, c.req.header('authorization'), org.now().getTime());
+    c.set('userId', session.userId);
+    c.set('version', c.req.param('version'));
+    await next();
+  });
+  app.use('/services/data/:version', async (c, next) => {
+    requireSession(org.db, c.req.header('authorization'), org.now().getTime());
+    await next();
+  });
+
+  app.get('/services/data/:version', (c) => {
+    const base = `/services/data/${c.req.param('version')}`;
+    return c.json({
+      sobjects: `${base}/sobjects`,
+      query: `${base}/query`,
+      queryAll: `${base}/queryAll`,
+      limits: `${base}/limits`,
+    });
+  });
+
+  const query = (includeDeleted: boolean) => (c: Context<Env>) => {
+    const q = c.req.query('q');
+    if (q === undefined || q.trim() === '') {
+      throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+    }
+    return c.json(
+      executeSoql(q, { db: org.db, catalog: org.catalog, apiVersion: c.get('version'), includeDeleted }),
+    );
+  };
+  app.get('/services/data/:version/query', query(false));
+  app.get('/services/data/:version/queryAll', query(true));
+
+  return app;
+}

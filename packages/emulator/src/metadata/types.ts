@@ -1,0 +1,89 @@
+/** Salesforce field types the emulator knows, as `describe` reports them. */
+export type FieldType =
+  | 'id'
+  | 'string'
+  | 'textarea'
+  | 'email'
+  | 'phone'
+  | 'url'
+  | 'picklist'
+  | 'multipicklist'
+  | 'combobox'
+  | 'boolean'
+  | 'int'
+  | 'double'
+  | 'currency'
+  | 'percent'
+  | 'date'
+  | 'datetime'
+  | 'time'
+  | 'reference'
+  | 'base64';
+
+export interface PicklistValue {
+  value: string;
+  label: string;
+  active: boolean;
+  defaultValue: boolean;
+}
+
+/** One field, fully resolved (every attribute present) from the metadata JSON. */
+export interface FieldMeta {
+  name: string;
+  label: string;
+  type: FieldType;
+  length: number;
+  precision: number;
+  scale: number;
+  nillable: boolean;
+  createable: boolean;
+  updateable: boolean;
+  defaultedOnCreate: boolean;
+  filterable: boolean;
+  sortable: boolean;
+  groupable: boolean;
+  unique: boolean;
+  externalId: boolean;
+  nameField: boolean;
+  autoNumber: boolean;
+  calculated: boolean;
+  custom: boolean;
+  /** Format of an auto-number field, e.g. `{00000000}`. */
+  displayFormat: string | null;
+  /** For a compound name (Contact.Name), the fields it is built from. */
+  compound: string[] | null;
+  /** For a calculated boolean, a tiny formula of the form `Field = 'value'`. */
+  formula: string | null;
+  defaultValue: string | number | boolean | null;
+  picklistValues: PicklistValue[];
+  restrictedPicklist: boolean;
+  referenceTo: string[];
+  relationshipName: string | null;
+  /** Name of the child relationship on each referenced object (`Contact.AccountId` → `Contacts`). */
+  childRelationshipName: string | null;
+  cascadeDelete: boolean;
+}
+
+export interface ChildRelationship {
+  childSObject: string;
+  field: string;
+  relationshipName: string | null;
+  cascadeDelete: boolean;
+}
+
+export interface ObjectMeta {
+  name: string;
+  label: string;
+  labelPlural: string;
+  keyPrefix: string;
+  custom: boolean;
+  createable: boolean;
+  updateable: boolean;
+  deletable: boolean;
+  queryable: boolean;
+  searchable: boolean;
+  /** Types an OwnerId may point to; empty when the object has no owner. */
+  ownerTypes: string[];
+  fields: FieldMeta[];
+  childRelationships: ChildRelationship[];
+}
