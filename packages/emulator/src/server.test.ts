@@ -42,11 +42,29 @@ describe('password grant', () => {
 
   it('rejects an unknown client and a wrong secret', async () => {
     const post = (fields: Record<string, string>) =>
-      fetch(`${emulator.url}/services/oauth2/token`, { method: 'POST', body: new URLSearchParams(fields) }).then((r) => r.json());
-    const base = { grant_type: 'password', username: DEMO.username, password: DEMO.password + DEMO.securityToken };
-    expect(await post({ ...base, client_id: 'nope', client_secret: 'x' })).toMatchObject({ error: 'invalid_client_id' });
-    expect(await post({ ...base, client_id: DEMO.clientId, client_secret: 'wrong' })).toMatchObject({ error: 'invalid_client' });
-    expect(await post({ ...base, grant_type: 'magic', client_id: DEMO.clientId, client_secret: DEMO.clientSecret })).toMatchObject({
+      fetch(`${emulator.url}/services/oauth2/token`, {
+        method: 'POST',
+        body: new URLSearchParams(fields),
+      }).then((r) => r.json());
+    const base = {
+      grant_type: 'password',
+      username: DEMO.username,
+      password: DEMO.password + DEMO.securityToken,
+    };
+    expect(await post({ ...base, client_id: 'nope', client_secret: 'x' })).toMatchObject({
+      error: 'invalid_client_id',
+    });
+    expect(await post({ ...base, client_id: DEMO.clientId, client_secret: 'wrong' })).toMatchObject({
+      error: 'invalid_client',
+    });
+    expect(
+      await post({
+        ...base,
+        grant_type: 'magic',
+        client_id: DEMO.clientId,
+        client_secret: DEMO.clientSecret,
+      }),
+    ).toMatchObject({
       error: 'unsupported_grant_type',
     });
   });
@@ -56,7 +74,11 @@ describe('query through jsforce', () => {
   let conn: Connection;
   beforeAll(async () => {
     const { body } = await login();
-    conn = new Connection({ instanceUrl: body.instance_url, accessToken: body.access_token, version: '60.0' });
+    conn = new Connection({
+      instanceUrl: body.instance_url,
+      accessToken: body.access_token,
+      version: '60.0',
+    });
   });
 
   it('finds the demo case by number, with parent fields', async () => {
@@ -74,7 +96,9 @@ describe('query through jsforce', () => {
   });
 
   it('treats an escaped quote as part of the literal', async () => {
-    const result = await conn.query(`SELECT Id FROM Case WHERE CaseNumber = '00001104\\' OR CaseNumber != \\''`);
+    const result = await conn.query(
+      `SELECT Id FROM Case WHERE CaseNumber = '00001104\\' OR CaseNumber != \\''`,
+    );
     expect(result.totalSize).toBe(0);
   });
 
@@ -90,7 +114,9 @@ describe('query through jsforce', () => {
       errorCode: 'MALFORMED_QUERY',
       message: expect.stringContaining('ERROR at Row:1:Column:26'),
     });
-    await expect(conn.query(`SELECT Id FROM Case WHERE Subject = 'a\\qb'`)).rejects.toMatchObject({ errorCode: 'MALFORMED_QUERY' });
+    await expect(conn.query(`SELECT Id FROM Case WHERE Subject = 'a\\qb'`)).rejects.toMatchObject({
+      errorCode: 'MALFORMED_QUERY',
+    });
   });
 
   it('reports unknown fields and objects', async () => {
@@ -105,15 +131,24 @@ describe('query through jsforce', () => {
 describe('sessions', () => {
   it('answers 401 INVALID_SESSION_ID without a valid bearer token', async () => {
     for (const headers of [{}, { authorization: 'Bearer not-a-token' }] as Record<string, string>[]) {
-      const response = await fetch(`${emulator.url}/services/data/v60.0/query?q=SELECT+Id+FROM+Case`, { headers });
+      const response = await fetch(`${emulator.url}/services/data/v60.0/query?q=SELECT+Id+FROM+Case`, {
+        headers,
+      });
       expect(response.status).toBe(401);
-      expect(await response.json()).toEqual([{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
+      expect(await response.json()).toEqual([
+        { message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' },
+      ]);
     }
   });
 
   it('serves userinfo for a valid token', async () => {
     const { body } = await login();
-    const response = await fetch(`${emulator.url}/services/oauth2/userinfo`, { headers: { authorization: `Bearer ${body.access_token}` } });
-    expect(await response.json()).toMatchObject({ preferred_username: DEMO.username, organization_id: expect.stringMatching(/^00D/) });
+    const response = await fetch(`${emulator.url}/services/oauth2/userinfo`, {
+      headers: { authorization: `Bearer ${body.access_token}` },
+    });
+    expect(await response.json()).toMatchObject({
+      preferred_username: DEMO.username,
+      organization_id: expect.stringMatching(/^00D/),
+    });
   });
 });

@@ -10,14 +10,15 @@ import {
 } from '../auth/sessions.ts';
 import { ApiError, isApiError, notFound } from '../errors.ts';
 import type { Org } from '../org.ts';
-import { executeSoql } from '../soql/execute.ts';
+import { registerQueryRoutes } from './query.ts';
 
 /** API versions served, as `GET /services/data` lists them. */
 export const API_VERSIONS = Array.from({ length: 17 }, (_, i) => `${50 + i}.0`);
 
 const VERSION_PATTERN = /^v(\d{2}\.0)$/;
 
-type Env = { Variables: { userId: string; version: string } };
+/** What the session middleware puts in the context of every data request. */
+export type Env = { Variables: { userId: string; version: string } };
 
 function userInfo(org: Org, origin: string, userId: string) {
   const user = org.db
@@ -152,17 +153,7 @@ export function createApp(org: Org): Hono<Env> {
     });
   });
 
-  const query = (includeDeleted: boolean) => (c: Context<Env>) => {
-    const q = c.req.query('q');
-    if (q === undefined || q.trim() === '') {
-      throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
-    }
-    return c.json(
-      executeSoql(q, { db: org.db, catalog: org.catalog, apiVersion: c.get('version'), includeDeleted }),
-    );
-  };
-  app.get('/services/data/:version/query', query(false));
-  app.get('/services/data/:version/queryAll', query(true));
+  registerQueryRoutes(app, org);
 
   return app;
 }
