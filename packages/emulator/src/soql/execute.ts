@@ -52,7 +52,7 @@ class Compiler {
     this.source = source;
     this.catalog = catalog;
     const root = catalog.object(query.from.name);
-    if (!root || !root.queryable) throw invalidType(query.from.name);
+    if (!root?.queryable) throw invalidType(query.from.name);
     this.root = root;
   }
 
