@@ -1,0 +1,10 @@
+export {
+  type BearerAuthenticator,
+  type BearerAuthenticatorOptions,
+  createBearerAuthenticator,
+} from './bearer.ts';
+export { AuthError, type AuthErrorCode, isAuthError } from './errors.ts';
+export { loginWithPassword, type PasswordLoginOptions } from './password.ts';
+export { parseIdentityUrl, type SalesforceSession } from './session.ts';
+export { requestToken, type TokenRequestOptions } from './token-endpoint.ts';
+export { fetchUserInfo, type UserInfo } from './userinfo.ts';
