@@ -1,0 +1,2 @@
+export { caseRecordSchema, getCaseByNumber } from './operations.ts';
+export { caseSpec } from './spec.ts';

@@ -1,0 +1,63 @@
+import { isAuthError } from '@sfgql/auth';
+import { isSalesforceError } from '@sfgql/soql';
+
+export type OperationErrorCode =
+  /** The caller's input does not fit the operation. */
+  | 'INVALID_INPUT'
+  /** The record the caller named does not exist. */
+  | 'NOT_FOUND';
+
+/** An error of an operation, caused by its input rather than by Salesforce. */
+export class OperationError extends Error {
+  override name = 'OperationError';
+  readonly code: OperationErrorCode;
+
+  constructor(code: OperationErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.code = code;
+  }
+}
+
+export function isOperationError(error: unknown): error is OperationError {
+  return error instanceof OperationError;
+}
+
+/** How an adapter should report an error: its HTTP status, code and a message fit for the caller. */
+export interface ErrorReport {
+  status: number;
+  code: string;
+  message: string;
+  /** Salesforce's errorCode, when Salesforce reported the error. */
+  salesforceErrorCode?: string;
+}
+
+const STATUS: Record<string, number> = {
+  INVALID_INPUT: 400,
+  NOT_FOUND: 404,
+  SF_AUTH_REQUIRED: 401,
+  SF_AUTH_FAILED: 401,
+  SF_SESSION_EXPIRED: 401,
+  SF_QUERY_INVALID: 400,
+  SF_NOT_FOUND: 404,
+  SF_REQUEST_LIMIT: 503,
+  SF_FORBIDDEN: 403,
+  SF_INVALID_DATA: 400,
+  SF_REQUEST_FAILED: 502,
+};
+
+/**
+ * Turns any error from an operation into what an adapter reports. Errors the project knows keep
+ * their code and message; anything else is masked as INTERNAL_SERVER_ERROR.
+ */
+export function reportError(error: unknown): ErrorReport {
+  if (isOperationError(error) || isAuthError(error) || isSalesforceError(error)) {
+    const report: ErrorReport = {
+      status: STATUS[error.code] ?? 500,
+      code: error.code,
+      message: error.message,
+    };
+    if (isSalesforceError(error) && error.errorCode) report.salesforceErrorCode = error.errorCode;
+    return report;
+  }
+  return { status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'Unexpected error' };
+}
