@@ -1,0 +1,34 @@
+import { reportError } from '@sfgql/objects/errors';
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+
+/** Gives an expected error (bad input, Salesforce's refusals) its code, masking nothing it needs. */
+function toReportedError(error: GraphQLError): GraphQLError {
+  const report = reportError(error.originalError);
+  if (report.code === 'INTERNAL_SERVER_ERROR') return error;
+  return new GraphQLError(report.message, {
+    nodes: error.nodes,
+    path: error.path,
+    extensions: {
+      code: report.code,
+      ...(report.salesforceErrorCode ? { salesforceErrorCode: report.salesforceErrorCode } : {}),
+    },
+  });
+}
+
+/**
+ * Turns the project's typed errors into GraphQL errors with `extensions.code` as execution ends, so
+ * that Yoga's masking (which logs and hides everything else) sees only the unexpected ones.
+ */
+export function useErrorReports(): Plugin {
+  return {
+    onExecute() {
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (Symbol.asyncIterator in result || !result.errors?.length) return;
+          setResult({ ...result, errors: result.errors.map(toReportedError) });
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import { loginWithPassword } from '@sfgql/auth';
+import { DEMO, type RunningEmulator, startEmulator } from '@sfgql/emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadGatewayConfig } from './config.ts';
+import { createGateway } from './yoga.ts';
+
+let emulator: RunningEmulator;
+let token: string;
+let gateway: ReturnType<typeof createGateway>;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ dataDir: ':memory:' });
+  const session = await loginWithPassword({
+    loginUrl: emulator.url,
+    clientId: DEMO.clientId,
+    clientSecret: DEMO.clientSecret,
+    username: DEMO.username,
+    password: DEMO.password,
+    securityToken: DEMO.securityToken,
+  });
+  token = session.accessToken;
+  gateway = createGateway({ instanceUrl: emulator.url, apiVersion: '60.0', authCacheTtlMs: 60_000 });
+});
+afterAll(() => emulator.close());
+
+async function graphql(
+  query: string,
+  variables: Record<string, unknown> = {},
+  authorization: string | null = `Bearer ${token}`,
+) {
+  const response = await gateway.fetch('http://gateway/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, body: (await response.json()) as { data?: any; errors?: any[] } };
+}
+
+const CASE_QUERY =
+  'query ($n: String!) { case(caseNumber: $n) { id caseNumber subject description status } }';
+
+describe('query { case(caseNumber) }', () => {
+  it('returns the demo case from the emulator', async () => {
+    const { status, body } = await graphql(CASE_QUERY, { n: '00001104' });
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    expect(body.data.case).toMatchObject({
+      caseNumber: '00001104',
+      status: 'New',
+      subject: expect.any(String),
+      description: expect.any(String),
+    });
+    expect(body.data.case.id).toMatch(/^500/);
+  });
+
+  it('answers the literal query from the guide', async () => {
+    const { body } = await graphql(
+      'query { case(caseNumber: "00001104") { id caseNumber subject description status } }',
+    );
+    expect(body.data.case.caseNumber).toBe('00001104');
+  });
+
+  it('returns null for an unknown case number', async () => {
+    const { body } = await graphql(CASE_QUERY, { n: '99999999' });
+    expect(body).toEqual({ data: { case: null } });
+  });
+
+  it('returns null for an injection attempt', async () => {
+    for (const n of ["00001104' OR CaseNumber != '", "x\\' OR CaseNumber != \\'"]) {
+      const { body } = await graphql(CASE_QUERY, { n });
+      expect(body).toEqual({ data: { case: null } });
+    }
+  });
+
+  it('reports bad input with code INVALID_INPUT', async () => {
+    const { body } = await graphql(CASE_QUERY, { n: '   ' });
+    expect(body.data.case).toBeNull();
+    expect(body.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
+  });
+});
+
+describe('authentication', () => {
+  it('answers 401 without a bearer token', async () => {
+    const { status, body } = await graphql(CASE_QUERY, { n: '00001104' }, null);
+    expect(status).toBe(401);
+    expect(body.errors?.[0]).toMatchObject({
+      extensions: { code: 'SF_AUTH_REQUIRED' },
+      message: expect.stringContaining('Bearer'),
+    });
+  });
+
+  it('answers 401 for a token Salesforce does not accept', async () => {
+    const { status, body } = await graphql(CASE_QUERY, { n: '00001104' }, 'Bearer 00Dforged!token');
+    expect(status).toBe(401);
+    expect(body.errors?.[0]?.extensions?.code).toBe('SF_SESSION_EXPIRED');
+    expect(body.data).toBeUndefined();
+  });
+});
+
+describe('loadGatewayConfig', () => {
+  it('applies the documented defaults', () => {
+    expect(loadGatewayConfig({ SALESFORCE_INSTANCE_URL: 'https://example.my.salesforce.com' })).toEqual({
+      host: '127.0.0.1',
+      port: 4000,
+      instanceUrl: 'https://example.my.salesforce.com',
+      apiVersion: '60.0',
+      authCacheTtlMs: 60_000,
+    });
+  });
+
+  it('refuses a missing instance URL and a bad port with a clear message', () => {
+    expect(() => loadGatewayConfig({})).toThrow(/SALESFORCE_INSTANCE_URL/);
+    expect(() =>
+      loadGatewayConfig({ SALESFORCE_INSTANCE_URL: 'https://x.example.com', SFGQL_GATEWAY_PORT: 'abc' }),
+    ).toThrow(/SFGQL_GATEWAY_PORT/);
+  });
+});
