@@ -23,6 +23,11 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 
+interface GraphQLBody {
+  data?: { case: Record<string, unknown> | null } | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
 async function graphql(
   query: string,
   variables: Record<string, unknown> = {},
@@ -33,7 +38,7 @@ async function graphql(
     headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, body: (await response.json()) as { data?: any; errors?: any[] } };
+  return { status: response.status, body: (await response.json()) as GraphQLBody };
 }
 
 const CASE_QUERY =
@@ -44,20 +49,20 @@ describe('query { case(caseNumber) }', () => {
     const { status, body } = await graphql(CASE_QUERY, { n: '00001104' });
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
-    expect(body.data.case).toMatchObject({
+    expect(body.data?.case).toMatchObject({
       caseNumber: '00001104',
       status: 'New',
       subject: expect.any(String),
       description: expect.any(String),
     });
-    expect(body.data.case.id).toMatch(/^500/);
+    expect(body.data?.case?.id).toMatch(/^500/);
   });
 
   it('answers the literal query from the guide', async () => {
     const { body } = await graphql(
       'query { case(caseNumber: "00001104") { id caseNumber subject description status } }',
     );
-    expect(body.data.case.caseNumber).toBe('00001104');
+    expect(body.data?.case?.caseNumber).toBe('00001104');
   });
 
   it('returns null for an unknown case number', async () => {
@@ -74,7 +79,7 @@ describe('query { case(caseNumber) }', () => {
 
   it('reports bad input with code INVALID_INPUT', async () => {
     const { body } = await graphql(CASE_QUERY, { n: '   ' });
-    expect(body.data.case).toBeNull();
+    expect(body.data?.case).toBeNull();
     expect(body.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
   });
 });
