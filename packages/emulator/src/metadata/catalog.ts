@@ -42,13 +42,22 @@ const fieldSchema = z.strictObject({
   unique: z.boolean().optional(),
   externalId: z.boolean().optional(),
   nameField: z.boolean().optional(),
+  idLookup: z.boolean().optional(),
   autoNumber: z.boolean().optional(),
   calculated: z.boolean().optional(),
   displayFormat: z.string().optional(),
   compound: z.array(z.string()).optional(),
   formula: z.string().optional(),
   defaultValue: z.union([z.string(), z.number(), z.boolean()]).optional(),
-  picklistValues: z.array(z.string()).optional(),
+  // A value, or a value with a label that differs from it (ContentDocumentLink.ShareType `V` = Viewer).
+  picklistValues: z
+    .array(
+      z.union([
+        z.string(),
+        z.strictObject({ value: z.string(), label: z.string().optional(), active: z.boolean().optional() }),
+      ]),
+    )
+    .optional(),
   restrictedPicklist: z.boolean().optional(),
   referenceTo: z.array(z.string()).optional(),
   relationshipName: z.string().optional(),
@@ -67,6 +76,9 @@ const objectSchema = z.strictObject({
   deletable: z.boolean().optional(),
   queryable: z.boolean().optional(),
   searchable: z.boolean().optional(),
+  requiredOneOf: z
+    .array(z.strictObject({ fields: z.array(z.string()).min(2), missing: z.array(z.string()).optional() }))
+    .optional(),
   fields: z.array(fieldSchema),
 });
 
@@ -123,6 +135,10 @@ function resolveField(raw: RawField): FieldMeta {
     unique: raw.unique ?? false,
     externalId: raw.externalId ?? false,
     nameField: raw.nameField ?? false,
+    // Salesforce flags Id, name fields, auto-numbers and external ids as lookup keys.
+    idLookup:
+      raw.idLookup ??
+      (type === 'id' || raw.nameField === true || raw.autoNumber === true || raw.externalId === true),
     autoNumber: raw.autoNumber ?? false,
     calculated: raw.calculated ?? false,
     custom,
@@ -130,12 +146,15 @@ function resolveField(raw: RawField): FieldMeta {
     compound: raw.compound ?? null,
     formula: raw.formula ?? null,
     defaultValue: raw.defaultValue ?? null,
-    picklistValues: (raw.picklistValues ?? []).map((value) => ({
-      value,
-      label: value,
-      active: true,
-      defaultValue: raw.defaultValue === value,
-    })),
+    picklistValues: (raw.picklistValues ?? []).map((entry) => {
+      const value = typeof entry === 'string' ? entry : entry.value;
+      return {
+        value,
+        label: typeof entry === 'string' ? entry : (entry.label ?? entry.value),
+        active: typeof entry === 'string' ? true : (entry.active ?? true),
+        defaultValue: raw.defaultValue === value,
+      };
+    }),
     restrictedPicklist: raw.restrictedPicklist ?? false,
     referenceTo: raw.referenceTo ?? [],
     relationshipName: raw.relationshipName ?? null,
@@ -210,6 +229,10 @@ function resolveObject(raw: RawObject, extraFields: RawField[]): ObjectMeta {
     queryable: raw.queryable ?? true,
     searchable: raw.searchable ?? true,
     ownerTypes: raw.ownerTypes ?? ['User'],
+    requiredOneOf: (raw.requiredOneOf ?? []).map((rule) => ({
+      fields: rule.fields,
+      missing: rule.missing ?? rule.fields,
+    })),
     fields,
     childRelationships: [],
   };
@@ -246,7 +269,25 @@ export function createCatalog(custom?: CustomMetadata): Catalog {
     if (!byName.has(objectName.toLowerCase()))
       throw new Error(`Custom fields given for unknown object ${objectName}`);
   }
-  const byPrefix = new Map(objects.map((o) => [o.keyPrefix, o]));
+  for (const object of objects) {
+    const names = new Set(object.fields.map((f) => f.name.toLowerCase()));
+    for (const field of object.fields) {
+      for (const target of field.referenceTo) {
+        if (!byName.has(target.toLowerCase()))
+          throw new Error(`${object.name}.${field.name} refers to unknown object ${target}`);
+      }
+    }
+    for (const rule of object.requiredOneOf) {
+      for (const name of [...rule.fields, ...rule.missing]) {
+        if (!names.has(name.toLowerCase()))
+          throw new Error(`${object.name}.requiredOneOf names unknown ${name}`);
+      }
+    }
+  }
+  // Two objects can share a prefix (ContentDocument and ContentNote are the same record, 069):
+  // the first in alphabetical order owns it, which puts ContentDocument first, as Salesforce does.
+  const byPrefix = new Map<string, ObjectMeta>();
+  for (const o of objects) if (!byPrefix.has(o.keyPrefix)) byPrefix.set(o.keyPrefix, o);
   const fieldIndex = new Map(
     objects.map((o) => [o, new Map(o.fields.map((f) => [f.name.toLowerCase(), f]))]),
   );

@@ -45,6 +45,8 @@ export interface FieldMeta {
   unique: boolean;
   externalId: boolean;
   nameField: boolean;
+  /** Usable to identify a record in an upsert (`PATCH /sobjects/X/Field/value`) besides external ids. */
+  idLookup: boolean;
   autoNumber: boolean;
   calculated: boolean;
   custom: boolean;
@@ -71,6 +73,15 @@ export interface ChildRelationship {
   cascadeDelete: boolean;
 }
 
+/**
+ * A requirement that at least one of several fields be set on create (Event: an end or a duration;
+ * CampaignMember: a contact or a lead). `missing` is what REQUIRED_FIELD_MISSING reports.
+ */
+export interface RequiredOneOf {
+  fields: string[];
+  missing: string[];
+}
+
 export interface ObjectMeta {
   name: string;
   label: string;
@@ -84,6 +95,8 @@ export interface ObjectMeta {
   searchable: boolean;
   /** Types an OwnerId may point to; empty when the object has no owner. */
   ownerTypes: string[];
+  /** Create-time requirements that involve several fields. */
+  requiredOneOf: RequiredOneOf[];
   fields: FieldMeta[];
   childRelationships: ChildRelationship[];
 }

@@ -17,6 +17,17 @@ function autoNumber(db: DatabaseSync, object: ObjectMeta, field: FieldMeta): str
   return (field.displayFormat ?? '{0}').replace(/\{0+\}/, String(n).padStart(width, '0'));
 }
 
+/**
+ * Formulas in the catalogue are boolean tests of one field: `Field = 'value'` (Case.IsClosed) or
+ * `Field IN ('a', 'b')` (Opportunity.IsClosed), compared case-insensitively as picklists are.
+ */
+export function evaluateFormula(formula: string, row: Record<string, StoredValue>): boolean {
+  const match = /^(\w+) (=|IN) (.+)$/.exec(formula);
+  if (!match?.[1] || !match[3]) throw new Error(`Unsupported formula: ${formula}`);
+  const values = [...match[3].matchAll(/'([^']*)'/g)].map((m) => (m[1] ?? '').toLowerCase());
+  return values.includes(String(row[match[1]] ?? '').toLowerCase());
+}
+
 /** Fields whose values the database derives: compound names and simple formulas. */
 export function applyDerivedFields(object: ObjectMeta, row: Record<string, StoredValue>): void {
   for (const field of object.fields) {
@@ -26,11 +37,7 @@ export function applyDerivedFields(object: ObjectMeta, row: Record<string, Store
         .filter((v) => v !== null && v !== undefined && v !== '')
         .join(' ');
     } else if (field.formula) {
-      // Formulas in the catalogue are of the one form `Field = 'value'` (Case.IsClosed).
-      const match = /^(\w+) = '([^']*)'$/.exec(field.formula);
-      if (match?.[1] && match[2] !== undefined) {
-        row[field.name] = String(row[match[1]] ?? '').toLowerCase() === match[2].toLowerCase() ? 1 : 0;
-      }
+      row[field.name] = evaluateFormula(field.formula, row) ? 1 : 0;
     }
   }
 }
