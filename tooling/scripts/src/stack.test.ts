@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEMO } from '@sfgql/emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadStartConfig } from './config.ts';
+import { banner, type RunningStack, startStack } from './stack.ts';
+
+let stack: RunningStack;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'sfgql-start-'));
+  const config = loadStartConfig({
+    SFGQL_GATEWAY_PORT: '0',
+    SFGQL_ACTIONS_PORT: '0',
+    SFGQL_EMULATOR_PORT: '0',
+    SFGQL_DATA_DIR: dataDir,
+  });
+  stack = await startStack(config);
+});
+afterAll(async () => {
+  await stack?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function demoToken(): Promise<string> {
+  const response = await fetch(`${stack.instanceUrl}/services/oauth2/token`, {
+    method: 'POST',
+    body: new URLSearchParams({
+      grant_type: 'password',
+      client_id: DEMO.clientId,
+      client_secret: DEMO.clientSecret,
+      username: DEMO.username,
+      password: DEMO.password + DEMO.securityToken,
+    }),
+  });
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+describe('the main job', () => {
+  it('serves the case lookup end to end over real HTTP: emulator, gateway and REST adapter', async () => {
+    const token = await demoToken();
+    const graphql = await fetch(`${stack.gatewayUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        query: '{ case(caseNumber: "00001104") { id caseNumber subject description status } }',
+      }),
+    });
+    expect(await graphql.json()).toMatchObject({ data: { case: { caseNumber: '00001104', status: 'New' } } });
+
+    const rest = await fetch(`${stack.actionsUrl}/cases/by-number/00001104`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(rest.status).toBe(200);
+    expect(await rest.json()).toMatchObject({ caseNumber: '00001104' });
+
+    const openapi = await fetch(`${stack.actionsUrl}/openapi.json`);
+    expect(((await openapi.json()) as { openapi: string }).openapi).toBe('3.1.0');
+  });
+
+  it('keeps the data folder under the configured path and prints how to try it', () => {
+    expect(stack.emulatorUrl).toBe(stack.instanceUrl);
+    const text = banner(stack);
+    expect(text).toContain(`${stack.gatewayUrl}/graphql`);
+    expect(text).toContain(`${stack.actionsUrl}/openapi.json`);
+    expect(text).toContain('grant_type=password');
+    expect(text).toContain(`${DEMO.password}${DEMO.securityToken}`);
+  });
+});
+
+describe('loadStartConfig', () => {
+  it('defaults to the documented ports and a .sfgql folder where pnpm start was run', () => {
+    const config = loadStartConfig({ INIT_CWD: '/home/me/project' }, '/repo');
+    expect(config).toMatchObject({
+      gatewayPort: 4000,
+      actionsPort: 4100,
+      emulatorPort: 4200,
+      dataDir: '/home/me/project/.sfgql',
+      instanceUrl: undefined,
+    });
+  });
+
+  it('uses a real org when SALESFORCE_INSTANCE_URL is set, and refuses bad ports', () => {
+    expect(loadStartConfig({ SALESFORCE_INSTANCE_URL: 'https://x.my.salesforce.com' }).instanceUrl).toBe(
+      'https://x.my.salesforce.com',
+    );
+    expect(() => loadStartConfig({ SFGQL_GATEWAY_PORT: '99999' })).toThrow(/SFGQL_GATEWAY_PORT/);
+  });
+});
