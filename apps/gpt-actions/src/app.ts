@@ -111,7 +111,7 @@ export function createActionsApp(options: ActionsOptions) {
     info: {
       title: 'Salesforce Service Cloud for GPT Actions',
       version: '0.1.0',
-      description: 'Look up Salesforce cases. Every write asks for confirmation before it happens.',
+      description: 'Look up Salesforce Service Cloud cases.',
     },
     servers: [{ url: options.publicUrl }],
   });
