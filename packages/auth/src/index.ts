@@ -5,6 +5,6 @@ export {
 } from './bearer.ts';
 export { AuthError, type AuthErrorCode, isAuthError } from './errors.ts';
 export { loginWithPassword, type PasswordLoginOptions } from './password.ts';
-export { parseIdentityUrl, type SalesforceSession } from './session.ts';
+export { parseIdentityUrl, type SalesforceSession, type SessionSource, staticSession } from './session.ts';
 export { requestToken, type TokenRequestOptions } from './token-endpoint.ts';
 export { fetchUserInfo, type UserInfo } from './userinfo.ts';

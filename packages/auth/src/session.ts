@@ -19,3 +19,18 @@ export function parseIdentityUrl(url: string): { orgId: string; userId: string }
   const match = /\/id\/([a-zA-Z0-9]{15,18})\/([a-zA-Z0-9]{15,18})\/?$/.exec(url);
   return match?.[1] && match[2] ? { orgId: match[1], userId: match[2] } : undefined;
 }
+
+/**
+ * Where a client gets its session. A source that can `refresh` is asked once for a new session
+ * when Salesforce answers INVALID_SESSION_ID; one that cannot (a caller's own bearer token) lets the
+ * error through.
+ */
+export interface SessionSource {
+  current(): Promise<SalesforceSession>;
+  refresh?(expired: SalesforceSession): Promise<SalesforceSession>;
+}
+
+/** A source that always gives the same session and never refreshes it. */
+export function staticSession(session: SalesforceSession): SessionSource {
+  return { current: async () => session };
+}

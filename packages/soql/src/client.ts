@@ -1,6 +1,8 @@
-import type { SalesforceSession } from '@sfgql/auth';
+import { isAuthError, type SalesforceSession, type SessionSource, staticSession } from '@sfgql/auth';
 import { Connection } from 'jsforce';
-import { toSalesforceError } from './errors.ts';
+import { SalesforceError, toSalesforceError } from './errors.ts';
+import { type ApiMeter, createApiMeter } from './meter.ts';
+import { backoffDelay, DEFAULT_RETRY, isTransient, type RetryPolicy } from './retry.ts';
 import type { SoqlFragment } from './soql.ts';
 
 /** One record as Salesforce returns it: `attributes` plus fields, parents nested. */
@@ -13,41 +15,192 @@ export interface QueryResult<T extends SalesforceRecord = SalesforceRecord> {
   totalSize: number;
   done: boolean;
   records: T[];
+  /** Present while more pages remain. */
+  nextRecordsUrl?: string;
+}
+
+export interface SaveResult {
+  id: string;
+  success: boolean;
+  errors: unknown[];
+  /** For upserts: whether the record was created (true) or updated (false). */
+  created?: boolean;
 }
 
 export interface SalesforceClientOptions {
-  session: SalesforceSession;
+  /** A session, or a source that can refresh it when Salesforce says it expired. */
+  session: SalesforceSession | SessionSource;
   /** REST API version without the `v` (default `60.0`). */
   apiVersion?: string;
+  /** Retries for reads (writes are never retried). */
+  retry?: Partial<RetryPolicy>;
+  /** Where calls are counted; one per client by default. */
+  meter?: ApiMeter;
+  /** For tests: how to wait between retries. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface QueryOptions {
+  /** Stop fetching pages once this many records are in hand (default: all). */
+  maxRecords?: number;
 }
 
 /**
  * The one way the project talks to Salesforce's data API. Queries accept only `soql` fragments,
- * so every literal in them was escaped.
+ * so every literal in them was escaped. Reads are retried on transient failures; writes never are.
  */
 export interface SalesforceClient {
-  readonly session: SalesforceSession;
-  query<T extends SalesforceRecord = SalesforceRecord>(statement: SoqlFragment): Promise<QueryResult<T>>;
+  /** What this client has spent. */
+  readonly meter: ApiMeter;
+  /** The session currently in use. */
+  session(): Promise<SalesforceSession>;
+  /** Runs a query and follows `nextRecordsUrl` until done or `maxRecords` are in hand. */
+  query<T extends SalesforceRecord = SalesforceRecord>(
+    statement: SoqlFragment,
+    options?: QueryOptions,
+  ): Promise<QueryResult<T>>;
+  /** One page: the first for a statement. */
+  queryPage<T extends SalesforceRecord = SalesforceRecord>(statement: SoqlFragment): Promise<QueryResult<T>>;
+  /** The next page of an earlier result. */
+  queryMore<T extends SalesforceRecord = SalesforceRecord>(nextRecordsUrl: string): Promise<QueryResult<T>>;
+  retrieve<T extends SalesforceRecord = SalesforceRecord>(
+    object: string,
+    id: string,
+    fields?: readonly string[],
+  ): Promise<T>;
+  create(object: string, values: Record<string, unknown>): Promise<SaveResult>;
+  update(object: string, id: string, values: Record<string, unknown>): Promise<void>;
+  delete(object: string, id: string): Promise<void>;
 }
 
 export const DEFAULT_API_VERSION = '60.0';
 
+const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+const ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
+
+function checkName(kind: string, value: string): string {
+  if (!NAME.test(value)) throw new TypeError(`Not a valid ${kind} name: ${JSON.stringify(value)}`);
+  return value;
+}
+
+function checkId(value: string): string {
+  if (!ID.test(value))
+    throw new SalesforceError('SF_INVALID_DATA', `Not a Salesforce record Id: ${JSON.stringify(value)}`, {
+      errorCode: 'MALFORMED_ID',
+    });
+  return value;
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
 export function createSalesforceClient(options: SalesforceClientOptions): SalesforceClient {
-  // jsforce is used here and nowhere else in the project.
-  const connection = new Connection({
-    instanceUrl: options.session.instanceUrl,
-    accessToken: options.session.accessToken,
-    version: options.apiVersion ?? DEFAULT_API_VERSION,
-  });
-  return {
-    session: options.session,
-    async query<T extends SalesforceRecord>(statement: SoqlFragment): Promise<QueryResult<T>> {
+  const source = 'accessToken' in options.session ? staticSession(options.session) : options.session;
+  const version = options.apiVersion ?? DEFAULT_API_VERSION;
+  const retry = { ...DEFAULT_RETRY, ...options.retry };
+  const meter = options.meter ?? createApiMeter();
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let connection: Connection | undefined;
+  let connectedSession: SalesforceSession | undefined;
+
+  // jsforce is used here and nowhere else in the project, as an HTTP client that knows Salesforce's
+  // error bodies. Its own retries and refresh are off: this client decides both.
+  const connectionFor = (session: SalesforceSession): Connection => {
+    if (!connection || connectedSession !== session) {
+      connection = new Connection({
+        instanceUrl: session.instanceUrl,
+        accessToken: session.accessToken,
+        version,
+      });
+      connectedSession = session;
+    }
+    return connection;
+  };
+
+  async function send<T>(kind: string, method: Method, path: string, body?: unknown): Promise<T> {
+    let session = await source.current();
+    let refreshed = false;
+    for (let attempt = 0; ; attempt++) {
+      const conn = connectionFor(session);
+      meter.record(kind);
       try {
-        const result = await connection.query(statement.text);
-        return { totalSize: result.totalSize, done: result.done, records: result.records as T[] };
-      } catch (error) {
-        throw toSalesforceError(error);
+        const result = (await conn.request<T>(
+          {
+            method,
+            url: path.startsWith('/services/') ? path : `/services/data/v${version}${path}`,
+            ...(body === undefined
+              ? {}
+              : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+          },
+          { retry: { maxRetries: 0 } } as never,
+        )) as T;
+        const usage = conn.limitInfo?.apiUsage;
+        if (usage) meter.observeLimitInfo(usage.used, usage.limit);
+        return result;
+      } catch (raw) {
+        const error = toSalesforceError(raw);
+        if (error.code === 'SF_SESSION_EXPIRED' && !refreshed && source.refresh) {
+          // Refresh once and replay; a second INVALID_SESSION_ID goes to the caller.
+          refreshed = true;
+          try {
+            session = await source.refresh(session);
+          } catch (refreshError) {
+            if (isAuthError(refreshError)) throw refreshError;
+            throw error;
+          }
+          attempt--;
+          continue;
+        }
+        if (method === 'GET' && attempt < retry.retries && isTransient(raw)) {
+          await sleep(backoffDelay(retry, attempt));
+          continue;
+        }
+        throw error;
       }
+    }
+  }
+
+  const page = <T extends SalesforceRecord>(kind: string, path: string) =>
+    send<QueryResult<T>>(kind, 'GET', path);
+
+  return {
+    meter,
+    session: () => source.current(),
+    queryPage: (statement) => page('query', `/query?q=${encodeURIComponent(statement.text)}`),
+    async queryMore(nextRecordsUrl) {
+      if (!/^\/services\/data\/v\d+\.\d\/query\/[\w-]+$/.test(nextRecordsUrl)) {
+        throw new TypeError(`Not a query locator URL: ${JSON.stringify(nextRecordsUrl)}`);
+      }
+      return page('queryMore', nextRecordsUrl);
+    },
+    async query<T extends SalesforceRecord>(statement: SoqlFragment, queryOptions: QueryOptions = {}) {
+      const max = queryOptions.maxRecords ?? Number.POSITIVE_INFINITY;
+      const first = await this.queryPage<T>(statement);
+      const records = [...first.records];
+      let current = first;
+      while (!current.done && current.nextRecordsUrl && records.length < max) {
+        current = await this.queryMore<T>(current.nextRecordsUrl);
+        records.push(...current.records);
+      }
+      const capped = records.length > max;
+      return {
+        totalSize: first.totalSize,
+        done: current.done && !capped,
+        records: capped ? records.slice(0, max) : records,
+        ...(current.nextRecordsUrl && !current.done ? { nextRecordsUrl: current.nextRecordsUrl } : {}),
+      };
+    },
+    async retrieve(object, id, fields) {
+      const query = fields?.length ? `?fields=${fields.map((f) => checkName('field', f)).join(',')}` : '';
+      return send('retrieve', 'GET', `/sobjects/${checkName('object', object)}/${checkId(id)}${query}`);
+    },
+    async create(object, values) {
+      return send<SaveResult>('create', 'POST', `/sobjects/${checkName('object', object)}`, values);
+    },
+    async update(object, id, values) {
+      await send('update', 'PATCH', `/sobjects/${checkName('object', object)}/${checkId(id)}`, values);
+    },
+    async delete(object, id) {
+      await send('delete', 'DELETE', `/sobjects/${checkName('object', object)}/${checkId(id)}`);
     },
   };
 }

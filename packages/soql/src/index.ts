@@ -1,11 +1,15 @@
 export {
   createSalesforceClient,
   DEFAULT_API_VERSION,
+  type QueryOptions,
   type QueryResult,
   type SalesforceClient,
   type SalesforceClientOptions,
   type SalesforceRecord,
+  type SaveResult,
 } from './client.ts';
 export { isSalesforceError, SalesforceError, type SalesforceErrorCode, toSalesforceError } from './errors.ts';
 export { escapeSoqlLike, escapeSoqlString } from './escape.ts';
+export { type ApiMeter, createApiMeter, type MeterSnapshot } from './meter.ts';
+export { DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
 export { SoqlFragment, type SoqlScalar, type SoqlValue, soql } from './soql.ts';
