@@ -4,7 +4,19 @@ export {
   createBearerAuthenticator,
 } from './bearer.ts';
 export { AuthError, type AuthErrorCode, isAuthError } from './errors.ts';
+export {
+  type AuthorizeRequest,
+  type ClientCredentials,
+  createAuthorizeRequest,
+  exchangeAuthorizationCode,
+  type JwtBearerOptions,
+  loginWithClientCredentials,
+  loginWithJwtBearer,
+  refreshSession,
+  revokeToken,
+} from './flows.ts';
 export { loginWithPassword, type PasswordLoginOptions } from './password.ts';
+export { type CredentialProviderOptions, createCredentialProvider } from './provider.ts';
 export { parseIdentityUrl, type SalesforceSession, type SessionSource, staticSession } from './session.ts';
 export { requestToken, type TokenRequestOptions } from './token-endpoint.ts';
 export { fetchUserInfo, type UserInfo } from './userinfo.ts';
