@@ -4,6 +4,7 @@ import { SalesforceError, toSalesforceError } from './errors.ts';
 import { type ApiMeter, createApiMeter } from './meter.ts';
 import { backoffDelay, DEFAULT_RETRY, isTransient, type RetryPolicy } from './retry.ts';
 import type { SoqlFragment } from './soql.ts';
+import type { SoslStatement } from './sosl.ts';
 
 /** One record as Salesforce returns it: `attributes` plus fields, parents nested. */
 export interface SalesforceRecord {
@@ -63,6 +64,8 @@ export interface SalesforceClient {
   queryPage<T extends SalesforceRecord = SalesforceRecord>(statement: SoqlFragment): Promise<QueryResult<T>>;
   /** The next page of an earlier result. */
   queryMore<T extends SalesforceRecord = SalesforceRecord>(nextRecordsUrl: string): Promise<QueryResult<T>>;
+  /** Runs a SOSL search; records of every RETURNING object come back in one list. */
+  search<T extends SalesforceRecord = SalesforceRecord>(statement: SoslStatement): Promise<T[]>;
   retrieve<T extends SalesforceRecord = SalesforceRecord>(
     object: string,
     id: string,
@@ -188,6 +191,14 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
         records: capped ? records.slice(0, max) : records,
         ...(current.nextRecordsUrl && !current.done ? { nextRecordsUrl: current.nextRecordsUrl } : {}),
       };
+    },
+    async search<T extends SalesforceRecord>(statement: SoslStatement) {
+      const result = await send<{ searchRecords?: T[] }>(
+        'search',
+        'GET',
+        `/search?q=${encodeURIComponent(statement.text)}`,
+      );
+      return result.searchRecords ?? [];
     },
     async retrieve(object, id, fields) {
       const query = fields?.length ? `?fields=${fields.map((f) => checkName('field', f)).join(',')}` : '';

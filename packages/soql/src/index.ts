@@ -13,3 +13,17 @@ export { escapeSoqlLike, escapeSoqlString } from './escape.ts';
 export { type ApiMeter, createApiMeter, type MeterSnapshot } from './meter.ts';
 export { DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
 export { SoqlFragment, type SoqlScalar, type SoqlValue, soql } from './soql.ts';
+export {
+  escapeSoslTerm,
+  type FindOptions,
+  type Returning,
+  type SearchScope,
+  SoslStatement,
+  sosl,
+} from './sosl.ts';
+export {
+  type SoqlAllowlist,
+  type ValidateOptions,
+  type ValidationResult,
+  validateReadOnlySoql,
+} from './validate.ts';

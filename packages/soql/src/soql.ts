@@ -19,6 +19,12 @@ export class SoqlFragment {
 const CONSTRUCT: unique symbol = Symbol('SoqlFragment');
 const fragment = (text: string) => new SoqlFragment(text, CONSTRUCT);
 
+/**
+ * For this package's validator only (not exported from the package): wraps SOQL text that was
+ * parsed, checked and composed again.
+ */
+export const validatedFragment = (text: string): SoqlFragment => fragment(text);
+
 /** A scalar that becomes a SOQL literal. */
 export type SoqlScalar = string | number | boolean | null | Date;
 /** What may be interpolated into `soql`: literals, lists of literals (for IN) or fragments. */

@@ -1,0 +1,61 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { soql } from './soql.ts';
+import { escapeSoslTerm, sosl } from './sosl.ts';
+
+describe('sosl.find', () => {
+  it('escapes every reserved character', () => {
+    expect(escapeSoslTerm(`a?b&c|d!e{f}g[h]i(j)k^l~m*n:o\\p"q'r+s-t`)).toBe(
+      `a\\?b\\&c\\|d\\!e\\{f\\}g\\[h\\]i\\(j\\)k\\^l\\~m\\*n\\:o\\\\p\\"q\\'r\\+s\\-t`,
+    );
+  });
+
+  it('builds a search over several objects with filters and limits', () => {
+    const statement = sosl.find('Sarah Johnson', {
+      in: 'NAME',
+      returning: [
+        { object: 'Contact', fields: ['Id', 'Name', 'Email'], where: soql`Email != ${null}`, limit: 5 },
+        { object: 'Lead', fields: ['Id', 'Name'] },
+      ],
+      limit: 20,
+    });
+    expect(statement.text).toBe(
+      'FIND {Sarah Johnson} IN NAME FIELDS RETURNING Contact(Id, Name, Email WHERE Email != null LIMIT 5), Lead(Id, Name) LIMIT 20',
+    );
+  });
+
+  it('searches a phrase or prefixes when asked', () => {
+    expect(
+      sosl.find('acme corp', { returning: [{ object: 'Account', fields: ['Id'] }], match: 'phrase' }).text,
+    ).toContain('FIND {"acme corp"}');
+    expect(
+      sosl.find('acm', { returning: [{ object: 'Account', fields: ['Id'] }], prefix: true }).text,
+    ).toContain('FIND {acm*}');
+  });
+
+  it('cannot be steered by the search text (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 2, maxLength: 40 }), (text) => {
+        fc.pre(text.replace(/\s/g, '').length >= 2);
+        const statement = sosl.find(text, { returning: [{ object: 'Contact', fields: ['Id'] }] });
+        const braces = /^FIND \{(.*)\} IN ALL FIELDS RETURNING Contact\(Id\)$/s.exec(statement.text);
+        expect(braces).not.toBeNull();
+        // Inside the braces, every reserved character is preceded by a backslash.
+        const inside = braces?.[1] ?? '';
+        const unescaped = inside.replace(/\\./gs, '').match(/[?&|!{}[\]()^~*:\\"'+-]/);
+        expect(unescaped).toBeNull();
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('refuses terms shorter than two characters, empty RETURNING and bad limits', () => {
+    const returning = [{ object: 'Contact', fields: ['Id'] }];
+    expect(() => sosl.find(' a ', { returning })).toThrow(TypeError);
+    expect(() => sosl.find('ab', { returning: [] })).toThrow(TypeError);
+    expect(() => sosl.find('ab', { returning, limit: 0 })).toThrow(TypeError);
+    expect(() => sosl.find('ab', { returning: [{ object: 'Contact); DELETE', fields: ['Id'] }] })).toThrow(
+      TypeError,
+    );
+  });
+});
