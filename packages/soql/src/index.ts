@@ -10,7 +10,18 @@ export {
 } from './client.ts';
 export { isSalesforceError, SalesforceError, type SalesforceErrorCode, toSalesforceError } from './errors.ts';
 export { escapeSoqlLike, escapeSoqlString } from './escape.ts';
+export { IDS_PER_STATEMENT, loadChildrenByParentId, loadRecordsById } from './loaders.ts';
 export { type ApiMeter, createApiMeter, type MeterSnapshot } from './meter.ts';
+export {
+  type ChildSelection,
+  type DeferredPart,
+  MAX_PARENT_DEPTH,
+  MAX_SUBQUERIES,
+  planQuery,
+  type QueryPlan,
+  type RootSelection,
+  type Selection,
+} from './planner.ts';
 export { DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
 export { SoqlFragment, type SoqlScalar, type SoqlValue, soql } from './soql.ts';
 export {

@@ -20,8 +20,8 @@ const CONSTRUCT: unique symbol = Symbol('SoqlFragment');
 const fragment = (text: string) => new SoqlFragment(text, CONSTRUCT);
 
 /**
- * For this package's validator only (not exported from the package): wraps SOQL text that was
- * parsed, checked and composed again.
+ * For this package's own builders only (not exported from the package): wraps SOQL text made
+ * solely of checked identifiers and fragments, or parsed, checked and composed again.
  */
 export const validatedFragment = (text: string): SoqlFragment => fragment(text);
 
