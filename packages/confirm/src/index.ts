@@ -1,0 +1,40 @@
+export {
+  type AuditEntry,
+  type AuditLogger,
+  type AuditResult,
+  type AuditTrail,
+  createAuditTrail,
+} from './audit.ts';
+export { canonicalJson, hashArgs } from './canonical.ts';
+export {
+  type Confirmation,
+  type ConfirmationOptions,
+  createConfirmation,
+  DEFAULT_TTL_MS,
+  type WriteContext,
+} from './confirmation.ts';
+export {
+  CONFIRMATION_HTTP_STATUS,
+  ConfirmationError,
+  type ConfirmationErrorCode,
+  isConfirmationError,
+  isWriteForbiddenError,
+  type MismatchedPart,
+  WriteForbiddenError,
+  type WriteForbiddenReason,
+} from './errors.ts';
+export { createMemoryNonceStore, type MemoryNonceStore, type NonceStore } from './nonce-store.ts';
+export {
+  checkWrite,
+  DEFAULT_GATEWAY_POLICY,
+  DEFAULT_GPT_ACTIONS_POLICY,
+  isDestructive,
+  type ObjectRule,
+  type PolicyConfig,
+  policyFor,
+  type WritePolicy,
+} from './policy.ts';
+export { loadOrCreateSecret, MIN_SECRET_BYTES, SECRET_FILE } from './secret.ts';
+export { objectWords, summarize } from './summary.ts';
+export type { ConfirmationKeys } from './token.ts';
+export type { ConfirmationRequest, FieldChange, Principal, WriteAction, WriteRequest } from './types.ts';
