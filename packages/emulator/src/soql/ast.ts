@@ -1,4 +1,4 @@
-/** A position in the query text, for errors. */
+/** A position in the query text, for errors (1-based, as Salesforce counts rows and columns). */
 export interface Pos {
   line: number;
   column: number;
@@ -11,35 +11,108 @@ export interface FieldPath {
   pos: Pos;
 }
 
-export type SelectItem = FieldPath;
+/**
+ * A function applied to fields: aggregates (`COUNT(Id)`, `SUM(Amount)`, `COUNT()` with no argument),
+ * date functions (`CALENDAR_YEAR(CreatedDate)`), `toLabel(Status)`, `convertTimezone(CreatedDate)`.
+ * `name` is upper-cased.
+ */
+export interface FunctionCall {
+  kind: 'call';
+  name: string;
+  args: Expr[];
+  pos: Pos;
+}
+
+export type Expr = FieldPath | FunctionCall;
+
+/** A field or function in the SELECT list, with its alias (`COUNT(Id) total`). */
+export interface ExprItem {
+  kind: 'expr';
+  expr: Expr;
+  alias: string | null;
+  aliasPos: Pos | null;
+  pos: Pos;
+}
+
+/** A parent-to-child subquery: `(SELECT Id FROM Cases WHERE ...)`. */
+export interface SubqueryItem {
+  kind: 'subquery';
+  query: SelectQuery;
+  pos: Pos;
+}
+
+/** `TYPEOF What WHEN Account THEN Phone, Name WHEN Opportunity THEN Amount ELSE Name END`. */
+export interface TypeofItem {
+  kind: 'typeof';
+  field: FieldPath;
+  whens: { type: string; typePos: Pos; fields: FieldPath[] }[];
+  otherwise: FieldPath[] | null;
+  pos: Pos;
+}
+
+/** `FIELDS(ALL)`, `FIELDS(STANDARD)`, `FIELDS(CUSTOM)`. */
+export interface FieldsItem {
+  kind: 'fields';
+  scope: 'ALL' | 'STANDARD' | 'CUSTOM';
+  pos: Pos;
+}
+
+export type SelectItem = ExprItem | SubqueryItem | TypeofItem | FieldsItem;
 
 export type Literal =
-  | { kind: 'string'; value: string }
-  | { kind: 'number'; value: number; raw: string }
-  | { kind: 'boolean'; value: boolean }
-  | { kind: 'null' }
-  | { kind: 'date'; value: string }
-  | { kind: 'datetime'; value: string };
+  | {
+      kind: 'string';
+      value: string /** LIKE pattern with `\` as escape character. */;
+      pattern: string;
+      likeOnly: boolean;
+      pos: Pos;
+    }
+  | { kind: 'number'; value: number; raw: string; pos: Pos }
+  | { kind: 'boolean'; value: boolean; pos: Pos }
+  | { kind: 'null'; pos: Pos }
+  | { kind: 'date'; value: string; pos: Pos }
+  | { kind: 'datetime'; value: string; pos: Pos }
+  /** `TODAY`, `LAST_N_DAYS:30`: `n` is null for the literals without a number. */
+  | { kind: 'dateLiteral'; name: string; n: number | null; pos: Pos };
 
 export type ComparisonOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'LIKE';
 
 export type Condition =
-  | { kind: 'and' | 'or'; left: Condition; right: Condition }
-  | { kind: 'not'; operand: Condition }
-  | { kind: 'compare'; field: FieldPath; op: ComparisonOp; value: Literal; pos: Pos }
-  | { kind: 'in'; field: FieldPath; negated: boolean; values: Literal[]; pos: Pos };
+  | { kind: 'and' | 'or'; operands: Condition[] }
+  | { kind: 'not'; operand: Condition; pos: Pos }
+  | { kind: 'compare'; left: Expr; op: ComparisonOp; value: Literal; pos: Pos }
+  | { kind: 'in'; left: Expr; negated: boolean; values: Literal[]; pos: Pos }
+  /** Semi-join (`IN (SELECT ...)`) or anti-join (`NOT IN (SELECT ...)`). */
+  | { kind: 'semijoin'; left: Expr; negated: boolean; query: SelectQuery; pos: Pos }
+  /** INCLUDES / EXCLUDES on a multi-select picklist. */
+  | { kind: 'includes'; left: Expr; negated: boolean; values: Literal[]; pos: Pos };
 
 export interface OrderItem {
-  field: FieldPath;
+  expr: Expr;
   direction: 'ASC' | 'DESC';
   nulls: 'FIRST' | 'LAST' | null;
 }
 
+export interface GroupBy {
+  kind: 'plain' | 'rollup' | 'cube';
+  items: Expr[];
+  pos: Pos;
+}
+
 export interface SelectQuery {
   select: SelectItem[];
-  from: { name: string; pos: Pos };
+  from: { name: string; alias: string | null; pos: Pos };
+  /** `USING SCOPE mine`: the scope, lower-cased. */
+  scope: string | null;
   where: Condition | null;
+  /** `WITH SECURITY_ENFORCED` / `USER_MODE` / `SYSTEM_MODE`: accepted, no effect in the emulator. */
+  with: string | null;
+  groupBy: GroupBy | null;
+  having: Condition | null;
   orderBy: OrderItem[];
-  limit: number | null;
-  offset: number | null;
+  limit: { value: number; pos: Pos } | null;
+  offset: { value: number; pos: Pos } | null;
+  /** `FOR VIEW`, `FOR REFERENCE`, `FOR UPDATE`: accepted, no effect. */
+  forClause: string | null;
+  pos: Pos;
 }

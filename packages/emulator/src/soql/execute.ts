@@ -1,12 +1,17 @@
-import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { ApiError } from '../errors.ts';
-import { normalizeId } from '../ids.ts';
 import type { Catalog } from '../metadata/catalog.ts';
-import type { FieldMeta, ObjectMeta } from '../metadata/types.ts';
-import { quoteIdent } from '../store/database.ts';
-import { type JsonValue, type StoredValue, toJson } from '../store/values.ts';
-import type { Condition, FieldPath, Literal, Pos, SelectQuery } from './ast.ts';
-import { malformed } from './lexer.ts';
+import { type StoredValue, toJson } from '../store/values.ts';
+import {
+  type AggregatePlan,
+  type ChildOutput,
+  type ChildPlan,
+  compileQuery,
+  type QueryPlan,
+  type RecordShape,
+  type RecordsPlan,
+  type ValueOutput,
+} from './compile.ts';
 import { parseSoql } from './parser.ts';
 
 export interface QueryOptions {
@@ -16,259 +21,282 @@ export interface QueryOptions {
   apiVersion: string;
   /** queryAll: include soft-deleted rows. */
   includeDeleted: boolean;
+  /** The org's clock, for date literals (default: the system clock). */
+  now?: Date;
+  /** The running user, for `USING SCOPE mine`. */
+  userId?: string | null;
 }
 
+/** Salesforce's QueryResult, as `/query` returns it. */
 export interface QueryResult {
   totalSize: number;
   done: boolean;
+  nextRecordsUrl?: string;
   records: Record<string, unknown>[];
 }
 
-/** A resolved column reference: the SQL alias of the table it lives in and its field. */
-interface ResolvedField {
-  /** Relationship names from the queried object to the field's object (empty for its own fields). */
-  relationships: string[];
-  alias: string;
-  field: FieldMeta;
-  object: ObjectMeta;
+/** One page of a cursor: its records, and where the next page starts (null on the last page). */
+export interface QueryPage {
+  records: Record<string, unknown>[];
+  next: number | null;
 }
 
-const invalidType = (name: string) =>
-  new ApiError(
-    400,
-    'INVALID_TYPE',
-    `sObject type '${name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`,
-  );
-
-/** Compiles a parsed query to SQL over the org's tables and shapes rows as Salesforce does. */
-class Compiler {
-  readonly params: SQLInputValue[] = [];
-  private readonly joins = new Map<string, { alias: string; object: ObjectMeta; sql: string }>();
-  readonly root: ObjectMeta;
-  private readonly source: string;
-  private readonly catalog: Catalog;
-
-  constructor(source: string, query: SelectQuery, catalog: Catalog) {
-    this.source = source;
-    this.catalog = catalog;
-    const root = catalog.object(query.from.name);
-    if (!root?.queryable) throw invalidType(query.from.name);
-    this.root = root;
-  }
-
-  private invalidField(pos: Pos, name: string, object: ObjectMeta): ApiError {
-    const error = malformed(
-      this.source,
-      pos,
-      `No such column '${name}' on entity '${object.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
-    );
-    return new ApiError(400, 'INVALID_FIELD', error.message);
-  }
-
-  /** Resolves `Account.Owner.Name`, joining each parent once. */
-  resolve(ref: FieldPath): ResolvedField {
-    let path = ref.path;
-    // `SELECT Contact.Name FROM Contact` names the queried object first.
-    if (
-      path.length > 1 &&
-      path[0]?.toLowerCase() === this.root.name.toLowerCase() &&
-      !this.catalog.parentRelationship(this.root, path[0])
-    ) {
-      path = path.slice(1);
-    }
-    let object = this.root;
-    let alias = 't0';
-    const relationships: string[] = [];
-    for (const segment of path.slice(0, -1)) {
-      const reference = this.catalog.parentRelationship(object, segment);
-      if (!reference) throw this.invalidField(ref.pos, segment, object);
-      // A polymorphic lookup (Owner → User or Group) joins each possible parent; see shapeParent.
-      const parent = this.catalog.object(reference.referenceTo[0] ?? '');
-      if (!parent) throw this.invalidField(ref.pos, segment, object);
-      relationships.push(reference.relationshipName as string);
-      const key = relationships.join('.').toLowerCase();
-      let join = this.joins.get(key);
-      if (!join) {
-        const joinAlias = `t${this.joins.size + 1}`;
-        join = {
-          alias: joinAlias,
-          object: parent,
-          sql: `LEFT JOIN ${quoteIdent(parent.name)} ${joinAlias} ON ${joinAlias}."Id" = ${alias}.${quoteIdent(reference.name)}`,
-        };
-        this.joins.set(key, join);
-      }
-      object = parent;
-      alias = join.alias;
-    }
-    const name = path.at(-1) as string;
-    const field = this.catalog.field(object, name);
-    if (!field) throw this.invalidField(ref.pos, name, object);
-    return { relationships, alias, field, object };
-  }
-
-  column(resolved: ResolvedField): string {
-    return `${resolved.alias}.${quoteIdent(resolved.field.name)}`;
-  }
-
-  /** Converts a literal to the stored form of `field`, rejecting type mismatches as Salesforce does. */
-  private bind(field: FieldMeta, literal: Literal, pos: Pos): StoredValue {
-    const mismatch = (expected: string, quoted: boolean) =>
-      new ApiError(
-        400,
-        'INVALID_QUERY_FILTER_OPERATOR',
-        malformed(
-          this.source,
-          pos,
-          `value of filter criterion for field '${field.name}' must be of type ${expected} and should ${quoted ? '' : 'not '}be enclosed in quotes`,
-        ).message,
-      );
-    if (literal.kind === 'null') return null;
-    switch (field.type) {
-      case 'boolean':
-        if (literal.kind !== 'boolean') throw mismatch('boolean', false);
-        return literal.value ? 1 : 0;
-      case 'int':
-      case 'double':
-      case 'currency':
-      case 'percent':
-        if (literal.kind !== 'number') throw mismatch(field.type === 'int' ? 'int' : 'double', false);
-        return literal.value;
-      case 'date':
-        if (literal.kind !== 'date') throw mismatch('date', false);
-        return literal.value;
-      case 'datetime':
-        if (literal.kind !== 'datetime') throw mismatch('dateTime', false);
-        return new Date(literal.value).toISOString();
-      case 'id':
-      case 'reference': {
-        if (literal.kind !== 'string') throw mismatch('string', true);
-        // An Id filter accepts 15 or 18 characters; anything else is an invalid id.
-        const id = normalizeId(literal.value);
-        if (!id)
-          throw new ApiError(400, 'INVALID_QUERY_FILTER_OPERATOR', `invalid ID field: ${literal.value}`);
-        return id;
-      }
-      default:
-        if (literal.kind !== 'string') throw mismatch('string', true);
-        return literal.value;
-    }
-  }
-
-  condition(cond: Condition): string {
-    switch (cond.kind) {
-      case 'and':
-      case 'or':
-        return `(${this.condition(cond.left)} ${cond.kind.toUpperCase()} ${this.condition(cond.right)})`;
-      case 'not':
-        return `(NOT ${this.condition(cond.operand)})`;
-      case 'compare': {
-        const resolved = this.resolve(cond.field);
-        const column = this.column(resolved);
-        const value = this.bind(resolved.field, cond.value, cond.pos);
-        if (value === null) {
-          if (cond.op === '=') return `${column} IS NULL`;
-          if (cond.op === '!=') return `${column} IS NOT NULL`;
-          throw new ApiError(
-            400,
-            'MALFORMED_QUERY',
-            malformed(this.source, cond.pos, `invalid operator on null`).message,
-          );
-        }
-        this.params.push(value);
-        if (cond.op === 'LIKE') return `${column} LIKE ? ESCAPE '\\'`;
-        // In SOQL, `!=` also matches rows where the field is null.
-        if (cond.op === '!=') return `(${column} IS NULL OR ${column} != ?)`;
-        return `${column} ${cond.op} ?`;
-      }
-      case 'in': {
-        const resolved = this.resolve(cond.field);
-        const column = this.column(resolved);
-        const values = cond.values.map((v) => this.bind(resolved.field, v, cond.pos));
-        const nonNull = values.filter((v) => v !== null);
-        const hasNull = nonNull.length !== values.length;
-        this.params.push(...nonNull);
-        const list = nonNull.length > 0 ? `${column} IN (${nonNull.map(() => '?').join(', ')})` : '0';
-        if (cond.negated)
-          return `(NOT (${list}) ${hasNull ? 'AND' : 'OR'} ${column} IS ${hasNull ? 'NOT ' : ''}NULL)`;
-        return hasNull ? `(${list} OR ${column} IS NULL)` : list;
-      }
-    }
-  }
-
-  joinSql(): string {
-    return [...this.joins.values()].map((j) => j.sql).join(' ');
-  }
-
-  joinAliases(): { relationships: string; alias: string; object: ObjectMeta }[] {
-    return [...this.joins.entries()].map(([relationships, j]) => ({
-      relationships,
-      alias: j.alias,
-      object: j.object,
-    }));
-  }
+/**
+ * An executed query, read page by page. The top-level rows are read once, when the cursor opens
+ * (a snapshot, as Salesforce's server-side cursor is); child subqueries run per page, for the page's
+ * parents only.
+ */
+export interface QueryCursor {
+  readonly totalSize: number;
+  /** Reads from row `start`, at most `batchSize` records where each child row also counts as one. */
+  page(start: number, batchSize: number, apiVersion: string): QueryPage;
 }
 
-function recordAttributes(object: ObjectMeta, id: unknown, apiVersion: string) {
-  return { type: object.name, url: `/services/data/${apiVersion}/sobjects/${object.name}/${String(id)}` };
+/** Salesforce's largest batch, and the most aggregate rows a query may return (no queryMore). */
+export const MAX_BATCH_SIZE = 2000;
+
+type Row = Record<string, StoredValue>;
+
+interface Prepared {
+  statement: StatementSync;
+  /** The named parameters the SQL uses: node:sqlite rejects a binding the SQL does not name. */
+  names: string[];
 }
 
-/** Runs a SOQL SELECT and returns Salesforce's QueryResult shape. */
-export function executeSoql(soql: string, options: QueryOptions): QueryResult {
-  const query = parseSoql(soql);
-  const compiler = new Compiler(soql, query, options.catalog);
-  const selected = query.select.map((item) => compiler.resolve(item));
-  const where: string[] = [];
-  if (!options.includeDeleted) where.push(`t0."IsDeleted" = 0`);
-  if (query.where) where.push(compiler.condition(query.where));
-  const orderBy = query.orderBy.map((item) => {
-    const column = compiler.column(compiler.resolve(item.field));
-    return `${column} ${item.direction}${item.nulls ? ` NULLS ${item.nulls}` : ''}`;
-  });
-  if (query.offset !== null && query.offset > 2000) {
-    throw new ApiError(400, 'NUMBER_OUTSIDE_VALID_RANGE', `Maximum SOQL offset allowed is 2000`);
+const statementCache = new WeakMap<DatabaseSync, Map<string, Prepared>>();
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Prepared statements are cached per database, a bounded number of them (queries are as varied as
+ * their callers): the same queries come back again and again.
+ */
+function prepare(db: DatabaseSync, sql: string): Prepared {
+  let cache = statementCache.get(db);
+  if (!cache) {
+    cache = new Map();
+    statementCache.set(db, cache);
   }
-  // Each parent join also selects its Id, to tell an empty lookup (null) from a parent with null fields.
-  const columns = [
-    `t0."Id" AS "t0.Id"`,
-    ...compiler.joinAliases().map((j) => `${j.alias}."Id" AS "${j.alias}.Id"`),
-    ...selected.map((s, i) => `${compiler.column(s)} AS "c${i}"`),
-  ];
-  const sql = [
-    `SELECT ${columns.join(', ')} FROM ${quoteIdent(compiler.root.name)} t0`,
-    compiler.joinSql(),
-    where.length ? `WHERE ${where.join(' AND ')}` : '',
-    orderBy.length ? `ORDER BY ${orderBy.join(', ')}` : '',
-    query.limit !== null ? `LIMIT ${query.limit}` : query.offset !== null ? 'LIMIT -1' : '',
-    query.offset !== null ? `OFFSET ${query.offset}` : '',
-  ]
-    .filter(Boolean)
-    .join(' ');
-  const rows = options.db.prepare(sql).all(...compiler.params) as Record<string, StoredValue>[];
-  const aliases = compiler.joinAliases();
-  const records = rows.map((row) => {
-    const record: Record<string, unknown> = {
-      attributes: recordAttributes(compiler.root, row['t0.Id'], options.apiVersion),
+  let prepared = cache.get(sql);
+  if (!prepared) {
+    prepared = {
+      statement: db.prepare(sql),
+      names: [...new Set(sql.match(/:\w+/g) ?? [])].map((n) => n.slice(1)),
     };
-    selected.forEach((s, i) => {
-      let target = record;
-      let prefix = '';
-      for (const relationship of s.relationships) {
-        prefix = prefix ? `${prefix}.${relationship}` : relationship;
-        const join = aliases.find((a) => a.relationships === prefix.toLowerCase());
-        const parentId = join ? row[`${join.alias}.Id`] : null;
-        if (parentId === null || parentId === undefined || !join) {
-          target[relationship] = null;
-          return;
+    if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    cache.set(sql, prepared);
+  }
+  return prepared;
+}
+
+function run(db: DatabaseSync, sql: string, params: Record<string, SQLInputValue>): Row[] {
+  const { statement, names } = prepare(db, sql);
+  const bound: Record<string, SQLInputValue> = {};
+  for (const name of names) bound[name] = params[name] ?? null;
+  return statement.all(bound) as Row[];
+}
+
+function attributes(type: string, id: unknown, apiVersion: string) {
+  return { type, url: `/services/data/${apiVersion}/sobjects/${type}/${String(id)}` };
+}
+
+function formatValue(output: ValueOutput, raw: StoredValue | undefined): unknown {
+  const value = toJson(output.field, raw);
+  if (output.labels && typeof value === 'string') return output.labels.get(value.toLowerCase()) ?? value;
+  return value;
+}
+
+/** Child rows per child subquery, keyed by parent Id. */
+type ChildRecords = Map<ChildOutput, Map<string, Record<string, unknown>[]>>;
+
+/** Shapes one SQL row as Salesforce's record: attributes, fields, nested parents, child results. */
+function shapeRecord(shape: RecordShape, row: Row, apiVersion: string, children: ChildRecords) {
+  const record: Record<string, unknown> = { attributes: attributes(shape.object.name, row._id, apiVersion) };
+  /** The object that holds a field behind `nodes`, creating parents on the way; null for an empty lookup. */
+  const holder = (nodes: ValueOutput['nodes']): Record<string, unknown> | null => {
+    let target = record;
+    for (const node of nodes) {
+      const existing = target[node.name];
+      if (existing === null) return null;
+      if (existing === undefined) {
+        const id = row[node.idColumn];
+        if (id === null || id === undefined) {
+          target[node.name] = null;
+          return null;
         }
-        const existing = target[relationship] as Record<string, unknown> | null | undefined;
-        if (!existing) {
-          target[relationship] = { attributes: recordAttributes(join.object, parentId, options.apiVersion) };
-        }
-        target = target[relationship] as Record<string, unknown>;
+        // A polymorphic parent is typed `Name` (Salesforce's entity for polymorphic lookups); its url
+        // names the parent's real object.
+        const real = node.object?.name ?? String(row[node.typeColumn]);
+        target[node.name] = {
+          attributes: { type: node.object ? real : 'Name', url: attributes(real, id, apiVersion).url },
+        };
       }
-      target[s.field.name] = toJson(s.field, row[`c${i}`]) as JsonValue;
-    });
+      target = target[node.name] as Record<string, unknown>;
+    }
+    return target;
+  };
+  for (const output of shape.outputs) {
+    switch (output.kind) {
+      case 'value': {
+        const target = holder(output.nodes);
+        if (target) target[output.key] = formatValue(output, row[output.column]);
+        break;
+      }
+      case 'child': {
+        const found = children.get(output)?.get(String(row._id));
+        // Salesforce gives `null`, not an empty QueryResult, for a parent without children.
+        record[output.key] = found?.length ? { totalSize: found.length, done: true, records: found } : null;
+        break;
+      }
+      case 'typeof': {
+        const target = holder(output.nodes.slice(0, -1));
+        if (!target) break;
+        const id = row[output.node.idColumn];
+        if (id === null || id === undefined) {
+          target[output.key] = null;
+          break;
+        }
+        const type = String(row[output.node.typeColumn]);
+        // With TYPEOF the parent carries its real type.
+        const parent: Record<string, unknown> = { attributes: attributes(type, id, apiVersion) };
+        // (unconfirmed) A parent whose type matches no WHEN and with no ELSE: attributes only.
+        for (const value of output.branches.get(type) ?? output.otherwise ?? []) {
+          parent[value.key] = formatValue(value, row[value.column]);
+        }
+        target[output.key] = parent;
+        break;
+      }
+    }
+  }
+  return record;
+}
+
+/** Runs each child subquery of `shape` for `parentIds`: one SQL statement per subquery. */
+function runChildren(
+  db: DatabaseSync,
+  shape: RecordShape,
+  parentIds: string[],
+  apiVersion: string,
+): ChildRecords {
+  const result: ChildRecords = new Map();
+  for (const child of shape.children) result.set(child, runChild(db, child.plan, parentIds, apiVersion));
+  return result;
+}
+
+function runChild(
+  db: DatabaseSync,
+  plan: ChildPlan,
+  parentIds: string[],
+  apiVersion: string,
+): Map<string, Record<string, unknown>[]> {
+  const byParent = new Map<string, Record<string, unknown>[]>();
+  if (parentIds.length === 0) return byParent;
+  const rows = run(db, plan.sql, { ...plan.params, parentIds: JSON.stringify(parentIds) });
+  const grandchildren = runChildren(
+    db,
+    plan,
+    rows.map((r) => String(r._id)),
+    apiVersion,
+  );
+  for (const row of rows) {
+    const key = String(row._fk);
+    let list = byParent.get(key);
+    if (!list) {
+      list = [];
+      byParent.set(key, list);
+    }
+    list.push(shapeRecord(plan, row, apiVersion, grandchildren));
+  }
+  return byParent;
+}
+
+function recordsCursor(db: DatabaseSync, plan: RecordsPlan): QueryCursor {
+  const rows = run(db, plan.sql, plan.params);
+  return {
+    totalSize: rows.length,
+    page(start, batchSize, apiVersion) {
+      const candidates = rows.slice(start, start + batchSize);
+      const children = runChildren(
+        db,
+        plan,
+        candidates.map((r) => String(r._id)),
+        apiVersion,
+      );
+      // Child rows count toward the batch: stop before a parent whose children would overflow it,
+      // but always return at least one parent. (unconfirmed: Salesforce's exact cut.)
+      const records: Record<string, unknown>[] = [];
+      let used = 0;
+      for (const row of candidates) {
+        let cost = 1;
+        for (const byParent of children.values()) cost += byParent.get(String(row._id))?.length ?? 0;
+        if (records.length > 0 && used + cost > batchSize) break;
+        records.push(shapeRecord(plan, row, apiVersion, children));
+        used += cost;
+      }
+      const next = start + records.length;
+      // A query with OFFSET is not continued: Salesforce returns its first batch only.
+      return { records, next: next < rows.length && !plan.hasOffset ? next : null };
+    },
+  };
+}
+
+function aggregateCursor(db: DatabaseSync, plan: AggregatePlan): QueryCursor {
+  const rows = run(db, plan.sql, plan.params);
+  if (rows.length > MAX_BATCH_SIZE) {
+    // (unconfirmed) the error code; the wording is Salesforce's.
+    throw new ApiError(
+      400,
+      'MALFORMED_QUERY',
+      'Aggregate query does not support queryMore(), use LIMIT to restrict the results to a single batch',
+    );
+  }
+  const records = rows.map((row) => {
+    const record: Record<string, unknown> = { attributes: { type: 'AggregateResult' } };
+    for (const output of plan.outputs) record[output.key] = output.format(row[output.column]);
     return record;
   });
-  return { totalSize: records.length, done: true, records };
+  return {
+    totalSize: records.length,
+    // Aggregate results come in one page whatever the batch size: they cannot be continued.
+    page: () => ({ records, next: null }),
+  };
+}
+
+/** Parses and compiles a query, throwing Salesforce's errors for bad syntax, fields or types. */
+export function planQuery(soql: string, options: Omit<QueryOptions, 'db' | 'apiVersion'>): QueryPlan {
+  const query = parseSoql(soql);
+  return compileQuery(soql, query, {
+    catalog: options.catalog,
+    now: options.now ?? new Date(),
+    includeDeleted: options.includeDeleted,
+    userId: options.userId ?? null,
+  });
+}
+
+/** Runs a query and returns a cursor over its results. */
+export function openQuery(soql: string, options: Omit<QueryOptions, 'apiVersion'>): QueryCursor {
+  const plan = planQuery(soql, options);
+  switch (plan.kind) {
+    case 'count': {
+      const row = run(options.db, plan.sql, plan.params)[0];
+      const totalSize = Number(row?.n ?? 0);
+      return { totalSize, page: () => ({ records: [], next: null }) };
+    }
+    case 'aggregate':
+      return aggregateCursor(options.db, plan);
+    case 'records':
+      return recordsCursor(options.db, plan);
+  }
+}
+
+/** Runs a SOQL query and returns all its records in one QueryResult (no locator). */
+export function executeSoql(soql: string, options: QueryOptions): QueryResult {
+  const cursor = openQuery(soql, options);
+  const records: Record<string, unknown>[] = [];
+  let start: number | null = 0;
+  while (start !== null) {
+    const page = cursor.page(start, MAX_BATCH_SIZE, options.apiVersion);
+    records.push(...page.records);
+    start = page.next;
+  }
+  return { totalSize: cursor.totalSize, done: true, records };
 }

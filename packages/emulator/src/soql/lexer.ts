@@ -8,6 +8,9 @@ export interface Token {
   value: string;
   /** Source text as written. */
   raw: string;
+  /** For strings: the literal as a LIKE pattern (`\\` escapes), and whether it used `\%` or `\_`. */
+  pattern?: string;
+  likeOnly?: boolean;
   offset: number;
   line: number;
   column: number;
@@ -83,39 +86,51 @@ export function tokenize(source: string): Token[] {
     }
     const start = at(i);
     if (ch === "'") {
+      // `value` is the literal as text; `pattern` the same literal as a SQL LIKE pattern with `\` as
+      // its escape character, where `\%` and `\_` stay literal and a literal backslash is doubled.
       let value = '';
+      let pattern = '';
+      let likeOnly = false;
       let j = i + 1;
       for (;;) {
-        if (j >= source.length)
-          throw malformed(source, start, 'unexpected token: <EOF> (unterminated string literal)');
+        if (j >= source.length) throw malformed(source, start, "unexpected token: '<EOF>'");
         const c = source[j] as string;
         if (c === "'") break;
         if (c === '\\') {
           const next = source[j + 1] ?? '';
+          let ch: string | undefined;
+          let width = 2;
           if (next === 'u' && /^[0-9a-fA-F]{4}$/.test(source.slice(j + 2, j + 6))) {
-            value += String.fromCharCode(Number.parseInt(source.slice(j + 2, j + 6), 16));
-            j += 6;
-            continue;
-          }
-          // `\%` and `\_` keep their backslash: they only mean something to LIKE, which checks them.
-          if (next === '%' || next === '_') {
-            value += `\\${next}`;
+            ch = String.fromCharCode(Number.parseInt(source.slice(j + 2, j + 6), 16));
+            width = 6;
+          } else if (next === '%' || next === '_') {
+            // Only LIKE gives these a meaning; the compiler rejects them elsewhere.
+            value += next;
+            pattern += `\\${next}`;
+            likeOnly = true;
             j += 2;
             continue;
+          } else {
+            ch = STRING_ESCAPES[next];
           }
-          const escaped = STRING_ESCAPES[next];
-          if (escaped === undefined) {
+          if (ch === undefined) {
             throw malformed(
               source,
               at(j),
               `Invalid string literal '${source.slice(i, j + 2)}'. Illegal character sequence '\\${next}' in string literal.`,
             );
           }
-          value += escaped;
-          j += 2;
+          value += ch;
+          pattern += ch === '\\' || ch === '%' || ch === '_' ? `\\${ch}` : ch;
+          j += width;
           continue;
         }
+        if (c === '\n') {
+          line++;
+          lineStart = j + 1;
+        }
         value += c;
+        pattern += c;
         j++;
       }
       if (value.length > MAX_LITERAL_LENGTH) {
@@ -125,7 +140,7 @@ export function tokenize(source: string): Token[] {
           `String literal too long: ${value.length} characters, the maximum is ${MAX_LITERAL_LENGTH}`,
         );
       }
-      tokens.push({ kind: 'string', value, raw: source.slice(i, j + 1), ...start });
+      tokens.push({ kind: 'string', value, pattern, likeOnly, raw: source.slice(i, j + 1), ...start });
       i = j + 1;
       continue;
     }
