@@ -261,15 +261,40 @@ function aggregateCursor(db: DatabaseSync, plan: AggregatePlan): QueryCursor {
   };
 }
 
-/** Parses and compiles a query, throwing Salesforce's errors for bad syntax, fields or types. */
+const planCache = new WeakMap<Catalog, Map<string, QueryPlan>>();
+const PLAN_CACHE_SIZE = 500;
+
+/**
+ * Parses and compiles a query, throwing Salesforce's errors for bad syntax, fields or types.
+ *
+ * Plans are cached per catalogue: parsing and compiling cost more than running a lookup by Id. A
+ * plan depends on the SOQL text, on queryAll, on the running user (`USING SCOPE mine`) and, through
+ * date literals, on the current UTC day, so all four make the key.
+ */
 export function planQuery(soql: string, options: Omit<QueryOptions, 'db' | 'apiVersion'>): QueryPlan {
-  const query = parseSoql(soql);
-  return compileQuery(soql, query, {
+  const now = options.now ?? new Date();
+  const key = `${options.includeDeleted ? 1 : 0}|${options.userId ?? ''}|${now.toISOString().slice(0, 10)}|${soql}`;
+  let cache = planCache.get(options.catalog);
+  if (!cache) {
+    cache = new Map();
+    planCache.set(options.catalog, cache);
+  }
+  const cached = cache.get(key);
+  if (cached) {
+    // Least recently used goes first: move a hit to the end.
+    cache.delete(key);
+    cache.set(key, cached);
+    return cached;
+  }
+  const plan = compileQuery(soql, parseSoql(soql), {
     catalog: options.catalog,
-    now: options.now ?? new Date(),
+    now,
     includeDeleted: options.includeDeleted,
     userId: options.userId ?? null,
   });
+  if (cache.size >= PLAN_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  cache.set(key, plan);
+  return plan;
 }
 
 /** Runs a query and returns a cursor over its results. */
