@@ -1,7 +1,9 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { makeId } from './ids.ts';
 import { type Catalog, type CustomMetadata, createCatalog } from './metadata/catalog.ts';
+import { createMeter, type Meter } from './meter.ts';
 import { openDatabase } from './store/database.ts';
+import { purgeDeleted } from './store/records.ts';
 
 export interface OrgOptions {
   /** A folder for the org's data, or `:memory:` (the default). */
@@ -12,18 +14,32 @@ export interface OrgOptions {
   sessionLifetimeMs?: number;
   /** The clock, for tests of expiry and date literals. */
   now?: () => Date;
+  /** The DailyApiRequests allowance (default 15000). */
+  dailyApiRequests?: number;
+  /** How often to purge Recycle Bin rows older than 15 days (default hourly; 0 turns the timer off). */
+  purgeIntervalMs?: number;
 }
 
-/** One emulated org: its schema, its data and its clock. */
+/** One emulated org: its schema, its data, its clock and its API meter. */
 export interface Org {
   readonly db: DatabaseSync;
   readonly catalog: Catalog;
   readonly orgId: string;
   readonly sessionLifetimeMs: number;
+  /** API usage (DailyApiRequests) and call metrics; the query route records its SOQL here. */
+  readonly meter: Meter;
   now(): Date;
+  /**
+   * Counts a query's SOQL text in the metrics (the query route calls it for each query and each
+   * next page, under the original SOQL). The call itself is counted by resource by the middleware.
+   */
+  meterQuery(soql: string): void;
+  /** Permanently removes records deleted more than 15 days ago (by `now()`); returns how many. */
+  purge(): number;
   close(): void;
 }
 
+/** Opens (or creates) an org. Records deleted more than 15 days ago are purged on open and then hourly. */
 export function createOrg(options: OrgOptions = {}): Org {
   const catalog = createCatalog(options.metadata);
   const db = openDatabase({ dataDir: options.dataDir ?? ':memory:', catalog });
@@ -34,13 +50,28 @@ export function createOrg(options: OrgOptions = {}): Org {
     orgId = makeId('00D', 1);
     db.prepare(`INSERT INTO _meta (key, value) VALUES ('orgId', ?)`).run(orgId);
   }
+  const now = options.now ?? (() => new Date());
+  const meter = createMeter({ db, now, dailyApiRequests: options.dailyApiRequests });
+  const purge = () => purgeDeleted(db, catalog, now());
+  purge();
+  const interval = options.purgeIntervalMs ?? 60 * 60 * 1000;
+  const timer = interval > 0 ? setInterval(purge, interval) : undefined;
+  timer?.unref();
   return {
     db,
     catalog,
     orgId,
     sessionLifetimeMs: options.sessionLifetimeMs ?? 2 * 60 * 60 * 1000,
-    now: options.now ?? (() => new Date()),
-    close: () => db.close(),
+    meter,
+    now,
+    meterQuery: (soql) => meter.recordSoql(soql),
+    purge,
+    close: () => {
+      if (timer) clearInterval(timer);
+      if (!db.isOpen) return;
+      meter.flush();
+      db.close();
+    },
   };
 }
 

@@ -104,9 +104,9 @@ describe('query through jsforce', () => {
 
   it('compares strings case-insensitively and treats != as matching nulls', async () => {
     const upper = await conn.query(`SELECT Id FROM Case WHERE Status = 'NEW'`);
-    expect(upper.totalSize).toBe(2);
+    expect(upper.totalSize).toBe(4);
     const notNew = await conn.query(`SELECT Id FROM Case WHERE Type != 'Billing'`);
-    expect(notNew.totalSize).toBe(3);
+    expect(notNew.totalSize).toBe(7);
   });
 
   it('reports syntax errors with row and column', async () => {

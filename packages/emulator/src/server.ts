@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { createApp } from './http/app.ts';
+import { type AppOptions, createApp } from './http/app.ts';
 import { createOrg, isEmpty, type Org, type OrgOptions } from './org.ts';
 import { seedDemo } from './seed/demo.ts';
 
-export interface EmulatorOptions extends OrgOptions {
+export interface EmulatorOptions extends OrgOptions, AppOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
   port?: number;
   /** Address to bind; 127.0.0.1 unless told otherwise. */
@@ -24,7 +24,7 @@ export interface RunningEmulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const org = createOrg(options);
   if ((options.seed ?? 'demo') === 'demo' && isEmpty(org)) seedDemo(org);
-  const app = createApp(org);
+  const app = createApp(org, { controls: options.controls, maxBodyBytes: options.maxBodyBytes });
   const host = options.host ?? '127.0.0.1';
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () => resolve(s));

@@ -10,7 +10,12 @@ import {
 } from '../auth/sessions.ts';
 import { ApiError, isApiError, notFound } from '../errors.ts';
 import type { Org } from '../org.ts';
+import { DEFAULT_MAX_BODY_BYTES } from './body.ts';
+import { registerControlRoutes } from './controls.ts';
+import { registerDescribeRoutes } from './describe.ts';
+import { registerLimitsRoute } from './limits.ts';
 import { registerQueryRoutes } from './query.ts';
+import { registerSObjectRoutes } from './sobjects.ts';
 
 /** API versions served, as `GET /services/data` lists them. */
 export const API_VERSIONS = Array.from({ length: 17 }, (_, i) => `${50 + i}.0`);
@@ -18,7 +23,7 @@ export const API_VERSIONS = Array.from({ length: 17 }, (_, i) => `${50 + i}.0`);
 const VERSION_PATTERN = /^v(\d{2}\.0)$/;
 
 /** What the session middleware puts in the context of every data request. */
-export type Env = { Variables: { userId: string; version: string } };
+export type Env = { Variables: { userId: string; version: string; metered: boolean } };
 
 function userInfo(org: Org, origin: string, userId: string) {
   const user = org.db
@@ -52,9 +57,42 @@ function userInfo(org: Org, origin: string, userId: string) {
   };
 }
 
+/** Options of {@link createApp}. */
+export interface AppOptions {
+  /** Serve the test controls under `/__emulator/` (default true). */
+  controls?: boolean;
+  /** The largest request body accepted, in bytes (default 50 MB); larger ones get 413. */
+  maxBodyBytes?: number;
+}
+
+/**
+ * The metrics name of a data request: its method and path after the version, with record ids and
+ * external id values replaced by placeholders (`GET /sobjects/Contact/{id}`).
+ */
+export function resourceName(org: Org, method: string, path: string): string {
+  const segments = path.split('/').filter(Boolean).slice(3);
+  if (segments[0] === 'sobjects' && segments[1]) {
+    segments[1] = org.catalog.object(segments[1])?.name ?? segments[1];
+    if (segments.length === 3 && !['describe', 'updated', 'deleted'].includes(segments[2] ?? ''))
+      segments[2] = '{id}';
+    if (segments.length === 4) {
+      if (/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(segments[2] ?? '') && /\d/.test(segments[2] ?? ''))
+        segments[2] = '{id}';
+      else segments[3] = '{value}';
+    }
+  } else if ((segments[0] === 'query' || segments[0] === 'queryAll') && segments[1])
+    segments[1] = '{locator}';
+  return `${method} /${segments.join('/')}`;
+}
+
 /** The emulator's HTTP API: Salesforce's OAuth and REST surfaces over one org. */
-export function createApp(org: Org): Hono<Env> {
-  const app = new Hono<Env>();
+export function createApp(org: Org, options: AppOptions = {}): Hono<Env> {
+  const resolved: Required<AppOptions> = {
+    controls: options.controls ?? true,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+  };
+  // Not strict: Salesforce serves `/sobjects/Contact/` and `/query/?q=` with their trailing slashes.
+  const app = new Hono<Env>({ strict: false });
 
   app.onError((error, c) => {
     if (isApiError(error)) return c.json(error.toBody(), error.status as 400);
@@ -130,18 +168,24 @@ export function createApp(org: Org): Hono<Env> {
       })),
     );
   });
-  app.use('/services/data/:version/*', async (c, next) => {
-    const match = VERSION_PATTERN.exec(c.req.param('version'));
+  // Every data call: a supported version, a valid session, then one API request off the daily
+  // allowance (403 REQUEST_LIMIT_EXCEEDED when none is left) and a count in the metrics.
+  const dataCall = async (c: Context<Env>, next: () => Promise<void>) => {
+    // Both patterns below can match one URL (`/services/data/v60.0/`): meter it once.
+    if (c.get('metered')) return next();
+    c.set('metered', true);
+    const match = VERSION_PATTERN.exec(c.req.param('version') ?? '');
     if (!match?.[1] || !API_VERSIONS.includes(match[1])) throw notFound();
     const session = requireSession(org.db, c.req.header('authorization'), org.now().getTime());
     c.set('userId', session.userId);
-    c.set('version', c.req.param('version'));
-    await next();
-  });
-  app.use('/services/data/:version', async (c, next) => {
-    requireSession(org.db, c.req.header('authorization'), org.now().getTime());
-    await next();
-  });
+    c.set('version', c.req.param('version') ?? '');
+    const usage = org.meter.consume();
+    const { counted } = await org.meter.track(next);
+    if (!counted) org.meter.count(resourceName(org, c.req.method, new URL(c.req.url).pathname));
+    c.header('Sforce-Limit-Info', `api-usage=${usage.used}/${usage.max}`);
+  };
+  app.use('/services/data/:version/*', dataCall);
+  app.use('/services/data/:version', dataCall);
 
   app.get('/services/data/:version', (c) => {
     const base = `/services/data/${c.req.param('version')}`;
@@ -150,10 +194,16 @@ export function createApp(org: Org): Hono<Env> {
       query: `${base}/query`,
       queryAll: `${base}/queryAll`,
       limits: `${base}/limits`,
+      identity: `${new URL(c.req.url).origin}/id/${org.orgId}/${c.get('userId')}`,
     });
   });
 
   registerQueryRoutes(app, org);
+  registerLimitsRoute(app, org);
+  // Describe before rows: `/sobjects/X/describe` must not be read as a record Id.
+  registerDescribeRoutes(app, org);
+  registerSObjectRoutes(app, org, resolved);
+  if (resolved.controls) registerControlRoutes(app, org);
 
   return app;
 }

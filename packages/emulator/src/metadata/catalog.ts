@@ -63,6 +63,7 @@ const fieldSchema = z.strictObject({
   relationshipName: z.string().optional(),
   childRelationshipName: z.string().optional(),
   cascadeDelete: z.boolean().optional(),
+  restrictedDelete: z.boolean().optional(),
 });
 
 const objectSchema = z.strictObject({
@@ -160,6 +161,7 @@ function resolveField(raw: RawField): FieldMeta {
     relationshipName: raw.relationshipName ?? null,
     childRelationshipName: raw.childRelationshipName ?? null,
     cascadeDelete: raw.cascadeDelete ?? false,
+    restrictedDelete: raw.restrictedDelete ?? false,
   };
 }
 
@@ -214,9 +216,15 @@ function systemFields(raw: RawObject): RawField[] {
 function resolveObject(raw: RawObject, extraFields: RawField[]): ObjectMeta {
   const declared = [...raw.fields, ...extraFields];
   const names = new Set(declared.map((f) => f.name.toLowerCase()));
-  const fields = [...systemFields(raw).filter((f) => !names.has(f.name.toLowerCase())), ...declared].map(
-    resolveField,
-  );
+  // Salesforce's order: Id and IsDeleted first, the object's own fields, then owner and audit fields.
+  const system = systemFields(raw).filter((f) => !names.has(f.name.toLowerCase()));
+  const head = system.filter((f) => f.name === 'Id' || f.name === 'IsDeleted');
+  const tail = system.filter((f) => f.name !== 'Id' && f.name !== 'IsDeleted');
+  const ownerFirst = [
+    ...tail.filter((f) => f.name === 'OwnerId'),
+    ...tail.filter((f) => f.name !== 'OwnerId'),
+  ];
+  const fields = [...head, ...declared, ...ownerFirst].map(resolveField);
   return {
     name: raw.name,
     label: raw.label,
@@ -312,6 +320,7 @@ export function createCatalog(custom?: CustomMetadata): Catalog {
           field: field.name,
           relationshipName: field.childRelationshipName,
           cascadeDelete: field.cascadeDelete,
+          restrictedDelete: field.restrictedDelete,
         });
       }
     }

@@ -64,6 +64,8 @@ export interface FieldMeta {
   /** Name of the child relationship on each referenced object (`Contact.AccountId` → `Contacts`). */
   childRelationshipName: string | null;
   cascadeDelete: boolean;
+  /** Deleting the parent fails while children point to it through this field (Case.ContactId). */
+  restrictedDelete: boolean;
 }
 
 export interface ChildRelationship {
@@ -71,6 +73,7 @@ export interface ChildRelationship {
   field: string;
   relationshipName: string | null;
   cascadeDelete: boolean;
+  restrictedDelete: boolean;
 }
 
 /**

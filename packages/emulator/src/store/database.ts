@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Catalog } from '../metadata/catalog.ts';
 import type { FieldMeta, ObjectMeta } from '../metadata/types.ts';
 
@@ -57,7 +57,13 @@ export function openDatabase({ dataDir, catalog }: OpenDatabaseOptions): Databas
     CREATE TABLE IF NOT EXISTS _credentials (userId TEXT PRIMARY KEY, password TEXT NOT NULL, securityToken TEXT NOT NULL, access TEXT NOT NULL DEFAULT 'full');
     CREATE TABLE IF NOT EXISTS _connected_apps (clientId TEXT PRIMARY KEY, clientSecret TEXT NOT NULL, name TEXT NOT NULL, callbackUrls TEXT NOT NULL DEFAULT '[]');
     CREATE TABLE IF NOT EXISTS _sessions (token TEXT PRIMARY KEY, userId TEXT NOT NULL, clientId TEXT NOT NULL, issuedAt INTEGER NOT NULL, expiresAt INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE IF NOT EXISTS _deleted (id TEXT PRIMARY KEY, object TEXT NOT NULL, deletedAt TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS ix__deleted_object ON _deleted (object, deletedAt);
+    CREATE TABLE IF NOT EXISTS _api_usage (day TEXT PRIMARY KEY, used INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS _metrics (kind TEXT NOT NULL, key TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (kind, key));
   `);
+  // Another process (or a test) may hold the write lock for a moment; wait instead of failing.
+  db.exec('PRAGMA busy_timeout = 5000;');
   for (const object of catalog.objects) ensureTable(db, object);
   return db;
 }
@@ -82,7 +88,15 @@ function ensureTable(db: DatabaseSync, object: ObjectMeta): void {
     }
   }
   for (const f of object.fields) {
-    if (f.type === 'reference' || f.nameField || f.unique || f.externalId || f.autoNumber) {
+    if (
+      f.type === 'reference' ||
+      f.nameField ||
+      f.unique ||
+      f.externalId ||
+      f.idLookup ||
+      f.autoNumber ||
+      f.name === 'SystemModstamp'
+    ) {
       db.exec(
         `CREATE INDEX IF NOT EXISTS ${quoteIdent(`ix_${object.name}_${f.name}`)} ON ${table} (${quoteIdent(f.name)})`,
       );
@@ -90,13 +104,29 @@ function ensureTable(db: DatabaseSync, object: ObjectMeta): void {
   }
 }
 
+const statements = new WeakMap<DatabaseSync, Map<string, StatementSync>>();
+
+/** A prepared statement, compiled once per database and SQL text. */
+export function statement(db: DatabaseSync, sql: string): StatementSync {
+  let cache = statements.get(db);
+  if (!cache) {
+    cache = new Map();
+    statements.set(db, cache);
+  }
+  let stmt = cache.get(sql);
+  if (!stmt) {
+    stmt = db.prepare(sql);
+    cache.set(sql, stmt);
+  }
+  return stmt;
+}
+
 /** Returns the next value of a named counter, atomically within the current transaction. */
 export function nextSequence(db: DatabaseSync, name: string): number {
-  const row = db
-    .prepare(
-      'INSERT INTO _sequences (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value',
-    )
-    .get(name) as { value: number };
+  const row = statement(
+    db,
+    'INSERT INTO _sequences (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value',
+  ).get(name) as { value: number };
   return row.value;
 }
 
