@@ -1080,9 +1080,15 @@ class Compiler {
   ): string {
     switch (cond.kind) {
       case 'and':
-        return `(${cond.operands.map((c) => this.condition(c, scope, mode, nested, groups)).join(' AND ')})`;
+        return balanced(
+          cond.operands.map((c) => this.condition(c, scope, mode, nested, groups)),
+          'AND',
+        );
       case 'or':
-        return `(${cond.operands.map((c) => this.condition(c, scope, mode, true, groups)).join(' OR ')})`;
+        return balanced(
+          cond.operands.map((c) => this.condition(c, scope, mode, true, groups)),
+          'OR',
+        );
       case 'not':
         return `(NOT ${this.condition(cond.operand, scope, mode, true, groups)})`;
       case 'compare':
@@ -1362,6 +1368,16 @@ class Compiler {
       ? `(${operand.sql} IS NULL OR ${operand.sql} NOT IN (${sub}))`
       : `${operand.sql} IN (${sub})`;
   }
+}
+
+/**
+ * Joins terms with AND or OR as a balanced tree: SQLite parses `a OR b OR c ...` left-deep and
+ * refuses expression trees deeper than 1000, which a long generated OR list would reach.
+ */
+function balanced(terms: string[], connective: 'AND' | 'OR'): string {
+  if (terms.length === 1) return terms[0] as string;
+  const middle = Math.ceil(terms.length / 2);
+  return `(${balanced(terms.slice(0, middle), connective)} ${connective} ${balanced(terms.slice(middle), connective)})`;
 }
 
 function splitValues(value: string): string[] {

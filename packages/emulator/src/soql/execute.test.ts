@@ -636,6 +636,22 @@ describe('syntax errors', () => {
     }
   });
 
+  it('runs long generated filters, and answers QUERY_TOO_COMPLICATED beyond what can be planned', () => {
+    const many = Array.from({ length: 3000 }, (_, i) => `Name = 'w${i}'`).join(' OR ');
+    expect(names(`SELECT Name FROM Widget__c WHERE ${many} OR Name = 'Anvil'`)).toEqual(['Anvil']);
+    const list = Array.from({ length: 5000 }, (_, i) => `'w${i}'`).join(', ');
+    expect(names(`SELECT Name FROM Widget__c WHERE Name IN (${list}, 'bolt')`)).toEqual(['bolt']);
+    const deep = `SELECT Id FROM Widget__c WHERE ${'('.repeat(5000)}Name = 'x'${')'.repeat(5000)}`;
+    expect(errorOf(deep).errorCode).toBe('QUERY_TOO_COMPLICATED');
+    expect(errorOf(`SELECT Id FROM Widget__c WHERE ${'NOT '.repeat(20000)}Name = 'x'`).errorCode).toBe(
+      'QUERY_TOO_COMPLICATED',
+    );
+    const huge = Array.from({ length: 40000 }, (_, i) => `'w${i}'`).join(', ');
+    expect(errorOf(`SELECT Id FROM Widget__c WHERE Name IN (${huge})`).errorCode).toBe(
+      'QUERY_TOO_COMPLICATED',
+    );
+  });
+
   it('never fails with anything but a Salesforce error, whatever the input', () => {
     const pieces = [
       'SELECT',

@@ -12,7 +12,7 @@ import {
   type RecordsPlan,
   type ValueOutput,
 } from './compile.ts';
-import { parseSoql } from './parser.ts';
+import { parseSoql, tooComplicated } from './parser.ts';
 
 export interface QueryOptions {
   db: DatabaseSync;
@@ -89,10 +89,20 @@ function prepare(db: DatabaseSync, sql: string): Prepared {
 }
 
 function run(db: DatabaseSync, sql: string, params: Record<string, SQLInputValue>): Row[] {
-  const { statement, names } = prepare(db, sql);
-  const bound: Record<string, SQLInputValue> = {};
-  for (const name of names) bound[name] = params[name] ?? null;
-  return statement.all(bound) as Row[];
+  try {
+    const { statement, names } = prepare(db, sql);
+    const bound: Record<string, SQLInputValue> = {};
+    for (const name of names) bound[name] = params[name] ?? null;
+    return statement.all(bound) as Row[];
+  } catch (error) {
+    // SQLite's own limits (expression depth, number of terms, number of parameters) are what a
+    // valid but enormous query runs into: Salesforce answers those QUERY_TOO_COMPLICATED.
+    if ((error as { code?: string }).code === 'ERR_SQLITE_ERROR') {
+      const message = String((error as Error).message);
+      if (/too (large|many|deep|complex)|at most|limit/i.test(message)) throw tooComplicated();
+    }
+    throw error;
+  }
 }
 
 function attributes(type: string, id: unknown, apiVersion: string) {

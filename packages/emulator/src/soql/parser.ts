@@ -1,3 +1,4 @@
+import { ApiError } from '../errors.ts';
 import type {
   ComparisonOp,
   Condition,
@@ -52,6 +53,20 @@ const RESERVED = new Set([
   'END',
 ]);
 
+/**
+ * How deeply conditions, function calls and subqueries may nest. Salesforce's own limit is not
+ * documented; this one keeps the recursive descent far from the stack's end.
+ */
+const MAX_DEPTH = 100;
+
+/** Salesforce's answer to a query too large to plan. */
+export const tooComplicated = () =>
+  new ApiError(
+    400,
+    'QUERY_TOO_COMPLICATED',
+    'Query is either selecting too many fields or the filter conditions are too complicated.',
+  );
+
 const WITH_OPTIONS = new Set(['SECURITY_ENFORCED', 'USER_MODE', 'SYSTEM_MODE']);
 const FOR_OPTIONS = new Set(['VIEW', 'REFERENCE', 'UPDATE']);
 
@@ -63,6 +78,7 @@ class Parser {
   private readonly source: string;
   private readonly tokens: Token[];
   private pos = 0;
+  private depth = 0;
 
   constructor(source: string) {
     this.source = source;
@@ -77,6 +93,16 @@ class Parser {
     const token = this.peek();
     if (token.kind !== 'eof') this.pos++;
     return token;
+  }
+
+  /** Runs a nested production, refusing nesting deeper than {@link MAX_DEPTH}. */
+  private nested<T>(parse: () => T): T {
+    if (++this.depth > MAX_DEPTH) throw tooComplicated();
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
   }
 
   private fail(token: Token = this.peek()): never {
@@ -129,6 +155,10 @@ class Parser {
   }
 
   private selectQuery(topLevel: boolean): SelectQuery {
+    return this.nested(() => this.selectQueryBody(topLevel));
+  }
+
+  private selectQueryBody(topLevel: boolean): SelectQuery {
     const selectToken = this.expectKeyword('SELECT');
     const select = [this.selectItem(topLevel)];
     while (this.acceptPunct(',')) select.push(this.selectItem(topLevel));
@@ -269,6 +299,10 @@ class Parser {
 
   /** A field path, or a function of expressions (`COUNT()`, `SUM(Amount)`, `CALENDAR_YEAR(CloseDate)`). */
   private expr(): Expr {
+    return this.nested(() => this.exprBody());
+  }
+
+  private exprBody(): Expr {
     const first = this.peek();
     if (first.kind === 'ident' && this.isPunct('(', 1) && !RESERVED.has(first.value.toUpperCase())) {
       this.next();
@@ -332,6 +366,10 @@ class Parser {
   }
 
   private unary(): Condition {
+    return this.nested(() => this.unaryBody());
+  }
+
+  private unaryBody(): Condition {
     if (this.isKeyword('NOT')) {
       const pos = this.next();
       return { kind: 'not', operand: this.unary(), pos };
