@@ -43,19 +43,15 @@ export function batchSizeFrom(header: string | undefined): number {
  * `GET /query?q=` and `/queryAll?q=`, and `GET /query/<locator>-<offset>` for the next pages
  * (queryAll's locators are served under `/query/` too, as in Salesforce, and under `/queryAll/`).
  *
- * API usage: when the org exposes `meterQuery(soql)` (counting API calls by SOQL text), each query
- * and each next page is reported; the next page under its original SOQL.
+ * API usage: each query and each next page reports its SOQL text to `org.meterQuery` (a next page
+ * under its original SOQL); the data middleware counts the call itself by resource. A query that
+ * fails to parse is counted too, as Salesforce counts every call.
  */
 export function registerQueryRoutes(app: Hono<Env>, org: Org): void {
   const locators = new Map<string, Locator>();
 
   const sweep = (now: number) => {
     for (const [id, locator] of locators) if (now - locator.lastUsed > LOCATOR_IDLE_MS) locators.delete(id);
-  };
-
-  const meter = (soql: string) => {
-    const hook = (org as Org & { meterQuery?: (soql: string) => void }).meterQuery;
-    if (typeof hook === 'function') hook.call(org, soql);
   };
 
   const createLocator = (
@@ -111,7 +107,7 @@ export function registerQueryRoutes(app: Hono<Env>, org: Org): void {
     if (q === undefined || q.trim() === '') {
       throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
     }
-    meter(q);
+    org.meterQuery(q);
     const cursor = openQuery(q, {
       db: org.db,
       catalog: org.catalog,
@@ -131,7 +127,7 @@ export function registerQueryRoutes(app: Hono<Env>, org: Org): void {
     if (!locator || locator.userId !== c.get('userId') || !(start < locator.cursor.totalSize)) {
       throw invalidLocator();
     }
-    meter(locator.soql);
+    org.meterQuery(locator.soql);
     locator.lastUsed = now;
     const header = c.req.header('sforce-query-options');
     const batchSize = header ? batchSizeFrom(header) : locator.batchSize;

@@ -1,3 +1,29 @@
+/**
+ * The SOQL compiler: a parsed query becomes one SQL statement over the org's tables (plus one per
+ * child subquery, run for all the page's parents at once), and a description of how rows become
+ * Salesforce's records.
+ *
+ * What it covers:
+ * - field lists with parent paths up to five relationships deep, `FIELDS(ALL|STANDARD|CUSTOM)`,
+ *   `toLabel()`, `TYPEOF ... WHEN ... THEN ... ELSE ... END`, child subqueries (nested ones too);
+ * - polymorphic lookups (`Owner` on Case, `Who`/`What` on Task and Event, any reference with several
+ *   `referenceTo`) through Salesforce's `Name` entity. Each possible parent is LEFT JOINed on its key
+ *   prefix; the fields allowed are {@link NAME_ENTITY_FIELDS}, each taken from the parent's own
+ *   field of that name when it has one (null otherwise): `Name` is the parent's name field
+ *   (CaseNumber for a Case), `Type` its object name (`Queue` for a Group), `NameOrAlias` a User's
+ *   alias or another object's name. The nested object is typed `Name`, its url the real object's;
+ * - WHERE and HAVING with `= != < <= > >= LIKE IN NOT IN INCLUDES EXCLUDES`, AND/OR/NOT (Salesforce
+ *   refuses AND and OR mixed without parentheses), semi-joins and anti-joins at the top level,
+ *   date and datetime literals, relative date literals as day ranges (UTC), date functions;
+ * - ORDER BY with NULLS FIRST/LAST (picklists in their defined order), LIMIT, OFFSET up to 2000;
+ * - COUNT(), aggregates, GROUP BY (also ROLLUP and CUBE), HAVING, aliases and `expr0..n`;
+ * - `USING SCOPE mine`; `WITH SECURITY_ENFORCED|USER_MODE|SYSTEM_MODE` and `FOR VIEW|REFERENCE|UPDATE`
+ *   are accepted and change nothing (the emulator has no field-level security or record locks).
+ *
+ * Storage conventions (src/store/database.ts) do the rest: NOCASE text columns make comparisons and
+ * sorting case-insensitive (ASCII only: SQLite's NOCASE does not fold other letters), dates and
+ * datetimes compare as ISO text. Every value is a bound parameter; identifiers come from the catalogue.
+ */
 import type { SQLInputValue } from 'node:sqlite';
 import { normalizeId } from '../ids.ts';
 import type { Catalog } from '../metadata/catalog.ts';

@@ -13,6 +13,7 @@ import { SOQL_TEST_METADATA, type SoqlFixtures, seedSoqlFixtures } from './fixtu
 const NOW = new Date('2026-02-12T10:00:00.000Z');
 const BULK = 4500;
 let emulator: RunningEmulator;
+let clock = NOW;
 let conn: Connection;
 let token: string;
 let f: SoqlFixtures;
@@ -20,7 +21,7 @@ let f: SoqlFixtures;
 type Rec = Record<string, any>;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ dataDir: ':memory:', metadata: SOQL_TEST_METADATA, now: () => NOW });
+  emulator = await startEmulator({ dataDir: ':memory:', metadata: SOQL_TEST_METADATA, now: () => clock });
   const { org } = emulator;
   f = seedSoqlFixtures(org);
   const remark = org.catalog.object('Remark__c');
@@ -252,6 +253,40 @@ describe('query locators', () => {
     const result = await get(queryPath(q), { 'Sforce-Query-Options': 'batchSize=200' });
     expect(result.body).toMatchObject({ totalSize: 3, done: true });
     expect(result.body.records[0].Remarks__r.records[0].Name).toBe('on account');
+  });
+
+  it('expires a locator after 15 idle minutes on the org clock', async () => {
+    const first = await get(queryPath(bulk));
+    try {
+      clock = new Date(NOW.getTime() + 14 * 60 * 1000);
+      expect((await get(first.body.nextRecordsUrl)).status).toBe(200);
+      clock = new Date(clock.getTime() + 14 * 60 * 1000);
+      expect((await get(first.body.nextRecordsUrl.replace(/-2000$/, '-4000'))).status).toBe(200);
+      clock = new Date(clock.getTime() + 16 * 60 * 1000);
+      expect(await get(first.body.nextRecordsUrl)).toEqual({
+        status: 400,
+        body: [{ message: 'invalid query locator', errorCode: 'INVALID_QUERY_LOCATOR' }],
+      });
+    } finally {
+      clock = NOW;
+    }
+  });
+
+  it('meters each query and each next page under the SOQL text', async () => {
+    const q = `${bulk} LIMIT 2500`;
+    const before = emulator.org.meter.metrics().bySoql[q] ?? 0;
+    const first = await conn.query<Rec>(q);
+    await conn.queryMore(first.nextRecordsUrl as string);
+    expect(emulator.org.meter.metrics().bySoql[q]).toBe(before + 2);
+  });
+
+  it('refuses an aggregate query with more than 2000 rows', async () => {
+    await expect(conn.query(`SELECT Name, COUNT(Id) FROM Remark__c GROUP BY Name`)).rejects.toMatchObject({
+      errorCode: 'MALFORMED_QUERY',
+      message: expect.stringContaining('Aggregate query does not support queryMore()'),
+    });
+    const limited = await conn.query(`SELECT Name, COUNT(Id) FROM Remark__c GROUP BY Name LIMIT 2000`);
+    expect(limited).toMatchObject({ totalSize: 2000, done: true });
   });
 
   it('rejects an unknown or malformed locator with INVALID_QUERY_LOCATOR', async () => {
