@@ -248,6 +248,8 @@ interface Operand {
   nodes: JoinNode[];
   aggregate: boolean;
   pos: Pos;
+  /** For Id and reference fields: the objects their values point to. */
+  pointsTo?: string[];
 }
 
 /** Parameters and aliases shared by every scope of one SQL statement. */
@@ -439,6 +441,7 @@ class Scope {
       nodes,
       aggregate: false,
       pos: ref.pos,
+      pointsTo: field.type === 'id' ? [object.name] : field.referenceTo,
     };
   }
 
@@ -456,7 +459,12 @@ class Scope {
       aggregate: false,
       pos,
     });
-    if (canonical === 'Id') return operand(node.idSql, syntheticField(template, 'Id', 'id'));
+    if (canonical === 'Id') {
+      return {
+        ...operand(node.idSql, syntheticField(template, 'Id', 'id')),
+        pointsTo: node.targets.map((t) => t.object.name),
+      };
+    }
     if (canonical === 'Type') {
       const cases = node.targets.map(
         (t) =>
@@ -1143,6 +1151,7 @@ class Compiler {
         }
         return this.semiJoin(
           this.filterOperand(cond.left, scope, mode, groups),
+          scope,
           cond.negated,
           cond.query,
           cond.pos,
@@ -1360,7 +1369,7 @@ class Compiler {
     return negated ? `(${operand.sql} IS NULL OR NOT (${any}))` : `(${operand.sql} IS NOT NULL AND (${any}))`;
   }
 
-  private semiJoin(operand: Operand, negated: boolean, query: SelectQuery, pos: Pos): string {
+  private semiJoin(operand: Operand, scope: Scope, negated: boolean, query: SelectQuery, pos: Pos): string {
     if (operand.type !== 'id' && operand.type !== 'reference') {
       // (unconfirmed) wording.
       throw this.error(
@@ -1369,7 +1378,15 @@ class Compiler {
         `The left operand field in the where expression must be an Id or a reference field: ${operand.label}`,
       );
     }
-    const inner = new Scope(this, this.object(query.from.name, query.from.pos), query.from.alias);
+    const innerObject = this.object(query.from.name, query.from.pos);
+    if (innerObject === scope.object) {
+      throw this.error(
+        'MALFORMED_QUERY',
+        query.from.pos,
+        'The inner and outer selects should not be on the same object type',
+      );
+    }
+    const inner = new Scope(this, innerObject, query.from.alias);
     const [item, ...rest] = query.select;
     if (!item || rest.length > 0 || item.kind !== 'expr' || item.expr.kind !== 'field') {
       throw this.error(
@@ -1380,7 +1397,9 @@ class Compiler {
     }
     if (query.offset) throw this.error('MALFORMED_QUERY', query.offset.pos, `unexpected token: 'OFFSET'`);
     const selected = inner.resolve(item.expr);
-    if (selected.type !== 'id' && selected.type !== 'reference') {
+    const pointsTo = new Set((operand.pointsTo ?? []).map((name) => name.toLowerCase()));
+    const sameType = (selected.pointsTo ?? []).some((name) => pointsTo.has(name.toLowerCase()));
+    if ((selected.type !== 'id' && selected.type !== 'reference') || !sameType) {
       throw this.error(
         'INVALID_FIELD',
         item.pos,

@@ -359,6 +359,17 @@ describe('WHERE', () => {
         `SELECT Name FROM Widget__c WHERE Account__c IN (SELECT Id FROM Account WHERE Industry = 'Technology')`,
       ),
     ).toEqual(['Crate']);
+    expect(
+      names(
+        `SELECT Name FROM Remark__c WHERE Target__c IN (SELECT Id FROM Contact WHERE LastName = 'SoqlJohnson')`,
+      ),
+    ).toEqual(['on contact']);
+    expect(errorOf(`SELECT Id FROM Contact WHERE Id IN (SELECT AccountId FROM Case)`).message).toContain(
+      "The selected field 'AccountId' in the subquery and the left operand field in the where expression in the outer query 'Id' should point to the same object type",
+    );
+    expect(errorOf(`SELECT Id FROM Account WHERE ParentId IN (SELECT Id FROM Account)`).message).toContain(
+      'The inner and outer selects should not be on the same object type',
+    );
     const nested = errorOf(
       `SELECT Id FROM Account WHERE Name = 'x' OR Id IN (SELECT AccountId FROM Contact)`,
     );
