@@ -253,9 +253,7 @@ export function seedScale(org: Org, contacts: number, options: ScaleOptions = {}
         now,
       );
       org.db
-        .prepare(
-          `UPDATE "User" SET "CreatedById" = ?, "LastModifiedById" = ?, "OwnerId" = NULL WHERE "Id" = ?`,
-        )
+        .prepare(`UPDATE "User" SET "CreatedById" = ?, "LastModifiedById" = ? WHERE "Id" = ?`)
         .run(id, id, id);
       users = [id];
     }
