@@ -73,6 +73,7 @@ describe('preview', () => {
       rid: CASE_ID,
       msm: MODSTAMP,
       args: expect.stringMatching(/^[\w-]{43}$/),
+      chg: expect.stringMatching(/^[\w-]{43}$/),
       jti: expect.stringMatching(/^[\w-]{22}$/),
     });
     expect(claims.exp).toBe((claims.iat ?? 0) + DEFAULT_TTL_MS / 1000);
@@ -308,6 +309,17 @@ describe('execute', () => {
     expect(write).toHaveBeenCalledWith(
       expect.objectContaining({ systemModstamp: '2026-03-01T09:30:00.000Z' }),
     );
+  });
+
+  it('detects a change within the same second by the values shown: CONFIRMATION_STALE', async () => {
+    const { confirmation, write } = setup();
+    const { token } = await confirmation.preview(updateCase());
+    // Salesforce's SystemModstamp has whole seconds: a change in the same second keeps it.
+    const sameStamp = updateCase({ changes: [{ field: 'Status', before: 'Working', after: 'Escalated' }] });
+    const error = await refusal(confirmation.execute(sameStamp, token, write));
+    expect(error.code).toBe('CONFIRMATION_STALE');
+    expect(error.confirmation?.changes).toEqual([{ field: 'Status', before: 'Working', after: 'Escalated' }]);
+    expect(write).not.toHaveBeenCalled();
   });
 
   it('spends the token when the write fails, and records the failure with its error code', async () => {

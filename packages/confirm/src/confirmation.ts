@@ -5,7 +5,7 @@ import { createMemoryNonceStore, type NonceStore } from './nonce-store.ts';
 import { checkWrite, DEFAULT_GATEWAY_POLICY, isDestructive, type PolicyConfig, policyFor } from './policy.ts';
 import { summarize } from './summary.ts';
 import { type ConfirmationKeys, createTokenSigner, type TokenClaims } from './token.ts';
-import type { ConfirmationRequest, WriteRequest } from './types.ts';
+import type { ConfirmationRequest, FieldChange, WriteRequest } from './types.ts';
 
 /** Five minutes: long enough for a person to read and answer, short enough to stay current. */
 export const DEFAULT_TTL_MS = 5 * 60_000;
@@ -98,6 +98,11 @@ function mismatches(claims: TokenClaims, request: WriteRequest, argsHash: string
   return parts;
 }
 
+/** The changes as shown to the person: only the three documented keys, whatever the caller passed. */
+function changesOf(request: WriteRequest): FieldChange[] {
+  return request.changes.map(({ field, before, after }) => ({ field, before, after }));
+}
+
 function resultOf(value: unknown, request: WriteRequest): AuditResult {
   const id = (value as { id?: unknown } | null | undefined)?.id;
   return { success: true, id: typeof id === 'string' ? id : (request.recordId ?? null) };
@@ -147,6 +152,7 @@ export function createConfirmation(options: ConfirmationOptions): Confirmation {
         ...(recordId === undefined ? {} : { rid: recordId }),
         args: hashArgs(request.args),
         ...(recordId === undefined ? {} : { msm: request.systemModstamp }),
+        chg: hashArgs(changesOf(request)),
       },
       now(),
     );
@@ -157,7 +163,7 @@ export function createConfirmation(options: ConfirmationOptions): Confirmation {
       action: request.action,
       object: request.object,
       recordId: recordId ?? null,
-      changes: request.changes.map(({ field, before, after }) => ({ field, before, after })),
+      changes: changesOf(request),
       destructive: isDestructive(request),
     };
   }
@@ -177,7 +183,7 @@ export function createConfirmation(options: ConfirmationOptions): Confirmation {
         action: request.action,
         object: request.object,
         recordId: result.success ? result.id : (request.recordId ?? null),
-        changes: request.changes.map(({ field, before, after }) => ({ field, before, after })),
+        changes: changesOf(request),
         result,
         tokenId,
       });
@@ -223,7 +229,11 @@ export function createConfirmation(options: ConfirmationOptions): Confirmation {
     if (!claimed) {
       throw new ConfirmationError('CONFIRMATION_USED', 'The confirmation token has already been used.');
     }
-    if (request.action !== 'create' && claims.msm !== request.systemModstamp) {
+    // Stale when the record's SystemModstamp moved, or when the changes the person saw no longer
+    // hold (Salesforce's SystemModstamp has whole-second precision in practice, so two writes in
+    // one second share it; the "before" values still tell them apart).
+    const moved = request.action !== 'create' && claims.msm !== request.systemModstamp;
+    if (moved || claims.chg !== hashArgs(changesOf(request))) {
       throw new ConfirmationError(
         'CONFIRMATION_STALE',
         'The record changed since the confirmation was shown; confirm the new version.',

@@ -43,6 +43,8 @@ export interface TokenClaims {
   args: string;
   /** The record's SystemModstamp at preview time (update and delete). */
   msm?: string;
+  /** Canonical hash of the changes shown (fields, before and after values). */
+  chg: string;
   /** Issued at, expires (seconds since the epoch), token id (the single-use nonce). */
   iat: number;
   exp: number;
@@ -143,7 +145,7 @@ export function createTokenSigner(keys: ConfirmationKeys, ttlMs: number): TokenS
         }
         throw invalid('The confirmation token is not a token this server issued.', error);
       }
-      const strings = ['sub', 'org', 'cid', 'op', 'act', 'obj', 'args', 'jti'] as const;
+      const strings = ['sub', 'org', 'cid', 'op', 'act', 'obj', 'args', 'chg', 'jti'] as const;
       const optional = ['rid', 'msm'] as const;
       if (
         strings.some((name) => typeof payload[name] !== 'string') ||

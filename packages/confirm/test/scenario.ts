@@ -98,6 +98,8 @@ export interface World {
   status: string[];
   /** Each record's SystemModstamp now. */
   modstamp: string[];
+  /** Whether each record has been deleted. */
+  deleted: boolean[];
 }
 
 /** Builds the operations layer's request for a write, against the records as they are now. */
@@ -236,11 +238,13 @@ export async function runScenario(options: {
       continue;
     }
     if (step.type === 'touch') {
-      await options.touch(step.record % records);
+      if (!world.deleted[step.record % records]) await options.touch(step.record % records);
       continue;
     }
     if (step.type === 'preview') {
       const spec = { ...step.spec, record: step.spec.record % records };
+      // The operations layer reads the record before previewing: a deleted one is NOT_FOUND there.
+      if (world.deleted[spec.record]) continue;
       const request = requestFor(spec, world);
       const preview = await (instances[0] as Confirmation).preview(request);
       const claims = decodeJwt(preview.token);
@@ -258,6 +262,8 @@ export async function runScenario(options: {
     const target = issued[step.token % issued.length] as Issued;
     const token = await tamperToken(target.token, step.tamper);
     const presented = presentedSpec(target.spec, step.tamper, records);
+    // Likewise for an execution naming a deleted record: it never reaches the protocol.
+    if (world.deleted[presented.spec.record]) continue;
     const request = requestFor(presented.spec, world);
     if (step.tamper.kind === 'operation') request.operation = `${request.operation}Again`;
     // A delete's only argument is the id; other arguments are an extra one.
@@ -314,14 +320,16 @@ export function memoryWorld(n = 3): World {
     ids: Array.from({ length: n }, (_, i) => `500${String(i + 1).padStart(12, '0')}AAA`),
     status: Array.from({ length: n }, () => 'New'),
     modstamp: Array.from({ length: n }, () => '2026-03-01T09:00:00.000Z'),
+    deleted: Array.from({ length: n }, () => false),
   };
 }
 
-/** Applies a write to an in-memory world: updates set Status, updates and deletes bump the stamp. */
+/** Applies a write to an in-memory world: updates set Status and bump the stamp, deletes delete. */
 export function applyToWorld(world: World, request: WriteRequest, stamp: () => string): void {
   if (request.action === 'create') return;
   const index = world.ids.indexOf(request.recordId ?? '');
   if (index < 0) return;
+  if (request.action === 'delete') world.deleted[index] = true;
   if (request.action === 'update') {
     world.status[index] = String((request.changes[0]?.after as string | undefined) ?? world.status[index]);
   }
