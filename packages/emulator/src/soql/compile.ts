@@ -527,6 +527,8 @@ class Compiler {
   readonly source: string;
   readonly options: CompileOptions;
   readonly statement = new Statement();
+  /** True while compiling a semi-join's inner WHERE: semi-joins do not nest. */
+  private inSemiJoin = false;
 
   constructor(source: string, options: CompileOptions) {
     this.source = source;
@@ -738,6 +740,27 @@ class Compiler {
           outputs.push(output);
           break;
         }
+      }
+    }
+    // A TYPEOF relationship cannot also be selected through plain paths (`What.Name`): both would
+    // shape the same nested object.
+    for (const output of outputs) {
+      if (output.kind !== 'typeof') continue;
+      const clash = outputs.find(
+        (o) => o.kind !== 'typeof' && o.kind === 'value' && o.nodes.includes(output.node),
+      );
+      if (clash) {
+        const item = query.select.find(
+          (i) =>
+            i.kind === 'typeof' &&
+            i.field.path.join('.').toLowerCase().endsWith(output.node.name.toLowerCase()),
+        );
+        // (unconfirmed) wording.
+        throw this.error(
+          'MALFORMED_QUERY',
+          item?.pos ?? query.pos,
+          `TYPEOF field ${output.node.name} cannot also be referenced in the field list`,
+        );
       }
     }
     return { outputs, nodes };
@@ -1370,6 +1393,10 @@ class Compiler {
   }
 
   private semiJoin(operand: Operand, scope: Scope, negated: boolean, query: SelectQuery, pos: Pos): string {
+    if (this.inSemiJoin) {
+      // (unconfirmed) wording.
+      throw this.error('MALFORMED_QUERY', pos, 'Nesting of semi join sub-selects is not supported');
+    }
     if (operand.type !== 'id' && operand.type !== 'reference') {
       // (unconfirmed) wording.
       throw this.error(
@@ -1407,7 +1434,14 @@ class Compiler {
       );
     }
     const where = [...inner.liveFilter(), `${selected.sql} IS NOT NULL`];
-    if (query.where) where.push(this.condition(query.where, inner, 'where', false));
+    if (query.where) {
+      this.inSemiJoin = true;
+      try {
+        where.push(this.condition(query.where, inner, 'where', false));
+      } finally {
+        this.inSemiJoin = false;
+      }
+    }
     const sub = `SELECT ${selected.sql} FROM ${inner.from} WHERE ${where.join(' AND ')}${query.limit ? ` LIMIT ${query.limit.value}` : ''}`;
     return negated
       ? `(${operand.sql} IS NULL OR ${operand.sql} NOT IN (${sub}))`

@@ -136,6 +136,20 @@ describe('parent paths', () => {
     );
   });
 
+  it('refuses a TYPEOF relationship also selected through a path', () => {
+    expect(
+      errorOf(`SELECT Target__r.Name, TYPEOF Target__r WHEN Account THEN Industry END FROM Remark__c`)
+        .errorCode,
+    ).toBe('MALFORMED_QUERY');
+  });
+
+  it('accepts the FROM alias and the object name as a path prefix', () => {
+    expect(
+      soql(`SELECT w.Name, Widget__c.Qty__c, w.Account__r.Name FROM Widget__c w WHERE w.Name = 'Anvil'`)
+        .records[0],
+    ).toMatchObject({ Name: 'Anvil', Qty__c: 3, Account__r: { Name: 'SoqlTest Acme' } });
+  });
+
   it('selects per type with TYPEOF', () => {
     const { records } = soql(
       `SELECT Name, TYPEOF Target__r WHEN Account THEN Industry, Name WHEN Widget__c THEN Color__c ELSE Name END FROM Remark__c ORDER BY Name`,
@@ -367,6 +381,11 @@ describe('WHERE', () => {
     expect(errorOf(`SELECT Id FROM Contact WHERE Id IN (SELECT AccountId FROM Case)`).message).toContain(
       "The selected field 'AccountId' in the subquery and the left operand field in the where expression in the outer query 'Id' should point to the same object type",
     );
+    expect(
+      errorOf(
+        `SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact WHERE Id IN (SELECT ContactId FROM Case))`,
+      ).message,
+    ).toContain('Nesting of semi join sub-selects is not supported');
     expect(errorOf(`SELECT Id FROM Account WHERE ParentId IN (SELECT Id FROM Account)`).message).toContain(
       'The inner and outer selects should not be on the same object type',
     );
@@ -762,6 +781,12 @@ describe('cursors', () => {
     expect(first.next).toBe(2);
     const rest = cursor.page(2, 1, 'v60.0');
     expect(rest.records.map((r) => r.Name)).toEqual(['Crate']);
+    // A query with OFFSET is one batch: no next page, whatever is left.
+    const offset = openQuery(`SELECT Name FROM Widget__c ORDER BY Name OFFSET 1`, options());
+    expect(offset.page(0, 2, 'v60.0')).toMatchObject({
+      next: null,
+      records: [{ Name: 'bolt' }, { Name: 'Crate' }],
+    });
     expect(cursor.page(5, 4, 'v60.0')).toMatchObject({
       next: null,
       records: [{ Name: 'Flywheel', Children__r: null }],
