@@ -1214,6 +1214,10 @@ class Compiler {
       if (operand.type !== 'date' && operand.type !== 'datetime') throw this.mismatch(operand, value);
       if (op === 'LIKE') throw this.likeError(operand, pos);
       const range = dateLiteralRange(value.name, value.n, this.options.now);
+      if (!range) {
+        // (unconfirmed) wording.
+        throw this.error('MALFORMED_QUERY', value.pos, `Invalid date literal: ${value.name}:${value.n}`);
+      }
       const start = () => this.dayBound(operand, range.start);
       const end = () => this.dayBound(operand, range.end);
       // A date literal is a range: `=` means within it, `<` before its start, `>` after its end.

@@ -93,6 +93,15 @@ describe('date literal ranges (UTC, weeks from Sunday)', () => {
     );
   });
 
+  it('has no range outside years 1 to 9999', () => {
+    expect(range('LAST_N_YEARS', 99999999, '2026-02-12T10:00:00Z')).toBeNull();
+    expect(range('NEXT_N_DAYS', 99999999999, '2026-02-12T10:00:00Z')).toBeNull();
+    expect(range('LAST_N_YEARS', 2000, '2026-02-12T10:00:00Z')).toEqual({
+      start: '0026-01-01',
+      end: '2026-01-01',
+    });
+  });
+
   it('knows which literals take a number', () => {
     expect(isDateLiteralName('LAST_N_FISCAL_YEARS')).toBe(true);
     expect(isDateLiteralName('LAST_N_DECADES')).toBe(false);

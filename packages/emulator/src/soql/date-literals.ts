@@ -65,6 +65,13 @@ export function takesN(name: string): boolean {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** A UTC midnight; unlike `Date.UTC`, years 0 to 99 stay themselves instead of becoming 19xx. */
+function utc(year: number, month: number, day: number): Date {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month, day);
+  return date;
+}
+
 function ymd(time: number): string {
   return new Date(time).toISOString().slice(0, 10);
 }
@@ -75,15 +82,15 @@ function startOf(unit: Unit, day: Date): Date {
   const m = day.getUTCMonth();
   switch (unit) {
     case 'day':
-      return new Date(Date.UTC(y, m, day.getUTCDate()));
+      return utc(y, m, day.getUTCDate());
     case 'week':
-      return new Date(Date.UTC(y, m, day.getUTCDate() - day.getUTCDay()));
+      return utc(y, m, day.getUTCDate() - day.getUTCDay());
     case 'month':
-      return new Date(Date.UTC(y, m, 1));
+      return utc(y, m, 1);
     case 'quarter':
-      return new Date(Date.UTC(y, m - (m % 3), 1));
+      return utc(y, m - (m % 3), 1);
     case 'year':
-      return new Date(Date.UTC(y, 0, 1));
+      return utc(y, 0, 1);
   }
 }
 
@@ -98,20 +105,21 @@ function add(unit: Unit, date: Date, n: number): Date {
     case 'week':
       return new Date(date.getTime() + 7 * n * DAY_MS);
     case 'month':
-      return new Date(Date.UTC(y, m + n, d));
+      return utc(y, m + n, d);
     case 'quarter':
-      return new Date(Date.UTC(y, m + 3 * n, d));
+      return utc(y, m + 3 * n, d);
     case 'year':
-      return new Date(Date.UTC(y + n, m, d));
+      return utc(y + n, m, d);
   }
 }
 
 /**
  * The range of days a date literal covers at `now`. `n` is the number after the colon, for the
  * literals that take one. The caller compares date fields with the days and datetime fields with
- * midnight UTC of each end, so that `CreatedDate = TODAY` covers the whole day.
+ * midnight UTC of each end, so that `CreatedDate = TODAY` covers the whole day. Null when the range
+ * falls outside years 1 to 9999.
  */
-export function dateLiteralRange(name: string, n: number | null, now: Date): DayRange {
+export function dateLiteralRange(name: string, n: number | null, now: Date): DayRange | null {
   const spec = SPECS.get(name);
   if (!spec) throw new Error(`Unknown date literal ${name}`);
   const count = spec.fixedN ?? n ?? 1;
@@ -155,5 +163,9 @@ export function dateLiteralRange(name: string, n: number | null, now: Date): Day
       end = add('day', current, count + 1);
       break;
   }
+  // A huge n leaves the calendar (years 1 to 9999): there is no such range.
+  const inRange = (d: Date) =>
+    !Number.isNaN(d.getTime()) && d.getUTCFullYear() >= 1 && d.getUTCFullYear() <= 9999;
+  if (!inRange(start) || !inRange(end)) return null;
   return { start: ymd(start.getTime()), end: ymd(end.getTime()) };
 }

@@ -743,6 +743,9 @@ describe('syntax errors', () => {
       'Qty__c',
       'Color__c',
       'Tags__c',
+      '99999999999',
+      'Due__c',
+      'LAST_N_YEARS',
     ];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 14 }), fc.boolean(), (words, prefix) => {
