@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { type AppOptions, createApp } from './http/app.ts';
 import { createOrg, isEmpty, type Org, type OrgOptions } from './org.ts';
 import { seedDemo } from './seed/demo.ts';
+import { seedScale } from './seed/scale.ts';
 
 export interface EmulatorOptions extends OrgOptions, AppOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
@@ -11,6 +12,10 @@ export interface EmulatorOptions extends OrgOptions, AppOptions {
   host?: string;
   /** `demo` seeds the demo org when the data folder is empty; `none` leaves it empty. */
   seed?: 'demo' | 'none';
+  /** Also seed this many contacts (with proportional other records) when the data folder is empty. */
+  scale?: number;
+  /** Progress of the scaled seed: rows written, rows in all. */
+  onSeedProgress?: (done: number, total: number) => void;
 }
 
 export interface RunningEmulator {
@@ -23,7 +28,10 @@ export interface RunningEmulator {
 /** Starts an emulated Salesforce org over HTTP. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const org = createOrg(options);
-  if ((options.seed ?? 'demo') === 'demo' && isEmpty(org)) seedDemo(org);
+  if (isEmpty(org)) {
+    if ((options.seed ?? 'demo') === 'demo') seedDemo(org);
+    if (options.scale) seedScale(org, options.scale, { onProgress: options.onSeedProgress });
+  }
   const app = createApp(org, { controls: options.controls, maxBodyBytes: options.maxBodyBytes });
   const host = options.host ?? '127.0.0.1';
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
