@@ -1,7 +1,8 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { createBearerAuthenticator } from '@sfgql/auth';
-import { caseRecordSchema, getCaseByNumber } from '@sfgql/objects/case';
-import type { OperationContext } from '@sfgql/objects/spec';
+import { caseSpec, getCaseByNumber } from '@sfgql/objects/case';
+import type { OperationContext } from '@sfgql/objects/operation';
+import { recordSchema } from '@sfgql/objects/spec';
 import { createSalesforceClient } from '@sfgql/soql';
 import type { ActionsConfig } from './config.ts';
 import { problem, problemFromError, problemResponse } from './problem.ts';
@@ -84,7 +85,10 @@ export function createActionsApp(options: ActionsOptions) {
       security: [{ [SECURITY_SCHEME]: ['api'] }],
       request: { params: getCaseByNumber.input },
       responses: {
-        200: { description: 'The case.', content: { 'application/json': { schema: caseRecordSchema } } },
+        200: {
+          description: 'The case.',
+          content: { 'application/json': { schema: recordSchema(caseSpec) } },
+        },
         400: problemResponse('The case number is missing or malformed.'),
         401: problemResponse('No valid Salesforce token was sent.'),
         404: problemResponse('No case has this number.'),

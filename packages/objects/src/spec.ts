@@ -1,6 +1,5 @@
-import type { SalesforceClient, SalesforceRecord } from '@sfgql/soql';
+import type { SalesforceRecord, SoqlFragment } from '@sfgql/soql';
 import { z } from 'zod';
-import { OperationError } from './errors.ts';
 
 /** Salesforce field types as the specs use them. */
 export type FieldKind =
@@ -11,6 +10,7 @@ export type FieldKind =
   | 'phone'
   | 'url'
   | 'picklist'
+  | 'multipicklist'
   | 'boolean'
   | 'int'
   | 'double'
@@ -18,7 +18,17 @@ export type FieldKind =
   | 'percent'
   | 'date'
   | 'datetime'
-  | 'reference';
+  | 'reference'
+  | 'base64';
+
+/** How a field takes part in a term search. */
+export type SearchMode =
+  /** Partial, case-insensitive match (`LIKE '%term%'`). */
+  | 'like'
+  /** Exact match only (CaseNumber). */
+  | 'exact'
+  /** Digits match whatever the formatting (`+1 (555) 234-5678` finds `+15552345678`). */
+  | 'phone';
 
 export interface FieldSpec {
   /** The Salesforce API name, e.g. `CaseNumber`. */
@@ -28,26 +38,78 @@ export interface FieldSpec {
   description: string;
   /** Picklist values, for picklist fields. */
   values?: readonly string[];
+  /** Only these values are accepted (a restricted picklist). */
+  restricted?: boolean;
+  /** Must be given on create. */
+  required?: boolean;
+  /** Worth asking the caller for on create. */
+  recommended?: boolean;
+  /** Set by Salesforce: never written. */
+  readOnly?: boolean;
+  /** Written on create only. */
+  createOnly?: boolean;
+  /** Maximum length of text. */
+  maxLength?: number;
+  /** How the field takes part in term searches, if at all. */
+  search?: SearchMode;
+  /** Returned by searches (the compact view); everything is returned by get. */
+  compact?: boolean;
+  /** For references: the objects the Id may point to. */
+  references?: readonly string[];
 }
 
+export interface ParentSpec {
+  /** The reference field's key in `fields`. */
+  field: string;
+  /** Salesforce's relationship name (`Account` for AccountId). */
+  relationship: string;
+  /** The objects it may point to (several for polymorphic lookups such as Task.WhoId). */
+  objects: readonly string[];
+}
+
+export interface ChildSpec {
+  object: string;
+  /** Salesforce's child relationship name on this object (`Cases` on Contact). */
+  relationship: string;
+  /** The reference field on the child (`ContactId`). */
+  field: string;
+}
+
+export type CrudOperation = 'search' | 'get' | 'create' | 'update' | 'delete';
+
 /**
- * One CRM object, declared once: its fields drive the GraphQL type, the REST operations and the
- * OpenAPI schema. Field keys are the names users see (camelCase); `apiName` is Salesforce's.
+ * One CRM object, declared once: its fields drive the GraphQL type, the REST operations, the
+ * OpenAPI schema and input validation. Field keys are the names users see (camelCase); `apiName`
+ * is Salesforce's.
  */
 export interface ObjectSpec<Fields extends Record<string, FieldSpec> = Record<string, FieldSpec>> {
   apiName: string;
   label: string;
+  labelPlural: string;
   description: string;
+  /** The Id key prefix (`003` for Contact), to refuse Ids of other objects early. */
+  keyPrefix: string;
   fields: Fields;
+  /** The field that names a record in summaries (`name`, `caseNumber`, `subject`). */
+  nameField: string;
+  /** Which generic operations exist. */
+  operations: readonly CrudOperation[];
+  parents?: Readonly<Record<string, ParentSpec>>;
+  children?: Readonly<Record<string, ChildSpec>>;
+  /** A condition every search adds (e.g. active products only). */
+  searchFilter?: SoqlFragment;
 }
 
 export function defineObject<const Fields extends Record<string, FieldSpec>>(
-  spec: ObjectSpec<Fields>,
+  spec: ObjectSpec<Fields> & { nameField: keyof Fields & string },
 ): ObjectSpec<Fields> {
+  for (const [key, parent] of Object.entries(spec.parents ?? {})) {
+    if (!(parent.field in spec.fields)) throw new Error(`${spec.apiName}.${key}: no field ${parent.field}`);
+  }
   return spec;
 }
 
-/** The user-facing record of an object: each field by its camelCase name, null when empty. */
+/** The user-facing record: each field by its key, null when empty. */
 export type RecordOf<S extends ObjectSpec> = {
   [K in keyof S['fields']]: ValueOf<S['fields'][K]['kind']> | null;
 };
@@ -57,7 +119,8 @@ type ValueOf<K extends FieldKind> = K extends 'boolean'
     ? number
     : string;
 
-function fieldSchema(field: FieldSpec): z.ZodType {
+/** The zod type of one field's value as Salesforce returns it. */
+function outputSchema(field: FieldSpec): z.ZodType {
   switch (field.kind) {
     case 'boolean':
       return z.boolean();
@@ -72,70 +135,52 @@ function fieldSchema(field: FieldSpec): z.ZodType {
   }
 }
 
-/** The zod schema of an object's record, with each field's description (for OpenAPI). */
-export function recordSchema<S extends ObjectSpec>(spec: S): z.ZodObject {
+/** The zod schema of an object's record (all fields, or the given keys), with descriptions. */
+export function recordSchema(spec: ObjectSpec, keys?: readonly string[]): z.ZodObject {
   const shape: Record<string, z.ZodType> = {};
   for (const [name, field] of Object.entries(spec.fields)) {
-    shape[name] = fieldSchema(field).nullable().describe(field.description);
+    if (keys && !keys.includes(name)) continue;
+    shape[name] = outputSchema(field).nullable().describe(field.description);
   }
   return z.object(shape).describe(spec.description);
 }
 
-/** The API names of an object's fields, for a SELECT list. */
-export function selectFields(spec: ObjectSpec): string[] {
-  return Object.values(spec.fields).map((f) => f.apiName);
+/** Keys of the compact view returned by searches. */
+export function compactKeys(spec: ObjectSpec): string[] {
+  return Object.entries(spec.fields)
+    .filter(([name, f]) => name === 'id' || f.compact)
+    .map(([name]) => name);
 }
 
-/** Turns a Salesforce record into the user-facing record (camelCase names, nulls for missing). */
-export function fromSalesforce<S extends ObjectSpec>(spec: S, record: SalesforceRecord): RecordOf<S> {
+/** API names of the given keys (all fields by default), for a SELECT list. */
+export function selectFields(spec: ObjectSpec, keys: readonly string[] = Object.keys(spec.fields)): string[] {
+  return keys.map((k) => {
+    const field = spec.fields[k];
+    if (!field) throw new Error(`${spec.apiName} has no field ${k}`);
+    return field.apiName;
+  });
+}
+
+/** Turns a Salesforce record into the user-facing record (keys of the spec, nulls for missing). */
+export function fromSalesforce(
+  spec: ObjectSpec,
+  record: SalesforceRecord,
+  keys: readonly string[] = Object.keys(spec.fields),
+) {
   const out: Record<string, unknown> = {};
-  for (const [name, field] of Object.entries(spec.fields)) out[name] = record[field.apiName] ?? null;
-  return out as RecordOf<S>;
+  for (const key of keys) {
+    const field = spec.fields[key];
+    if (field) out[key] = record[field.apiName] ?? null;
+  }
+  return out;
 }
 
-/** What an operation needs to run: a client acting as the calling user. */
-export interface OperationContext {
-  client: SalesforceClient;
-}
-
-/** Reads change nothing; writes change data; destructive writes remove it. */
-export type OperationKind = 'read' | 'write' | 'destructive';
-
-/**
- * One thing users can do with an object. Both adapters (GraphQL and REST) expose the same
- * operations, so they cannot drift.
- */
-export interface Operation<In extends z.ZodType = z.ZodType, Out extends z.ZodType = z.ZodType> {
-  /** Unique, camelCase; also the REST operationId. */
-  name: string;
-  object: ObjectSpec;
-  kind: OperationKind;
-  /** A short sentence a model can act on. */
-  summary: string;
-  input: In;
-  output: Out;
-  /** Validates the input, then runs. Invalid input throws `INVALID_INPUT`. */
-  run(ctx: OperationContext, input: unknown): Promise<z.output<Out>>;
-}
-
-export function defineOperation<In extends z.ZodType, Out extends z.ZodType>(definition: {
-  name: string;
-  object: ObjectSpec;
-  kind: OperationKind;
-  summary: string;
-  input: In;
-  output: Out;
-  execute(ctx: OperationContext, input: z.output<In>): Promise<z.output<Out>>;
-}): Operation<In, Out> {
-  const { execute, ...rest } = definition;
-  return {
-    ...rest,
-    async run(ctx, raw) {
-      const parsed = definition.input.safeParse(raw);
-      if (!parsed.success) {
-        throw new OperationError('INVALID_INPUT', z.prettifyError(parsed.error), { cause: parsed.error });
-      }
-      return execute(ctx, parsed.data);
-    },
-  };
+/** Turns user-facing values (spec keys) into a Salesforce body (API names). */
+export function toSalesforce(spec: ObjectSpec, values: Record<string, unknown>): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    const field = spec.fields[key];
+    if (field && value !== undefined) body[field.apiName] = value;
+  }
+  return body;
 }

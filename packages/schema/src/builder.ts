@@ -1,5 +1,5 @@
 import SchemaBuilder from '@pothos/core';
-import type { OperationContext } from '@sfgql/objects/spec';
+import type { OperationContext } from '@sfgql/objects/operation';
 
 /** What every resolver gets: the caller's Salesforce client (one per request). */
 export type GraphQLContext = OperationContext;

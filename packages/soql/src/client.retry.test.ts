@@ -12,7 +12,7 @@ const seen: { method: string; url: string; authorization: string }[] = [];
 
 async function salesforce(handler: (req: IncomingMessage, n: number) => Reply): Promise<string> {
   seen.length = 0;
-  server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const created = createServer((req: IncomingMessage, res: ServerResponse) => {
     seen.push({
       method: req.method ?? '',
       url: req.url ?? '',
@@ -26,8 +26,9 @@ async function salesforce(handler: (req: IncomingMessage, n: number) => Reply): 
     res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
     res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
   });
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server?.address() as AddressInfo).port}`;
+  server = created;
+  await new Promise<void>((resolve) => created.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(created.address() as AddressInfo).port}`;
 }
 afterEach(async () => {
   server?.closeAllConnections();

@@ -28,6 +28,36 @@ export interface SaveResult {
   created?: boolean;
 }
 
+/** The parts of `describe` the project uses; the rest of Salesforce's answer is kept as is. */
+export interface DescribeResult {
+  name: string;
+  label: string;
+  keyPrefix: string | null;
+  fields: {
+    name: string;
+    label: string;
+    type: string;
+    length: number;
+    nillable: boolean;
+    createable: boolean;
+    updateable: boolean;
+    custom: boolean;
+    picklistValues: { value: string; label: string; active: boolean }[];
+    restrictedPicklist?: boolean;
+    referenceTo: string[];
+    relationshipName: string | null;
+  }[];
+  childRelationships: { childSObject: string; field: string; relationshipName: string | null }[];
+  [key: string]: unknown;
+}
+
+/** Describes shared between clients of one org (keyed by instance URL and object). */
+export interface DescribeCache {
+  get(key: string): { expiresAt: number; value: Promise<DescribeResult> } | undefined;
+  set(key: string, entry: { expiresAt: number; value: Promise<DescribeResult> }): void;
+  delete(key: string): void;
+}
+
 export interface SalesforceClientOptions {
   /** A session, or a source that can refresh it when Salesforce says it expired. */
   session: SalesforceSession | SessionSource;
@@ -37,6 +67,10 @@ export interface SalesforceClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Where calls are counted; one per client by default. */
   meter?: ApiMeter;
+  /** Describes shared between clients of one org; a client keeps its own by default. */
+  describeCache?: DescribeCache;
+  /** How long a describe is reused (default 10 minutes). */
+  describeTtlMs?: number;
   /** For tests: how to wait between retries. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -72,6 +106,12 @@ export interface SalesforceClient {
     fields?: readonly string[],
   ): Promise<T>;
   create(object: string, values: Record<string, unknown>): Promise<SaveResult>;
+  /** An object's describe (fields, picklist values, relationships), cached per org for `describeTtlMs`. */
+  describe(object: string): Promise<DescribeResult>;
+  /** The org's API limits (`GET /limits`). */
+  limits(): Promise<Record<string, { Max: number; Remaining: number }>>;
+  /** The bytes of a base64 field (ContentNote.Content) from the URL a query gives for it. */
+  blob(url: string): Promise<Buffer>;
   update(object: string, id: string, values: Record<string, unknown>): Promise<void>;
   delete(object: string, id: string): Promise<void>;
 }
@@ -101,6 +141,8 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
   const version = options.apiVersion ?? DEFAULT_API_VERSION;
   const retry = { ...DEFAULT_RETRY, ...options.retry };
   const meter = options.meter ?? createApiMeter();
+  const describeCache: DescribeCache = options.describeCache ?? new Map();
+  const describeTtlMs = options.describeTtlMs ?? 10 * 60_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let connection: Connection | undefined;
   let connectedSession: SalesforceSession | undefined;
@@ -206,6 +248,37 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
     },
     async create(object, values) {
       return send<SaveResult>('create', 'POST', `/sobjects/${checkName('object', object)}`, values);
+    },
+    async describe(object) {
+      checkName('object', object);
+      const session = await source.current();
+      const key = `${session.instanceUrl} ${object.toLowerCase()}`;
+      const hit = describeCache.get(key);
+      if (hit && hit.expiresAt > Date.now()) return hit.value;
+      const value = send<DescribeResult>('describe', 'GET', `/sobjects/${object}/describe`);
+      describeCache.set(key, { expiresAt: Date.now() + describeTtlMs, value });
+      value.catch(() => describeCache.delete(key));
+      return value;
+    },
+    limits: () => send('limits', 'GET', '/limits'),
+    async blob(url) {
+      if (!/^\/services\/data\/v\d+\.\d\/sobjects\/\w+\/[a-zA-Z0-9]{15,18}\/\w+$/.test(url)) {
+        throw new TypeError(`Not a blob URL: ${JSON.stringify(url)}`);
+      }
+      // Binary bodies bypass jsforce's JSON handling; the session and metering are the same.
+      const session = await source.current();
+      meter.record('blob');
+      const response = await fetch(new URL(url, session.instanceUrl), {
+        headers: { authorization: `Bearer ${session.accessToken}` },
+      });
+      if (!response.ok) {
+        const body = (await response.json().catch(() => [])) as { errorCode?: string; message?: string }[];
+        throw toSalesforceError({
+          errorCode: body[0]?.errorCode ?? `ERROR_HTTP_${response.status}`,
+          message: body[0]?.message ?? response.statusText,
+        });
+      }
+      return Buffer.from(await response.arrayBuffer());
     },
     async update(object, id, values) {
       await send('update', 'PATCH', `/sobjects/${checkName('object', object)}/${checkId(id)}`, values);

@@ -1,6 +1,8 @@
 export {
   createSalesforceClient,
   DEFAULT_API_VERSION,
+  type DescribeCache,
+  type DescribeResult,
   type QueryOptions,
   type QueryResult,
   type SalesforceClient,
@@ -10,6 +12,7 @@ export {
 } from './client.ts';
 export { isSalesforceError, SalesforceError, type SalesforceErrorCode, toSalesforceError } from './errors.ts';
 export { escapeSoqlLike, escapeSoqlString } from './escape.ts';
+export { isSalesforceId, toSalesforceId } from './ids.ts';
 export { IDS_PER_STATEMENT, loadChildrenByParentId, loadRecordsById } from './loaders.ts';
 export { type ApiMeter, createApiMeter, type MeterSnapshot } from './meter.ts';
 export {

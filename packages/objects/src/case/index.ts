@@ -1,2 +1,14 @@
-export { caseRecordSchema, getCaseByNumber } from './operations.ts';
-export { caseSpec } from './spec.ts';
+export {
+  addCaseComment,
+  caseCommentsOf,
+  caseOperations,
+  createCase,
+  createCaseFromConversation,
+  deleteCase,
+  getCase,
+  getCaseByNumber,
+  routeCaseToQueue,
+  searchCases,
+  updateCase,
+} from './operations.ts';
+export { CASE_STATUSES, caseCommentSpec, caseSpec } from './spec.ts';

@@ -1,20 +1,38 @@
 import { soql } from '@sfgql/soql';
 import { z } from 'zod';
-import { defineOperation, fromSalesforce, recordSchema, selectFields } from '../spec.ts';
-import { caseSpec } from './spec.ts';
+import {
+  createdSchema,
+  createOperation,
+  deleteOperation,
+  doneSchema,
+  getOperation,
+  getRecord,
+  searchOperation,
+  updateOperation,
+} from '../crud.ts';
+import { OperationError } from '../errors.ts';
+import { idSchema, writeSchema } from '../input.ts';
+import { defineRead, defineWrite, type OperationContext } from '../operation.ts';
+import { digitsOf, isPhoneTerm, samePhone } from '../search.ts';
+import { fromSalesforce, recordSchema, selectFields } from '../spec.ts';
+import { queueSpec } from '../user/spec.ts';
+import { caseCommentSpec, caseSpec } from './spec.ts';
 
-export const caseRecordSchema = recordSchema(caseSpec);
+export const searchCases = searchOperation(caseSpec);
+export const getCase = getOperation(caseSpec);
+export const createCase = createOperation(caseSpec);
+export const updateCase = updateOperation(caseSpec);
+export const deleteCase = deleteOperation(caseSpec);
 
 /**
  * Finds a case by its number, by exact match. The number is sent as an escaped literal, so input
  * such as `00001104' OR CaseNumber != '` matches nothing.
  */
-export const getCaseByNumber = defineOperation({
+export const getCaseByNumber = defineRead({
   name: 'getCaseDetailsFromNumber',
   object: caseSpec,
-  kind: 'read',
   summary: 'Get the details of a case from its case number (exact match).',
-  input: z.object({
+  input: z.strictObject({
     caseNumber: z
       .string()
       .trim()
@@ -22,7 +40,7 @@ export const getCaseByNumber = defineOperation({
       .max(80)
       .describe('The case number, e.g. 00001104.'),
   }),
-  output: caseRecordSchema.nullable(),
+  output: recordSchema(caseSpec).nullable(),
   async execute({ client }, { caseNumber }) {
     const result = await client.query(
       soql`SELECT ${soql.fields(selectFields(caseSpec))} FROM Case WHERE CaseNumber = ${caseNumber} LIMIT 1`,
@@ -31,3 +49,268 @@ export const getCaseByNumber = defineOperation({
     return record ? fromSalesforce(caseSpec, record) : null;
   },
 });
+
+async function caseLabel(ctx: OperationContext, caseId: string): Promise<string> {
+  const found = await getRecord(ctx, caseSpec, caseId, ['caseNumber', 'subject']);
+  if (!found) throw new OperationError('NOT_FOUND', `No case has the Id ${caseId}.`);
+  return `case ${String(found.caseNumber)}${found.subject ? ` ("${String(found.subject)}")` : ''}`;
+}
+
+export const addCaseComment = defineWrite({
+  name: 'addCaseComment',
+  action: 'create',
+  object: caseCommentSpec,
+  summary:
+    'Add a comment to a case, internal by default or visible to the customer. Asks for confirmation first.',
+  input: z.strictObject({
+    caseId: idSchema(['Case']).describe('The case Id.'),
+    body: z
+      .string()
+      .trim()
+      .min(1, 'body must not be empty')
+      .max(4000)
+      .describe('The comment text (up to 4000 characters).'),
+    isPublic: z.boolean().default(false).describe('Whether the customer can see the comment.'),
+  }),
+  output: createdSchema,
+  async prepare(ctx, { caseId, body, isPublic }) {
+    return {
+      action: 'create',
+      object: 'CaseComment',
+      recordId: null,
+      changes: [
+        { field: 'parentId', before: null, after: caseId },
+        { field: 'commentBody', before: null, after: body },
+        { field: 'isPublished', before: null, after: isPublic },
+      ],
+      destructive: false,
+      summary: `Add ${isPublic ? 'a public' : 'an internal'} comment to ${await caseLabel(ctx, caseId)}.`,
+      systemModstamp: null,
+    };
+  },
+  async execute({ client }, { caseId, body, isPublic }) {
+    const result = await client.create('CaseComment', {
+      ParentId: caseId,
+      CommentBody: body,
+      IsPublished: isPublic,
+    });
+    return { id: result.id, success: result.success };
+  },
+});
+
+const conversationInput = z
+  .strictObject({
+    subject: z
+      .string()
+      .trim()
+      .min(1, 'subject must not be empty')
+      .max(255)
+      .describe('One-line summary of the request.'),
+    summary: z
+      .string()
+      .trim()
+      .min(1, 'summary must not be empty')
+      .max(32_000)
+      .describe('What the customer needs, in a few sentences (becomes the Description).'),
+    transcript: z
+      .string()
+      .min(1, 'transcript must not be empty')
+      .max(1_000_000)
+      .describe('The whole conversation, kept on the case as a note.'),
+    origin: z.enum(['Chat', 'Web']).default('Chat').describe('Where the conversation took place.'),
+    priority: writeSchema(caseSpec.fields.priority).optional(),
+    name: z.string().trim().max(80).optional().describe("The customer's name, as given."),
+    email: z
+      .email({ message: 'must be an email address' })
+      .optional()
+      .describe("The customer's email, to find their contact record."),
+    phone: z
+      .string()
+      .trim()
+      .max(40)
+      .refine(isPhoneTerm, 'must be a phone number')
+      .optional()
+      .describe("The customer's phone in any format, to find their contact record."),
+  })
+  .describe('A conversation to turn into a case.');
+
+/** Finds the contact a conversation came from: by exact email first, then by phone digits. */
+async function findContact(ctx: OperationContext, email?: string, phone?: string) {
+  if (email) {
+    const byEmail = await ctx.client.query(
+      soql`SELECT Id, Name, AccountId FROM Contact WHERE Email = ${email} ORDER BY LastModifiedDate DESC LIMIT 1`,
+    );
+    if (byEmail.records[0]) return byEmail.records[0];
+  }
+  if (phone) {
+    const pattern = `%${digitsOf(phone).slice(-10).split('').join('%')}%`;
+    const byPhone = await ctx.client.query(
+      soql`SELECT Id, Name, AccountId, Phone, MobilePhone FROM Contact WHERE Phone LIKE ${pattern} OR MobilePhone LIKE ${pattern} ORDER BY LastModifiedDate DESC LIMIT 10`,
+    );
+    return byPhone.records.find((r) =>
+      [r.Phone, r.MobilePhone].some((p) => typeof p === 'string' && samePhone(p, phone)),
+    );
+  }
+  return undefined;
+}
+
+const noteBody = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+
+/**
+ * Creates a case from a chat or web conversation: the subject, the summary as Description, the
+ * whole transcript kept on the case as a note, and the contact found by email or phone.
+ */
+export const createCaseFromConversation = defineWrite({
+  name: 'createCaseFromConversation',
+  action: 'create',
+  object: caseSpec,
+  summary:
+    'Open a case from a conversation: subject, summary, the transcript kept on the case, linked to the customer found by email or phone. Asks for confirmation first.',
+  input: conversationInput,
+  output: createdSchema.extend({
+    caseNumber: z.string().nullable().describe('The new case number.'),
+    contactId: z.string().nullable().describe('The contact the case was linked to, if one was found.'),
+    transcriptNoteId: z.string().describe('The note holding the transcript.'),
+  }),
+  async prepare(ctx, input) {
+    const contact = await findContact(ctx, input.email, input.phone);
+    const changes = [
+      { field: 'subject', before: null, after: input.subject },
+      { field: 'description', before: null, after: input.summary },
+      { field: 'origin', before: null, after: input.origin },
+      ...(input.priority ? [{ field: 'priority', before: null, after: input.priority }] : []),
+      ...(contact ? [{ field: 'contactId', before: null, after: contact.Id }] : []),
+    ];
+    return {
+      action: 'create',
+      object: 'Case',
+      recordId: null,
+      changes,
+      destructive: false,
+      summary: `Create a ${input.origin} case "${input.subject}"${contact ? ` for ${String(contact.Name)}` : ' (no matching contact found)'}, with the ${input.transcript.length}-character transcript attached as a note.`,
+      systemModstamp: null,
+    };
+  },
+  async execute(ctx, input) {
+    const contact = await findContact(ctx, input.email, input.phone);
+    const created = await ctx.client.create('Case', {
+      Subject: input.subject,
+      Description: input.summary,
+      Origin: input.origin,
+      ...(input.priority ? { Priority: input.priority } : {}),
+      ...(contact
+        ? { ContactId: contact.Id, ...(contact.AccountId ? { AccountId: contact.AccountId } : {}) }
+        : {}),
+      ...(input.name ? { SuppliedName: input.name } : {}),
+      ...(input.email ? { SuppliedEmail: input.email } : {}),
+      ...(input.phone ? { SuppliedPhone: input.phone } : {}),
+    });
+    const note = await ctx.client.create('ContentNote', {
+      Title: `Conversation transcript: ${input.subject}`.slice(0, 255),
+      Content: noteBody(input.transcript),
+    });
+    await ctx.client.create('ContentDocumentLink', {
+      ContentDocumentId: note.id,
+      LinkedEntityId: created.id,
+      ShareType: 'V',
+    });
+    const number = await getRecord(ctx, caseSpec, created.id, ['caseNumber']);
+    return {
+      id: created.id,
+      success: created.success,
+      caseNumber: (number?.caseNumber as string | null | undefined) ?? null,
+      contactId: (contact?.Id as string | undefined) ?? null,
+      transcriptNoteId: note.id,
+    };
+  },
+});
+
+/** Assigns a case to a queue (its OwnerId becomes the queue), by queue Id or name. */
+export const routeCaseToQueue = defineWrite({
+  name: 'routeCaseToQueue',
+  action: 'update',
+  object: caseSpec,
+  summary:
+    'Assign a case to a queue, by the queue Id or its name (see listQueues). Asks for confirmation first.',
+  input: z
+    .strictObject({
+      caseId: idSchema(['Case']).describe('The case Id.'),
+      queueId: idSchema(['Group']).optional().describe('The queue Id.'),
+      queueName: z
+        .string()
+        .trim()
+        .min(1)
+        .max(80)
+        .optional()
+        .describe('The queue name, e.g. Billing Support.'),
+    })
+    .refine((v) => Boolean(v.queueId) !== Boolean(v.queueName), {
+      message: 'give queueId or queueName, not both',
+    }),
+  output: doneSchema,
+  async prepare(ctx, input) {
+    const queue = await findQueue(ctx, input);
+    const current = await ctx.client.query(
+      soql`SELECT Id, CaseNumber, OwnerId, Owner.Name, SystemModstamp FROM Case WHERE Id = ${input.caseId} LIMIT 1`,
+    );
+    const record = current.records[0];
+    if (!record) throw new OperationError('NOT_FOUND', `No case has the Id ${input.caseId}.`);
+    const owner = record.Owner as { Name?: string } | null;
+    return {
+      action: 'update',
+      object: 'Case',
+      recordId: input.caseId,
+      changes: [{ field: 'ownerId', before: record.OwnerId ?? null, after: queue.Id }],
+      destructive: false,
+      summary: `Route case ${String(record.CaseNumber)} from ${owner?.Name ?? 'its owner'} to the ${String(queue.Name)} queue.`,
+      systemModstamp: (record.SystemModstamp as string | undefined) ?? null,
+    };
+  },
+  async execute(ctx, input) {
+    const queue = await findQueue(ctx, input);
+    await ctx.client.update('Case', input.caseId, { OwnerId: queue.Id });
+    return { id: input.caseId, success: true };
+  },
+});
+
+async function findQueue(ctx: OperationContext, input: { queueId?: string; queueName?: string }) {
+  const where = input.queueId ? soql`Id = ${input.queueId}` : soql`Name = ${input.queueName ?? ''}`;
+  const result = await ctx.client.query(
+    soql`SELECT ${soql.fields(selectFields(queueSpec, ['id', 'name']))} FROM Group WHERE Type = 'Queue' AND ${where} LIMIT 1`,
+  );
+  const queue = result.records[0];
+  if (!queue)
+    throw new OperationError(
+      'NOT_FOUND',
+      `No queue ${input.queueId ?? `named "${input.queueName}"`} exists.`,
+    );
+  return queue as { Id: string; Name: string };
+}
+
+export const caseCommentsOf = defineRead({
+  name: 'listCaseComments',
+  object: caseCommentSpec,
+  summary: 'List the comments on a case, newest first.',
+  input: z.strictObject({ caseId: idSchema(['Case']), limit: z.int().min(1).max(200).default(50) }),
+  output: z.object({ records: z.array(recordSchema(caseCommentSpec)) }),
+  async execute({ client }, { caseId, limit }) {
+    const result = await client.query(
+      soql`SELECT ${soql.fields(selectFields(caseCommentSpec))} FROM CaseComment WHERE ParentId = ${caseId} ORDER BY CreatedDate DESC LIMIT ${limit}`,
+    );
+    return { records: result.records.map((r) => fromSalesforce(caseCommentSpec, r)) };
+  },
+});
+
+/** Every Case operation, for the adapters. */
+export const caseOperations = [
+  searchCases,
+  getCase,
+  getCaseByNumber,
+  createCase,
+  createCaseFromConversation,
+  updateCase,
+  deleteCase,
+  addCaseComment,
+  caseCommentsOf,
+  routeCaseToQueue,
+];

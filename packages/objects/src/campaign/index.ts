@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import {
+  createdSchema,
+  createOperation,
+  deleteOperation,
+  getOperation,
+  getRecord,
+  searchOperation,
+  updateOperation,
+} from '../crud.ts';
+import { OperationError } from '../errors.ts';
+import { idSchema } from '../input.ts';
+import { defineWrite, type WriteOperation } from '../operation.ts';
+import { campaignMemberSpec, campaignSpec } from './spec.ts';
+
+export { campaignMemberSpec, campaignSpec };
+export const searchCampaigns = searchOperation(campaignSpec);
+export const getCampaign = getOperation(campaignSpec);
+export const createCampaign = createOperation(campaignSpec);
+export const updateCampaign = updateOperation(campaignSpec);
+export const deleteCampaign = deleteOperation(campaignSpec);
+
+/** Adds a contact or a lead (never both) to a campaign. */
+export const addCampaignMember = defineWrite({
+  name: 'addCampaignMember',
+  action: 'create',
+  object: campaignMemberSpec,
+  summary: 'Add a contact or a lead (not both) to a campaign. Asks for confirmation first.',
+  input: z
+    .strictObject({
+      campaignId: idSchema(['Campaign']).describe('The campaign.'),
+      contactId: idSchema(['Contact']).optional().describe('The contact to add.'),
+      leadId: idSchema(['Lead']).optional().describe('Or the lead to add.'),
+      status: z.enum(['Planned', 'Sent', 'Received', 'Responded']).optional().describe('Member status.'),
+    })
+    .refine((v) => Boolean(v.contactId) !== Boolean(v.leadId), {
+      message: 'give contactId or leadId, never both',
+      path: ['contactId'],
+    }),
+  output: createdSchema,
+  async prepare(ctx, input) {
+    const campaign = await getRecord(ctx, campaignSpec, input.campaignId, ['name']);
+    if (!campaign) throw new OperationError('NOT_FOUND', `No campaign has the Id ${input.campaignId}.`);
+    const member = input.contactId ? `contact ${input.contactId}` : `lead ${input.leadId}`;
+    return {
+      action: 'create',
+      object: 'CampaignMember',
+      recordId: null,
+      changes: Object.entries(input)
+        .filter(([, v]) => v !== undefined)
+        .map(([field, after]) => ({ field, before: null, after })),
+      destructive: false,
+      summary: `Add ${member} to the campaign "${String(campaign.name)}"${input.status ? ` as ${input.status}` : ''}.`,
+      systemModstamp: null,
+    };
+  },
+  async execute({ client }, input) {
+    const result = await client.create('CampaignMember', {
+      CampaignId: input.campaignId,
+      ...(input.contactId ? { ContactId: input.contactId } : { LeadId: input.leadId }),
+      ...(input.status ? { Status: input.status } : {}),
+    });
+    return { id: result.id, success: result.success };
+  },
+});
+
+/** Removes a member from a campaign. */
+export const removeCampaignMember: WriteOperation = {
+  ...deleteOperation(campaignMemberSpec),
+  name: 'removeCampaignMember',
+  summary: 'Remove a member from a campaign. Destructive: asks for confirmation first.',
+};
+
+export const campaignOperations = [
+  searchCampaigns,
+  getCampaign,
+  createCampaign,
+  updateCampaign,
+  deleteCampaign,
+  addCampaignMember,
+  removeCampaignMember,
+];

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import {
+  createdSchema,
+  createOperation,
+  deleteOperation,
+  getOperation,
+  searchOperation,
+  updateOperation,
+} from '../crud.ts';
+import { idSchema, writeSchema } from '../input.ts';
+import { defineWrite } from '../operation.ts';
+import { toSalesforce } from '../spec.ts';
+import { taskSpec, WHAT_OBJECTS, WHO_OBJECTS } from './spec.ts';
+
+export { taskSpec, WHAT_OBJECTS, WHO_OBJECTS };
+export const searchTasks = searchOperation(taskSpec);
+export const getTask = getOperation(taskSpec);
+export const createTask = createOperation(taskSpec);
+export const updateTask = updateOperation(taskSpec);
+export const deleteTask = deleteOperation(taskSpec);
+
+const f = taskSpec.fields;
+
+/**
+ * Logs a call: a completed Task with TaskSubtype `Call`, so it shows among the logged calls of the
+ * person's activity timeline rather than as a to-do.
+ */
+export const logCall = defineWrite({
+  name: 'logCall',
+  action: 'create',
+  object: taskSpec,
+  summary:
+    'Log a phone call on the activity timeline of a contact or lead (and an account, opportunity or case). Asks for confirmation first.',
+  input: z.strictObject({
+    subject: writeSchema(f.subject).describe('Title, e.g. "Inbound call - billing question".'),
+    callType: z.enum(['Inbound', 'Outbound', 'Internal']).describe('Direction of the call.'),
+    callDisposition: z
+      .string()
+      .trim()
+      .max(255)
+      .optional()
+      .describe('Outcome: Connected, Left Voicemail, No Answer, ...'),
+    description: z.string().max(32_000).optional().describe('Call notes.'),
+    whoId: idSchema(WHO_OBJECTS).optional().describe('The contact or lead called.'),
+    whatId: idSchema(WHAT_OBJECTS)
+      .optional()
+      .describe('The account, opportunity or case the call was about.'),
+    durationSeconds: z.int().min(0).max(86_400).optional().describe('Call length in seconds.'),
+    priority: writeSchema(f.priority).optional(),
+  }),
+  output: createdSchema,
+  async prepare(_ctx, input) {
+    const values = callValues(input);
+    return {
+      action: 'create',
+      object: 'Task',
+      recordId: null,
+      changes: Object.entries(values).map(([field, after]) => ({ field, before: null, after })),
+      destructive: false,
+      summary: `Log a completed ${input.callType.toLowerCase()} call "${input.subject}"${input.callDisposition ? ` (${input.callDisposition})` : ''}.`,
+      systemModstamp: null,
+    };
+  },
+  async execute({ client }, input) {
+    const result = await client.create('Task', toSalesforce(taskSpec, callValues(input)));
+    return { id: result.id, success: result.success };
+  },
+});
+
+function callValues(input: {
+  subject: unknown;
+  callType: string;
+  callDisposition?: string;
+  description?: string;
+  whoId?: string;
+  whatId?: string;
+  durationSeconds?: number;
+  priority?: unknown;
+}): Record<string, unknown> {
+  return {
+    subject: input.subject,
+    taskSubtype: 'Call',
+    type: 'Call',
+    status: 'Completed',
+    callType: input.callType,
+    ...(input.callDisposition ? { callDisposition: input.callDisposition } : {}),
+    ...(input.description ? { description: input.description } : {}),
+    ...(input.whoId ? { whoId: input.whoId } : {}),
+    ...(input.whatId ? { whatId: input.whatId } : {}),
+    ...(input.durationSeconds !== undefined ? { callDurationInSeconds: input.durationSeconds } : {}),
+    priority: input.priority ?? 'Normal',
+  };
+}
+
+/** Every Task operation, for the adapters. */
+export const taskOperations = [searchTasks, getTask, createTask, logCall, updateTask, deleteTask];

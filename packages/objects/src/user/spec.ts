@@ -1,0 +1,47 @@
+import { field, idField } from '../field.ts';
+import { defineObject } from '../spec.ts';
+
+/** A Salesforce user. */
+export const userSpec = defineObject({
+  apiName: 'User',
+  label: 'User',
+  labelPlural: 'Users',
+  description: 'A person who uses Salesforce: an agent, a rep, an admin.',
+  keyPrefix: '005',
+  nameField: 'name',
+  operations: ['get'],
+  fields: {
+    id: idField('user'),
+    name: field('Name', 'string', 'Full name.', { readOnly: true, compact: true, search: 'like' }),
+    username: field('Username', 'string', 'Login name.', { readOnly: true, compact: true, search: 'like' }),
+    email: field('Email', 'email', 'Email address.', { readOnly: true, compact: true, search: 'like' }),
+    title: field('Title', 'string', 'Job title.', { readOnly: true, compact: true }),
+    department: field('Department', 'string', 'Department.', { readOnly: true }),
+    phone: field('Phone', 'phone', 'Phone.', { readOnly: true, search: 'phone' }),
+    isActive: field('IsActive', 'boolean', 'Whether the user can log in.', { readOnly: true, compact: true }),
+  },
+});
+
+/** A queue: a Group of type Queue that cases and leads can be assigned to. */
+export const queueSpec = defineObject({
+  apiName: 'Group',
+  label: 'Queue',
+  labelPlural: 'Queues',
+  description: 'A queue that records (cases, leads) can be assigned to, for a team to pick up.',
+  keyPrefix: '00G',
+  nameField: 'name',
+  operations: [],
+  fields: {
+    id: idField('queue'),
+    name: field('Name', 'string', 'Queue name, e.g. Billing Support.', {
+      readOnly: true,
+      compact: true,
+      search: 'like',
+    }),
+    developerName: field('DeveloperName', 'string', 'API name of the queue.', {
+      readOnly: true,
+      compact: true,
+    }),
+    email: field('Email', 'email', 'Queue email.', { readOnly: true }),
+  },
+});
