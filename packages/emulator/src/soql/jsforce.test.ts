@@ -4,6 +4,7 @@ import { DEMO } from '../seed/demo.ts';
 import { type RunningEmulator, startEmulator } from '../server.ts';
 import { transaction } from '../store/database.ts';
 import { insertRow } from '../store/records.ts';
+import { login } from '../test-helpers.ts';
 import { SOQL_TEST_METADATA, type SoqlFixtures, seedSoqlFixtures } from './fixtures.ts';
 
 /**
@@ -287,6 +288,20 @@ describe('query locators', () => {
     });
     const limited = await conn.query(`SELECT Name, COUNT(Id) FROM Remark__c GROUP BY Name LIMIT 2000`);
     expect(limited).toMatchObject({ totalSize: 2000, done: true });
+  });
+
+  it('keeps ten open locators per user, releasing the oldest, and serves them to their user only', async () => {
+    const oldest = await get(queryPath(bulk));
+    for (let i = 0; i < 10; i++) await get(queryPath(`${bulk} LIMIT ${3000 + i}`));
+    expect((await get(oldest.body.nextRecordsUrl)).body[0].errorCode).toBe('INVALID_QUERY_LOCATOR');
+    const mine = await get(queryPath(bulk));
+    const other = await login(emulator, DEMO.users.standard);
+    const response = await fetch(`${emulator.url}${mine.body.nextRecordsUrl}`, {
+      headers: { authorization: `Bearer ${other}` },
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as Rec[])[0]?.errorCode).toBe('INVALID_QUERY_LOCATOR');
+    expect((await get(mine.body.nextRecordsUrl)).status).toBe(200);
   });
 
   it('rejects an unknown or malformed locator with INVALID_QUERY_LOCATOR', async () => {
