@@ -87,6 +87,13 @@ export type Condition =
   /** INCLUDES / EXCLUDES on a multi-select picklist. */
   | { kind: 'includes'; left: Expr; negated: boolean; values: Literal[]; pos: Pos };
 
+/** One filter of `WITH DATA CATEGORY`: `Geography__c AT (usa__c, uk__c)`. */
+export interface DataCategoryFilter {
+  group: string;
+  selector: string;
+  categories: string[];
+}
+
 export interface OrderItem {
   expr: Expr;
   direction: 'ASC' | 'DESC';
@@ -105,8 +112,12 @@ export interface SelectQuery {
   /** `USING SCOPE mine`: the scope, lower-cased. */
   scope: string | null;
   where: Condition | null;
-  /** `WITH SECURITY_ENFORCED` / `USER_MODE` / `SYSTEM_MODE`: accepted, no effect in the emulator. */
+  /**
+   * `WITH SECURITY_ENFORCED` / `USER_MODE` / `SYSTEM_MODE`: accepted, no effect in the emulator.
+   * `DATA CATEGORY` for Knowledge, with its filters in `dataCategories`.
+   */
   with: string | null;
+  dataCategories: DataCategoryFilter[];
   groupBy: GroupBy | null;
   having: Condition | null;
   orderBy: OrderItem[];

@@ -557,9 +557,38 @@ class Compiler {
         item.expr.name === 'COUNT' &&
         item.expr.args.length === 0,
     );
+    this.checkKnowledgeFilter(query, scope.object);
     if (countItem) return this.countPlan(query, scope, countItem);
     if (isAggregateQuery(query)) return this.aggregatePlan(query, scope);
     return { kind: 'records', ...this.recordsSql(query, scope, null), hasOffset: query.offset !== null };
+  }
+
+  /**
+   * Salesforce only queries article versions filtered on one Id, a list of Ids or a publish status,
+   * in a top-level AND. `WITH DATA CATEGORY` is accepted; the emulator has no data categories, so it
+   * filters nothing (unconfirmed: an org without categories may refuse it).
+   */
+  private checkKnowledgeFilter(query: SelectQuery, object: ObjectMeta): void {
+    if (object.name !== 'KnowledgeArticleVersion' && !object.name.endsWith('__kav')) return;
+    const terms = query.where?.kind === 'and' ? query.where.operands : query.where ? [query.where] : [];
+    const named = (expr: Expr, name: string) =>
+      expr.kind === 'field' &&
+      (expr.path.at(-1) ?? '').toLowerCase() === name.toLowerCase() &&
+      expr.path.length <= 2;
+    const ok = terms.some(
+      (term) =>
+        (term.kind === 'compare' &&
+          term.op === '=' &&
+          (named(term.left, 'PublishStatus') || named(term.left, 'Id'))) ||
+        (term.kind === 'in' && !term.negated && named(term.left, 'Id')),
+    );
+    if (!ok) {
+      throw this.error(
+        'MALFORMED_QUERY',
+        query.from.pos,
+        `Implementation restriction: When querying or searching the ${object.name} object, you must filter using the following syntax: Id = [single ID], Id IN [list of ID's], or PublishStatus = [status]. In addition PublishStatus is only permitted in a top-level AND condition.`,
+      );
+    }
   }
 
   // ---------------------------------------------------------------- records

@@ -482,6 +482,25 @@ describe('WHERE', () => {
     );
   });
 
+  it('requires Knowledge queries to filter on Id or PublishStatus in a top-level AND', () => {
+    const error = errorOf(
+      `SELECT Title FROM KnowledgeArticleVersion WHERE Title = 'x' OR PublishStatus = 'Online'`,
+    );
+    expect(error.errorCode).toBe('MALFORMED_QUERY');
+    expect(error.message).toContain(
+      'Implementation restriction: When querying or searching the KnowledgeArticleVersion object, you must filter using the following syntax',
+    );
+    expect(errorOf(`SELECT Title FROM KnowledgeArticleVersion`).errorCode).toBe('MALFORMED_QUERY');
+    expect(
+      soql(
+        `SELECT Title FROM KnowledgeArticleVersion WHERE Language = 'en_US' AND PublishStatus = 'Online' WITH DATA CATEGORY Geography__c AT (usa__c, uk__c) AND Product__c BELOW all__c`,
+      ).done,
+    ).toBe(true);
+    expect(
+      soql(`SELECT Title FROM KnowledgeArticleVersion WHERE Id IN ('ka05g0000000001AAA')`).totalSize,
+    ).toBe(0);
+  });
+
   it('scopes to the running user with USING SCOPE mine', () => {
     expect(soql(`SELECT Id FROM Case USING SCOPE mine WHERE Subject LIKE 'SoqlTest%'`).totalSize).toBe(2);
   });

@@ -97,6 +97,21 @@ describe('parseSoql', () => {
     });
   });
 
+  it('parses WITH DATA CATEGORY filters', () => {
+    const query = parseSoql(
+      `SELECT Title FROM KnowledgeArticleVersion WHERE PublishStatus = 'Online' WITH DATA CATEGORY Geography__c AT (usa__c, uk__c) AND Product__c ABOVE_OR_BELOW all__c ORDER BY Title`,
+    );
+    expect(query.with).toBe('DATA CATEGORY');
+    expect(query.dataCategories).toEqual([
+      { group: 'Geography__c', selector: 'AT', categories: ['usa__c', 'uk__c'] },
+      { group: 'Product__c', selector: 'ABOVE_OR_BELOW', categories: ['all__c'] },
+    ]);
+    expect(query.orderBy).toHaveLength(1);
+    expect(
+      syntaxError('SELECT Id FROM KnowledgeArticleVersion WITH DATA CATEGORY Geography__c NEAR usa__c'),
+    ).toContain("unexpected token: 'NEAR'");
+  });
+
   it('rejects malformed queries at the offending token', () => {
     expect(syntaxError('')).toBe("ERROR at Row:1:Column:1 | unexpected token: '<EOF>'");
     expect(syntaxError('SELECT')).toBe("ERROR at Row:1:Column:7 | unexpected token: '<EOF>'");

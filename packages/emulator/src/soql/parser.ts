@@ -2,6 +2,7 @@ import { ApiError } from '../errors.ts';
 import type {
   ComparisonOp,
   Condition,
+  DataCategoryFilter,
   Expr,
   FieldPath,
   FunctionCall,
@@ -173,6 +174,7 @@ class Parser {
       scope: null,
       where: null,
       with: null,
+      dataCategories: [],
       groupBy: null,
       having: null,
       orderBy: [],
@@ -187,9 +189,16 @@ class Parser {
     }
     if (this.acceptKeyword('WHERE')) query.where = this.condition();
     if (this.acceptKeyword('WITH')) {
-      const option = this.peek();
-      if (option.kind !== 'ident' || !WITH_OPTIONS.has(option.value.toUpperCase())) this.fail(option);
-      query.with = this.next().value.toUpperCase();
+      if (this.isKeyword('DATA')) {
+        this.next();
+        this.expectKeyword('CATEGORY');
+        query.with = 'DATA CATEGORY';
+        query.dataCategories = this.dataCategories();
+      } else {
+        const option = this.peek();
+        if (option.kind !== 'ident' || !WITH_OPTIONS.has(option.value.toUpperCase())) this.fail(option);
+        query.with = this.next().value.toUpperCase();
+      }
     }
     if (this.isKeyword('GROUP')) query.groupBy = this.groupBy();
     if (this.acceptKeyword('HAVING')) query.having = this.condition();
@@ -218,6 +227,28 @@ class Parser {
       this.next();
     }
     return query;
+  }
+
+  /** `Geography__c AT (usa__c, uk__c) AND Product__c BELOW all__c`. */
+  private dataCategories(): DataCategoryFilter[] {
+    const filters: DataCategoryFilter[] = [];
+    do {
+      const group = this.identifier();
+      const selector = this.peek();
+      const word = selector.kind === 'ident' ? selector.value.toUpperCase() : '';
+      if (!['AT', 'ABOVE', 'BELOW', 'ABOVE_OR_BELOW'].includes(word)) this.fail(selector);
+      this.next();
+      const categories: string[] = [];
+      if (this.acceptPunct('(')) {
+        categories.push(this.identifier().value);
+        while (this.acceptPunct(',')) categories.push(this.identifier().value);
+        this.expectPunct(')');
+      } else {
+        categories.push(this.identifier().value);
+      }
+      filters.push({ group: group.value, selector: word, categories });
+    } while (this.acceptKeyword('AND'));
+    return filters;
   }
 
   private selectItem(topLevel: boolean): SelectItem {
