@@ -3,6 +3,7 @@ export {
   type BearerAuthenticatorOptions,
   createBearerAuthenticator,
 } from './bearer.ts';
+export { type ServiceAuth, type ServiceFlow, serviceAuthFromEnv } from './config.ts';
 export { AuthError, type AuthErrorCode, isAuthError } from './errors.ts';
 export {
   type AuthorizeRequest,
@@ -19,4 +20,10 @@ export { loginWithPassword, type PasswordLoginOptions } from './password.ts';
 export { type CredentialProviderOptions, createCredentialProvider } from './provider.ts';
 export { parseIdentityUrl, type SalesforceSession, type SessionSource, staticSession } from './session.ts';
 export { requestToken, type TokenRequestOptions } from './token-endpoint.ts';
+export {
+  createMemoryTokenStore,
+  createRedisTokenStore,
+  type RedisTokenClient,
+  type TokenStore,
+} from './token-store.ts';
 export { fetchUserInfo, type UserInfo } from './userinfo.ts';
