@@ -201,12 +201,12 @@ describe('confirmed writes against the emulator', () => {
     expect(lines.map(({ tokenId, action, recordId }) => ({ tokenId, action, recordId }))).toEqual(performed);
     expect(lines.every((l) => l.result.success)).toBe(true);
     expect(performed.length).toBeGreaterThan(0);
-    // Every created task exists, linked to its case.
+    // Every created task exists (queryAll: deleting a case later takes its tasks to the Recycle Bin).
     if (createdTaskIds.length > 0) {
       const list = createdTaskIds.map((id) => `'${id}'`).join(',');
       const { totalSize } = (await api(
         'GET',
-        `/query?q=${encodeURIComponent(`SELECT Id FROM Task WHERE Id IN (${list})`)}`,
+        `/queryAll?q=${encodeURIComponent(`SELECT Id FROM Task WHERE Id IN (${list})`)}`,
       )) as {
         totalSize: number;
       };
