@@ -1,4 +1,5 @@
 import { isAuthError } from '@sfgql/auth';
+import { CONFIRMATION_HTTP_STATUS, isConfirmationError, isWriteForbiddenError } from '@sfgql/confirm';
 import { isSalesforceError } from '@sfgql/soql';
 
 export type OperationErrorCode =
@@ -29,6 +30,8 @@ export interface ErrorReport {
   message: string;
   /** Salesforce's errorCode, when Salesforce reported the error. */
   salesforceErrorCode?: string;
+  /** For confirmation refusals: the confirmation request to show, the mismatched parts, or why a write is forbidden. */
+  details?: Record<string, unknown>;
 }
 
 const STATUS: Record<string, number> = {
@@ -50,6 +53,29 @@ const STATUS: Record<string, number> = {
  * their code and message; anything else is masked as INTERNAL_SERVER_ERROR.
  */
 export function reportError(error: unknown): ErrorReport {
+  if (isConfirmationError(error)) {
+    const details: Record<string, unknown> = {};
+    if (error.confirmation) details.confirmation = error.confirmation;
+    if (error.mismatch) details.mismatch = error.mismatch;
+    return {
+      status: CONFIRMATION_HTTP_STATUS[error.code],
+      code: error.code,
+      message: error.message,
+      details,
+    };
+  }
+  if (isWriteForbiddenError(error)) {
+    return {
+      status: CONFIRMATION_HTTP_STATUS.WRITE_FORBIDDEN,
+      code: error.code,
+      message: error.message,
+      details: {
+        reason: error.reason,
+        object: error.object,
+        ...(error.fields ? { fields: error.fields } : {}),
+      },
+    };
+  }
   if (isOperationError(error) || isAuthError(error) || isSalesforceError(error)) {
     const report: ErrorReport = {
       status: STATUS[error.code] ?? 500,
