@@ -233,295 +233,319 @@ export function seedScale(org: Org, contacts: number, options: ScaleOptions = {}
     `+1${random.pick(['415', '212', '312', '512', '206', '617', '303', '404', '305', '555'])}${String(2000000 + random.int(7999999)).padStart(7, '0')}`;
   const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '');
 
-  transaction(org.db, () => {
-    let users = (
-      org.db
-        .prepare(`SELECT "Id" FROM "User" WHERE "IsActive" = 1 AND "IsDeleted" = 0 ORDER BY "Id"`)
-        .all() as { Id: string }[]
-    ).map((u) => u.Id);
-    if (users.length === 0) {
-      // An org seeded with `none` has no one to own the records: add an integration user.
-      const inserter = new BulkInserter(org, 'User', 'pending', now, 1);
-      const id = inserter.add(
-        {
-          Username: 'seed@sfgql.dev',
-          FirstName: 'Seed',
-          LastName: 'Integration',
-          Email: 'seed@sfgql.dev',
-          Alias: 'seed',
-        },
-        now,
-      );
-      org.db
-        .prepare(`UPDATE "User" SET "CreatedById" = ?, "LastModifiedById" = ? WHERE "Id" = ?`)
-        .run(id, id, id);
-      users = [id];
-    }
-    const queues = (
-      org.db
-        .prepare(`SELECT "Id" FROM "Group" WHERE "Type" = 'Queue' AND "IsDeleted" = 0 ORDER BY "Id"`)
-        .all() as { Id: string }[]
-    ).map((g) => g.Id);
-    const creator = users[0] as string;
-    const owner = () => random.pick(users);
-    const field = (object: string, name: string) =>
-      org.catalog.field(org.catalog.object(object) as ObjectMeta, name);
-    const values = (object: string, name: string) =>
-      field(object, name)?.picklistValues.map((p) => p.value) ?? [];
-    const industries = values('Account', 'Industry');
-    const accountTypes = values('Account', 'Type');
-    const leadSources = values('Contact', 'LeadSource');
+  // A large page cache keeps a big seed's transaction from spilling to the WAL page by page.
+  const cacheSize = (org.db.prepare('PRAGMA cache_size').get() as { cache_size: number }).cache_size;
+  org.db.exec('PRAGMA cache_size = -262144');
+  try {
+    seedRows();
+  } finally {
+    org.db.exec(`PRAGMA cache_size = ${cacheSize}`);
+  }
+  return counts;
 
-    // Accounts
-    const accountIns = new BulkInserter(org, 'Account', creator, now, counts.Account);
-    const accounts: { id: string; name: string; domain: string; city: [string, string, string] }[] = [];
-    for (let i = 0; i < counts.Account; i++) {
-      const name =
-        `${random.pick(COMPANY_A)} ${random.pick(COMPANY_B)}${random.chance(0.6) ? ` ${random.pick(SUFFIX)}` : ''}`.trim() +
-        (random.chance(0.3) ? ` ${i}` : '');
-      const city = random.pick(CITIES);
-      const domain = `${slug(name)}.example.com`;
-      const created = past(730);
-      const id = accountIns.add(
-        {
-          Name: name,
-          Industry: random.pick(industries),
-          Type: random.pick(accountTypes),
-          Rating: random.pick(['Hot', 'Warm', 'Cold', null]),
-          Phone: phone(),
-          Website: `https://www.${domain}`,
-          NumberOfEmployees: 5 + random.int(20000),
-          AnnualRevenue: (1 + random.int(5000)) * 100000,
-          BillingStreet: `${1 + random.int(9999)} ${random.pick(['Main', 'Market', 'Oak', 'Pine', 'Elm', 'Harbor', 'Park', 'Lake'])} ${random.pick(['Street', 'Avenue', 'Road', 'Boulevard'])}`,
-          BillingCity: city[0],
-          BillingState: city[1] || null,
-          BillingCountry: city[2],
-          AccountSource: random.pick(leadSources),
-          OwnerId: owner(),
-        },
-        created,
-        later(created),
-      );
-      accounts.push({ id, name, domain, city });
-      tick();
-    }
-
-    // Contacts
-    const contactIns = new BulkInserter(org, 'Contact', creator, now, counts.Contact);
-    const contactRows: {
-      id: string;
-      account: (typeof accounts)[number] | null;
-      email: string;
-      phone: string;
-    }[] = [];
-    for (let i = 0; i < counts.Contact; i++) {
-      const account = random.chance(0.95) ? (accounts[i % accounts.length] ?? null) : null;
-      const first = random.pick(FIRST);
-      const last = random.pick(LAST);
-      const email = `${slug(first)}.${slug(last)}${i}@${account?.domain ?? 'example.net'}`;
-      const tel = phone();
-      const created = past(730);
-      const id = contactIns.add(
-        {
-          AccountId: account?.id ?? null,
-          Salutation: random.pick(['Mr.', 'Ms.', 'Mrs.', 'Dr.', null, null]),
-          FirstName: random.chance(0.97) ? first : null,
-          LastName: last,
-          Title: random.pick(TITLES),
-          Department: random.pick(DEPARTMENTS),
-          Email: random.chance(0.92) ? email : null,
-          Phone: random.chance(0.9) ? tel : null,
-          MobilePhone: random.chance(0.4) ? phone() : null,
-          LeadSource: random.pick(leadSources),
-          MailingCity: account?.city[0] ?? null,
-          MailingState: account?.city[1] || null,
-          MailingCountry: account?.city[2] ?? null,
-          HasOptedOutOfEmail: random.chance(0.1) ? 1 : 0,
-          OwnerId: owner(),
-        },
-        created,
-        later(created),
-      );
-      contactRows.push({ id, account, email, phone: tel });
-      tick();
-    }
-
-    // Leads
-    const leadIns = new BulkInserter(org, 'Lead', creator, now, counts.Lead);
-    const leadStatuses = values('Lead', 'Status');
-    const leadIds: string[] = [];
-    for (let i = 0; i < counts.Lead; i++) {
-      const first = random.pick(FIRST);
-      const last = random.pick(LAST);
-      const company = `${random.pick(COMPANY_A)} ${random.pick(COMPANY_B)}`;
-      const created = past(365);
-      leadIds.push(
-        leadIns.add(
+  function seedRows() {
+    transaction(org.db, () => {
+      // Building an index once over the finished table is much faster than updating it row by row:
+      // for a large seed, the seeded tables' secondary indexes are dropped and rebuilt at the end.
+      const seeded = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'Task', 'Event'];
+      const indexes =
+        total >= 10_000
+          ? (org.db
+              .prepare(
+                `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${seeded.map(() => '?').join(', ')})`,
+              )
+              .all(...seeded) as { name: string; sql: string }[])
+          : [];
+      for (const index of indexes) org.db.exec(`DROP INDEX ${quoteIdent(index.name)}`);
+      let users = (
+        org.db
+          .prepare(`SELECT "Id" FROM "User" WHERE "IsActive" = 1 AND "IsDeleted" = 0 ORDER BY "Id"`)
+          .all() as { Id: string }[]
+      ).map((u) => u.Id);
+      if (users.length === 0) {
+        // An org seeded with `none` has no one to own the records: add an integration user.
+        const inserter = new BulkInserter(org, 'User', 'pending', now, 1);
+        const id = inserter.add(
           {
-            FirstName: first,
-            LastName: last,
-            Company: company,
-            Title: random.pick(TITLES),
-            Email: `${slug(first)}.${slug(last)}${i}@${slug(company)}.example.org`,
-            Phone: phone(),
-            Status: random.pick(leadStatuses),
-            LeadSource: random.pick(leadSources),
-            Industry: random.pick(values('Lead', 'Industry')),
-            Rating: random.pick(['Hot', 'Warm', 'Cold', null]),
-            City: random.pick(CITIES)[0],
-            OwnerId: random.chance(0.2) && queues.length ? random.pick(queues) : owner(),
+            Username: 'seed@sfgql.dev',
+            FirstName: 'Seed',
+            LastName: 'Integration',
+            Email: 'seed@sfgql.dev',
+            Alias: 'seed',
           },
-          created,
-          later(created),
-        ),
-      );
-      tick();
-    }
+          now,
+        );
+        org.db
+          .prepare(`UPDATE "User" SET "CreatedById" = ?, "LastModifiedById" = ? WHERE "Id" = ?`)
+          .run(id, id, id);
+        users = [id];
+      }
+      const queues = (
+        org.db
+          .prepare(`SELECT "Id" FROM "Group" WHERE "Type" = 'Queue' AND "IsDeleted" = 0 ORDER BY "Id"`)
+          .all() as { Id: string }[]
+      ).map((g) => g.Id);
+      const creator = users[0] as string;
+      const owner = () => random.pick(users);
+      const field = (object: string, name: string) =>
+        org.catalog.field(org.catalog.object(object) as ObjectMeta, name);
+      const values = (object: string, name: string) =>
+        field(object, name)?.picklistValues.map((p) => p.value) ?? [];
+      const industries = values('Account', 'Industry');
+      const accountTypes = values('Account', 'Type');
+      const leadSources = values('Contact', 'LeadSource');
 
-    // Opportunities
-    const stages = values('Opportunity', 'StageName');
-    const probability: Record<string, number> = {
-      Prospecting: 10,
-      Qualification: 10,
-      'Needs Analysis': 20,
-      'Value Proposition': 50,
-      'Id. Decision Makers': 60,
-      'Perception Analysis': 70,
-      'Proposal/Price Quote': 75,
-      'Negotiation/Review': 90,
-      'Closed Won': 100,
-      'Closed Lost': 0,
-    };
-    const forecast = (stage: string) =>
-      stage === 'Closed Won' ? 'Closed' : stage === 'Closed Lost' ? 'Omitted' : 'Pipeline';
-    const oppIns = new BulkInserter(org, 'Opportunity', creator, now, counts.Opportunity);
-    const opportunities: string[] = [];
-    for (let i = 0; i < counts.Opportunity; i++) {
-      const account = accounts[i % accounts.length] as (typeof accounts)[number];
-      const stage = random.pick(stages);
-      const amount = (1 + random.int(200)) * 1000;
-      const created = past(540);
-      const close = new Date(created.getTime() + (15 + random.int(180)) * DAY).toISOString().slice(0, 10);
-      opportunities.push(
-        oppIns.add(
+      // Accounts
+      const accountIns = new BulkInserter(org, 'Account', creator, now, counts.Account);
+      const accounts: { id: string; name: string; domain: string; city: [string, string, string] }[] = [];
+      for (let i = 0; i < counts.Account; i++) {
+        const name =
+          `${random.pick(COMPANY_A)} ${random.pick(COMPANY_B)}${random.chance(0.6) ? ` ${random.pick(SUFFIX)}` : ''}`.trim() +
+          (random.chance(0.3) ? ` ${i}` : '');
+        const city = random.pick(CITIES);
+        const domain = `${slug(name)}.example.com`;
+        const created = past(730);
+        const id = accountIns.add(
           {
-            AccountId: account.id,
-            Name: `${account.name} - ${random.pick(['Renewal', 'Expansion', 'New Business', 'Upgrade', 'Pilot', 'Services'])}`,
-            StageName: stage,
-            Amount: amount,
-            Probability: probability[stage] ?? 10,
-            ExpectedRevenue: (amount * (probability[stage] ?? 10)) / 100,
-            ForecastCategoryName: forecast(stage),
-            CloseDate: close,
-            Type: random.pick(values('Opportunity', 'Type')),
-            LeadSource: random.pick(leadSources),
+            Name: name,
+            Industry: random.pick(industries),
+            Type: random.pick(accountTypes),
+            Rating: random.pick(['Hot', 'Warm', 'Cold', null]),
+            Phone: phone(),
+            Website: `https://www.${domain}`,
+            NumberOfEmployees: 5 + random.int(20000),
+            AnnualRevenue: (1 + random.int(5000)) * 100000,
+            BillingStreet: `${1 + random.int(9999)} ${random.pick(['Main', 'Market', 'Oak', 'Pine', 'Elm', 'Harbor', 'Park', 'Lake'])} ${random.pick(['Street', 'Avenue', 'Road', 'Boulevard'])}`,
+            BillingCity: city[0],
+            BillingState: city[1] || null,
+            BillingCountry: city[2],
+            AccountSource: random.pick(leadSources),
             OwnerId: owner(),
           },
           created,
           later(created),
-        ),
-      );
-      tick();
-    }
+        );
+        accounts.push({ id, name, domain, city });
+        tick();
+      }
 
-    // Cases
-    const caseIns = new BulkInserter(org, 'Case', creator, now, counts.Case);
-    const caseIds: string[] = [];
-    const statuses = ['New', 'New', 'Working', 'Working', 'Escalated', 'Closed', 'Closed', 'Closed'];
-    for (let i = 0; i < counts.Case; i++) {
-      const contact = contactRows[random.int(contactRows.length)] as (typeof contactRows)[number];
-      const status = random.pick(statuses);
-      const created = past(365);
-      const modified = later(created);
-      caseIds.push(
-        caseIns.add(
+      // Contacts
+      const contactIns = new BulkInserter(org, 'Contact', creator, now, counts.Contact);
+      const contactRows: {
+        id: string;
+        account: (typeof accounts)[number] | null;
+        email: string;
+        phone: string;
+      }[] = [];
+      for (let i = 0; i < counts.Contact; i++) {
+        const account = random.chance(0.95) ? (accounts[i % accounts.length] ?? null) : null;
+        const first = random.pick(FIRST);
+        const last = random.pick(LAST);
+        const email = `${slug(first)}.${slug(last)}${i}@${account?.domain ?? 'example.net'}`;
+        const tel = phone();
+        const created = past(730);
+        const id = contactIns.add(
           {
-            ContactId: contact.id,
-            AccountId: contact.account?.id ?? null,
-            ContactEmail: contact.email,
-            ContactPhone: contact.phone,
-            Subject: random.pick(SUBJECTS),
-            Description: random.chance(0.7)
-              ? `Reported by ${contact.email}. ${random.pick(SUBJECTS)}.`
-              : null,
-            Status: status,
-            Priority: random.pick(['High', 'Medium', 'Medium', 'Low']),
-            Origin: random.pick(['Phone', 'Email', 'Web', 'Chat']),
-            Type: random.pick(['Question', 'Problem', 'Feature Request', 'Billing', null]),
-            Reason: random.pick(values('Case', 'Reason')),
-            IsEscalated: status === 'Escalated' ? 1 : 0,
-            ClosedDate: status === 'Closed' ? modified.toISOString() : null,
-            OwnerId: random.chance(0.3) && queues.length ? random.pick(queues) : owner(),
+            AccountId: account?.id ?? null,
+            Salutation: random.pick(['Mr.', 'Ms.', 'Mrs.', 'Dr.', null, null]),
+            FirstName: random.chance(0.97) ? first : null,
+            LastName: last,
+            Title: random.pick(TITLES),
+            Department: random.pick(DEPARTMENTS),
+            Email: random.chance(0.92) ? email : null,
+            Phone: random.chance(0.9) ? tel : null,
+            MobilePhone: random.chance(0.4) ? phone() : null,
+            LeadSource: random.pick(leadSources),
+            MailingCity: account?.city[0] ?? null,
+            MailingState: account?.city[1] || null,
+            MailingCountry: account?.city[2] ?? null,
+            HasOptedOutOfEmail: random.chance(0.1) ? 1 : 0,
+            OwnerId: owner(),
           },
           created,
-          modified,
-        ),
-      );
-      tick();
-    }
+          later(created),
+        );
+        contactRows.push({ id, account, email, phone: tel });
+        tick();
+      }
 
-    // Tasks: calls and to-dos on contacts, related to their cases or opportunities.
-    const taskIns = new BulkInserter(org, 'Task', creator, now, counts.Task);
-    for (let i = 0; i < counts.Task; i++) {
-      const contact = contactRows[random.int(contactRows.length)] as (typeof contactRows)[number];
-      const call = random.chance(0.4);
-      const status = random.pick(['Not Started', 'In Progress', 'Completed', 'Completed', 'Deferred']);
-      const created = past(365);
-      const whatId = random.chance(0.5)
-        ? random.pick(caseIds)
-        : random.chance(0.5)
-          ? random.pick(opportunities)
-          : (contact.account?.id ?? null);
-      taskIns.add(
-        {
-          WhoId: contact.id,
-          WhatId: whatId,
-          AccountId: contact.account?.id ?? null,
-          Subject: call
-            ? `${random.pick(['Inbound', 'Outbound'])} call - ${random.pick(SUBJECTS).toLowerCase()}`
-            : random.pick(TASK_SUBJECTS),
-          TaskSubtype: call ? 'Call' : 'Task',
-          CallType: call ? random.pick(['Inbound', 'Outbound']) : null,
-          CallDisposition: call ? random.pick(['Connected', 'Left Voicemail', 'No Answer']) : null,
-          CallDurationInSeconds: call ? 30 + random.int(1800) : null,
-          Status: status,
-          Priority: random.pick(['High', 'Normal', 'Normal', 'Low']),
-          ActivityDate: new Date(created.getTime() + random.int(30) * DAY).toISOString().slice(0, 10),
-          CompletedDateTime: status === 'Completed' ? later(created).toISOString() : null,
-          OwnerId: owner(),
-        },
-        created,
-      );
-      tick();
-    }
+      // Leads
+      const leadIns = new BulkInserter(org, 'Lead', creator, now, counts.Lead);
+      const leadStatuses = values('Lead', 'Status');
+      const leadIds: string[] = [];
+      for (let i = 0; i < counts.Lead; i++) {
+        const first = random.pick(FIRST);
+        const last = random.pick(LAST);
+        const company = `${random.pick(COMPANY_A)} ${random.pick(COMPANY_B)}`;
+        const created = past(365);
+        leadIds.push(
+          leadIns.add(
+            {
+              FirstName: first,
+              LastName: last,
+              Company: company,
+              Title: random.pick(TITLES),
+              Email: `${slug(first)}.${slug(last)}${i}@${slug(company)}.example.org`,
+              Phone: phone(),
+              Status: random.pick(leadStatuses),
+              LeadSource: random.pick(leadSources),
+              Industry: random.pick(values('Lead', 'Industry')),
+              Rating: random.pick(['Hot', 'Warm', 'Cold', null]),
+              City: random.pick(CITIES)[0],
+              OwnerId: random.chance(0.2) && queues.length ? random.pick(queues) : owner(),
+            },
+            created,
+            later(created),
+          ),
+        );
+        tick();
+      }
 
-    // Events: meetings, half in the past and half in the next weeks.
-    const eventIns = new BulkInserter(org, 'Event', creator, now, counts.Event);
-    for (let i = 0; i < counts.Event; i++) {
-      const contact = contactRows[random.int(contactRows.length)] as (typeof contactRows)[number];
-      const start = new Date(
-        Math.floor((now.getTime() + (random.next() - 0.5) * 120 * DAY) / (30 * 60000)) * 30 * 60000,
-      );
-      const duration = random.pick([15, 30, 30, 45, 60, 60, 90, 120]);
-      eventIns.add(
-        {
-          WhoId: contact.id,
-          WhatId: random.chance(0.5) ? random.pick(opportunities) : (contact.account?.id ?? null),
-          AccountId: contact.account?.id ?? null,
-          Subject: random.pick(EVENT_SUBJECTS),
-          Location: random.pick(['Zoom', 'Phone', 'Office', 'Customer site', 'Teams']),
-          StartDateTime: start.toISOString(),
-          EndDateTime: new Date(start.getTime() + duration * 60000).toISOString(),
-          ActivityDateTime: start.toISOString(),
-          ActivityDate: start.toISOString().slice(0, 10),
-          DurationInMinutes: duration,
-          Type: random.pick(['Meeting', 'Call', 'Other']),
-          OwnerId: owner(),
-        },
-        past(200),
-      );
-      tick();
-    }
-  });
-  return counts;
+      // Opportunities
+      const stages = values('Opportunity', 'StageName');
+      const probability: Record<string, number> = {
+        Prospecting: 10,
+        Qualification: 10,
+        'Needs Analysis': 20,
+        'Value Proposition': 50,
+        'Id. Decision Makers': 60,
+        'Perception Analysis': 70,
+        'Proposal/Price Quote': 75,
+        'Negotiation/Review': 90,
+        'Closed Won': 100,
+        'Closed Lost': 0,
+      };
+      const forecast = (stage: string) =>
+        stage === 'Closed Won' ? 'Closed' : stage === 'Closed Lost' ? 'Omitted' : 'Pipeline';
+      const oppIns = new BulkInserter(org, 'Opportunity', creator, now, counts.Opportunity);
+      const opportunities: string[] = [];
+      for (let i = 0; i < counts.Opportunity; i++) {
+        const account = accounts[i % accounts.length] as (typeof accounts)[number];
+        const stage = random.pick(stages);
+        const amount = (1 + random.int(200)) * 1000;
+        const created = past(540);
+        const close = new Date(created.getTime() + (15 + random.int(180)) * DAY).toISOString().slice(0, 10);
+        opportunities.push(
+          oppIns.add(
+            {
+              AccountId: account.id,
+              Name: `${account.name} - ${random.pick(['Renewal', 'Expansion', 'New Business', 'Upgrade', 'Pilot', 'Services'])}`,
+              StageName: stage,
+              Amount: amount,
+              Probability: probability[stage] ?? 10,
+              ExpectedRevenue: (amount * (probability[stage] ?? 10)) / 100,
+              ForecastCategoryName: forecast(stage),
+              CloseDate: close,
+              Type: random.pick(values('Opportunity', 'Type')),
+              LeadSource: random.pick(leadSources),
+              OwnerId: owner(),
+            },
+            created,
+            later(created),
+          ),
+        );
+        tick();
+      }
+
+      // Cases
+      const caseIns = new BulkInserter(org, 'Case', creator, now, counts.Case);
+      const caseIds: string[] = [];
+      const statuses = ['New', 'New', 'Working', 'Working', 'Escalated', 'Closed', 'Closed', 'Closed'];
+      for (let i = 0; i < counts.Case; i++) {
+        const contact = contactRows[random.int(contactRows.length)] as (typeof contactRows)[number];
+        const status = random.pick(statuses);
+        const created = past(365);
+        const modified = later(created);
+        caseIds.push(
+          caseIns.add(
+            {
+              ContactId: contact.id,
+              AccountId: contact.account?.id ?? null,
+              ContactEmail: contact.email,
+              ContactPhone: contact.phone,
+              Subject: random.pick(SUBJECTS),
+              Description: random.chance(0.7)
+                ? `Reported by ${contact.email}. ${random.pick(SUBJECTS)}.`
+                : null,
+              Status: status,
+              Priority: random.pick(['High', 'Medium', 'Medium', 'Low']),
+              Origin: random.pick(['Phone', 'Email', 'Web', 'Chat']),
+              Type: random.pick(['Question', 'Problem', 'Feature Request', 'Billing', null]),
+              Reason: random.pick(values('Case', 'Reason')),
+              IsEscalated: status === 'Escalated' ? 1 : 0,
+              ClosedDate: status === 'Closed' ? modified.toISOString() : null,
+              OwnerId: random.chance(0.3) && queues.length ? random.pick(queues) : owner(),
+            },
+            created,
+            modified,
+          ),
+        );
+        tick();
+      }
+
+      // Tasks: calls and to-dos on contacts, related to their cases or opportunities.
+      const taskIns = new BulkInserter(org, 'Task', creator, now, counts.Task);
+      for (let i = 0; i < counts.Task; i++) {
+        const contact = contactRows[random.int(contactRows.length)] as (typeof contactRows)[number];
+        const call = random.chance(0.4);
+        const status = random.pick(['Not Started', 'In Progress', 'Completed', 'Completed', 'Deferred']);
+        const created = past(365);
+        const whatId = random.chance(0.5)
+          ? random.pick(caseIds)
+          : random.chance(0.5)
+            ? random.pick(opportunities)
+            : (contact.account?.id ?? null);
+        taskIns.add(
+          {
+            WhoId: contact.id,
+            WhatId: whatId,
+            AccountId: contact.account?.id ?? null,
+            Subject: call
+              ? `${random.pick(['Inbound', 'Outbound'])} call - ${random.pick(SUBJECTS).toLowerCase()}`
+              : random.pick(TASK_SUBJECTS),
+            TaskSubtype: call ? 'Call' : 'Task',
+            CallType: call ? random.pick(['Inbound', 'Outbound']) : null,
+            CallDisposition: call ? random.pick(['Connected', 'Left Voicemail', 'No Answer']) : null,
+            CallDurationInSeconds: call ? 30 + random.int(1800) : null,
+            Status: status,
+            Priority: random.pick(['High', 'Normal', 'Normal', 'Low']),
+            ActivityDate: new Date(created.getTime() + random.int(30) * DAY).toISOString().slice(0, 10),
+            CompletedDateTime: status === 'Completed' ? later(created).toISOString() : null,
+            OwnerId: owner(),
+          },
+          created,
+        );
+        tick();
+      }
+
+      // Events: meetings, half in the past and half in the next weeks.
+      const eventIns = new BulkInserter(org, 'Event', creator, now, counts.Event);
+      for (let i = 0; i < counts.Event; i++) {
+        const contact = contactRows[random.int(contactRows.length)] as (typeof contactRows)[number];
+        const start = new Date(
+          Math.floor((now.getTime() + (random.next() - 0.5) * 120 * DAY) / (30 * 60000)) * 30 * 60000,
+        );
+        const duration = random.pick([15, 30, 30, 45, 60, 60, 90, 120]);
+        eventIns.add(
+          {
+            WhoId: contact.id,
+            WhatId: random.chance(0.5) ? random.pick(opportunities) : (contact.account?.id ?? null),
+            AccountId: contact.account?.id ?? null,
+            Subject: random.pick(EVENT_SUBJECTS),
+            Location: random.pick(['Zoom', 'Phone', 'Office', 'Customer site', 'Teams']),
+            StartDateTime: start.toISOString(),
+            EndDateTime: new Date(start.getTime() + duration * 60000).toISOString(),
+            ActivityDateTime: start.toISOString(),
+            ActivityDate: start.toISOString().slice(0, 10),
+            DurationInMinutes: duration,
+            Type: random.pick(['Meeting', 'Call', 'Other']),
+            OwnerId: owner(),
+          },
+          past(200),
+        );
+        tick();
+      }
+      for (const index of indexes) org.db.exec(index.sql);
+    });
+  }
 }
