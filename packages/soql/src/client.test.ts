@@ -46,25 +46,58 @@ describe('SalesforceClient.query', () => {
     }
   });
 
-  it('keeps any string one literal (property)', async () => {
+  it('sends any string as exactly that literal: the record it names is found, and only it (property)', async () => {
     const client = createSalesforceClient({ session });
-    const demo = await client.query<{ Subject: string }>(
-      soql`SELECT Subject FROM Case WHERE CaseNumber = ${DEMO.caseNumber}`,
+    // Quotes, backslashes, LIKE wildcards, SOSL reserved characters, control characters and unicode.
+    const hostile = fc.constantFrom(
+      "'",
+      '"',
+      '\\',
+      '%',
+      '_',
+      '\n',
+      '\r',
+      '\t',
+      '\b',
+      '\f',
+      '{',
+      '}',
+      '*',
+      '?',
+      ':',
+      '-',
+      '+',
+      '&',
+      '|',
+      '!',
+      'é',
+      '漢',
+      '😀',
+      ' OR ',
+      ' AND ',
     );
-    const subject = demo.records[0]?.Subject as string;
+    const text = fc
+      .array(fc.oneof(hostile, fc.string({ unit: 'binary', maxLength: 4 })), { maxLength: 12 })
+      .map((parts) => parts.join('').slice(0, 200))
+      .filter((t) => t.trim().length > 0 && !t.includes('\u0000'));
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 60 }), async (junk) => {
-        // The exact subject matches once; the subject with anything appended matches nothing.
-        const exact = await client.query(
-          soql`SELECT Id FROM Case WHERE Subject = ${subject} AND CaseNumber = ${DEMO.caseNumber}`,
+      fc.asyncProperty(text, async (subject) => {
+        // The record is written through the REST body (JSON), never through SOQL.
+        const { id } = await client.create('Case', { Subject: subject });
+        const exact = await client.query<{ Id: string; Subject: string }>(
+          soql`SELECT Id, Subject FROM Case WHERE Subject = ${subject} AND Id = ${id}`,
         );
-        expect(exact.totalSize).toBe(1);
-        if (junk.length > 0) {
-          const other = await client.query(soql`SELECT Id FROM Case WHERE Subject = ${subject + junk}`);
-          expect(other.totalSize).toBe(0);
-        }
+        expect(exact.records.map((r) => r.Subject)).toEqual([subject]);
+        const like = await client.query(
+          soql`SELECT Id FROM Case WHERE Id = ${id} AND Subject LIKE ${soql.like(subject, 'equals')}`,
+        );
+        expect(like.totalSize).toBe(1);
+        const other = await client.query(
+          soql`SELECT Id FROM Case WHERE Id = ${id} AND Subject = ${`${subject}x`}`,
+        );
+        expect(other.totalSize).toBe(0);
       }),
-      { numRuns: 60 },
+      { numRuns: 1000 },
     );
   });
 
