@@ -160,7 +160,7 @@ export function parseJson(text: string): ParsedJson {
             column: valueColumn,
             token: tokenOf(value, text.slice(valueStart, i)),
             text:
-              typeof value === 'object' && value !== null
+              typeof value === 'object' && value !== null && !(value instanceof JsonNumber)
                 ? ''
                 : text.slice(valueStart, i).replace(/^"|"$/g, ''),
           });
