@@ -796,3 +796,21 @@ describe('access', () => {
     expect(created.success).toBe(true);
   });
 });
+
+describe('products in use', () => {
+  it('refuses to delete a product that opportunity line items use', async () => {
+    const product = idOf(`SELECT "Id" FROM "Product2" WHERE "ProductCode" = 'ENT-001'`);
+    const body = await error(400, 'DELETE', `/sobjects/Product2/${product}`);
+    expect(body.errorCode).toBe('DELETE_FAILED');
+    expect((await api('GET', `/sobjects/Product2/${product}?fields=Name`)).body.Name).toBe(
+      'Enterprise License',
+    );
+    // An unused product goes, with its price book entries.
+    const unused = idOf(`SELECT "Id" FROM "Product2" WHERE "ProductCode" = 'LEG-001'`);
+    const entry = idOf(`SELECT "Id" FROM "PricebookEntry" WHERE "Product2Id" = ?`, unused);
+    expect((await api('DELETE', `/sobjects/Product2/${unused}`)).status).toBe(204);
+    expect((await error(404, 'GET', `/sobjects/PricebookEntry/${entry}`)).errorCode).toBe(
+      'ENTITY_IS_DELETED',
+    );
+  });
+});
