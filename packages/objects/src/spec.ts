@@ -1,4 +1,4 @@
-import type { SalesforceRecord, SoqlFragment } from '@sfgql/soql';
+import type { SalesforceClient, SalesforceRecord, SoqlFragment } from '@sfgql/soql';
 import { z } from 'zod';
 
 /** Salesforce field types as the specs use them. */
@@ -183,4 +183,23 @@ export function toSalesforce(spec: ObjectSpec, values: Record<string, unknown>):
     if (field && value !== undefined) body[field.apiName] = value;
   }
   return body;
+}
+
+/**
+ * The values a picklist field accepts in the connected org: the active values of its describe
+ * (describes are cached per org by the client). Orgs add, rename and deactivate values (Case Status
+ * is the usual example), so a spec's `values` are only the defaults; this falls back to them when
+ * the org does not describe the field.
+ */
+export async function orgPicklistValues(
+  client: Pick<SalesforceClient, 'describe'>,
+  spec: ObjectSpec,
+  key: string,
+): Promise<string[]> {
+  const field = spec.fields[key];
+  if (!field) throw new Error(`${spec.apiName} has no field ${key}`);
+  const describe = await client.describe(spec.apiName);
+  const described = describe.fields.find((f) => f.name.toLowerCase() === field.apiName.toLowerCase());
+  if (!described || described.picklistValues.length === 0) return [...(field.values ?? [])];
+  return described.picklistValues.filter((v) => v.active).map((v) => v.value);
 }
