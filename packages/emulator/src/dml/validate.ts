@@ -238,7 +238,24 @@ export function convertInput(
     // jsforce and sObject Collections send `attributes` with the record; it is not a field.
     if (key === 'attributes') continue;
     const field = org.catalog.field(object, key);
-    if (!field) throw noSuchColumn(key, object);
+    if (!field) {
+      const reference = org.catalog.parentRelationship(object, key);
+      if (
+        reference &&
+        raw !== null &&
+        typeof raw === 'object' &&
+        !Array.isArray(raw) &&
+        !(raw instanceof JsonNumber)
+      ) {
+        entries.push([
+          reference,
+          resolveForeignKey(org, reference, raw as Record<string, unknown>),
+          undefined,
+        ]);
+        continue;
+      }
+      throw noSuchColumn(key, object);
+    }
     entries.push([field, raw, input.locations?.get(key)]);
   }
   if (entries.some(([f]) => f.name === 'Id')) {
@@ -259,6 +276,54 @@ export function convertInput(
   for (const [field, raw, location] of entries) values[field.name] = convertValue(field, raw, location);
   checkReferences(org.catalog, org, object, values);
   return values;
+}
+
+/**
+ * A parent named by one of its external ids instead of its Id: `"Account": {"External_Id__c": "A-1"}`
+ * (with `attributes.type` when the lookup is polymorphic). Returns the parent's Id. The messages
+ * follow Salesforce's "Foreign key external ID" errors (unconfirmed wording).
+ */
+function resolveForeignKey(org: Org, reference: FieldMeta, value: Record<string, unknown>): string {
+  const attributes = value.attributes as { type?: unknown } | undefined;
+  const typeName =
+    typeof attributes?.type === 'string'
+      ? attributes.type
+      : reference.referenceTo.length === 1
+        ? reference.referenceTo[0]
+        : undefined;
+  const target =
+    typeName && reference.referenceTo.some((n) => n.toLowerCase() === typeName.toLowerCase())
+      ? org.catalog.object(typeName)
+      : undefined;
+  if (!target) {
+    throw new ApiError(
+      400,
+      'INVALID_FIELD',
+      `Polymorphic foreign key ${reference.relationshipName} requires attributes.type, one of: ${reference.referenceTo.join(', ')}`,
+    );
+  }
+  const keys = Object.keys(value).filter((k) => k !== 'attributes');
+  const field = keys.length === 1 ? org.catalog.field(target, keys[0] as string) : undefined;
+  if (!field || !(field.externalId || field.idLookup)) {
+    throw new ApiError(
+      400,
+      'INVALID_FIELD',
+      `Foreign key external ID field for ${reference.relationshipName} must be one external ID or indexed field of ${target.name}: ${keys.join(', ')}`,
+    );
+  }
+  const key = convertValue(field, value[keys[0] as string]);
+  const rows = statement(
+    org.db,
+    `SELECT "Id" FROM ${quoteIdent(target.name)} WHERE ${quoteIdent(field.name)} = ? AND "IsDeleted" = 0 LIMIT 2`,
+  ).all(key) as { Id: string }[];
+  if (rows.length !== 1) {
+    throw new ApiError(
+      400,
+      'INVALID_FIELD',
+      `Foreign key external ID: ${String(key)} ${rows.length === 0 ? 'not found' : 'matches more than one record'} for field ${field.name} in entity ${target.name}`,
+    );
+  }
+  return (rows[0] as { Id: string }).Id;
 }
 
 /** The object a reference value points to, chosen among the field's targets by key prefix. */

@@ -814,3 +814,37 @@ describe('products in use', () => {
     );
   });
 });
+
+describe('parents by external id', () => {
+  it('resolves a parent named by its external id in the body', async () => {
+    const parent = await api('PATCH', '/sobjects/Account/External_Id__c/PARENT-1', { Name: 'Parent by key' });
+    const child = await api('POST', '/sobjects/Contact', {
+      LastName: 'Keyed',
+      Account: { External_Id__c: 'PARENT-1' },
+    });
+    expect(child.status).toBe(201);
+    expect((await api('GET', `/sobjects/Contact/${child.body.id}?fields=AccountId`)).body.AccountId).toBe(
+      parent.body.id,
+    );
+    expect(
+      await error(400, 'POST', '/sobjects/Contact', { LastName: 'x', Account: { External_Id__c: 'NOPE' } }),
+    ).toEqual({
+      errorCode: 'INVALID_FIELD',
+      message: 'Foreign key external ID: NOPE not found for field External_Id__c in entity Account',
+    });
+    expect(
+      (await error(400, 'POST', '/sobjects/Contact', { LastName: 'x', Account: { Description: 'x' } }))
+        .errorCode,
+    ).toBe('INVALID_FIELD');
+    // A polymorphic lookup needs the parent's type.
+    const task = await api('POST', '/sobjects/Task', {
+      Subject: 'Keyed',
+      What: { attributes: { type: 'Account' }, External_Id__c: 'PARENT-1' },
+    });
+    expect(task.status).toBe(201);
+    expect(
+      (await error(400, 'POST', '/sobjects/Task', { Subject: 'x', What: { External_Id__c: 'PARENT-1' } }))
+        .message,
+    ).toContain('requires attributes.type');
+  });
+});
