@@ -10,5 +10,6 @@ export {
   routeCaseToQueue,
   searchCases,
   updateCase,
+  updateCaseStatus,
 } from './operations.ts';
 export { CASE_STATUSES, caseCommentSpec, caseSpec } from './spec.ts';

@@ -14,7 +14,7 @@ import { OperationError } from '../errors.ts';
 import { idSchema, writeSchema } from '../input.ts';
 import { defineRead, defineWrite, type OperationContext } from '../operation.ts';
 import { digitsOf, isPhoneTerm, samePhone } from '../search.ts';
-import { fromSalesforce, recordSchema, selectFields } from '../spec.ts';
+import { fromSalesforce, orgPicklistValues, recordSchema, selectFields } from '../spec.ts';
 import { queueSpec } from '../user/spec.ts';
 import { caseCommentSpec, caseSpec } from './spec.ts';
 
@@ -286,6 +286,67 @@ async function findQueue(ctx: OperationContext, input: { queueId?: string; queue
     );
   return queue as { Id: string; Name: string };
 }
+
+/** The org's spelling of a Case Status value (matched case-insensitively), or INVALID_INPUT listing the values. */
+async function orgCaseStatus(ctx: OperationContext, status: string): Promise<string> {
+  const values = await orgPicklistValues(ctx.client, caseSpec, 'status');
+  const found = values.find((v) => v.toLowerCase() === status.toLowerCase());
+  if (!found)
+    throw new OperationError(
+      'INVALID_INPUT',
+      `✖ must be one of the org's Case Status values: ${values.join(', ')}\n  → at status`,
+    );
+  return found;
+}
+
+/**
+ * Changes a case's status, the cookbook's updateCaseStatus. Unlike updateCase, whose Status is
+ * checked against the spec's default values, the value is checked against the org's own Case
+ * Status picklist (from describe, cached per org): orgs add values such as "Waiting on Customer"
+ * and deactivate others.
+ */
+export const updateCaseStatus = defineWrite({
+  name: 'updateCaseStatus',
+  action: 'update',
+  object: caseSpec,
+  summary: "Change a case's status to one of the org's Case Status values. Asks for confirmation first.",
+  input: z.strictObject({
+    id: idSchema(['Case']).describe('The case Id.'),
+    status: z
+      .string()
+      .trim()
+      .min(1, 'status must not be empty')
+      .max(255)
+      .describe("The new status: one of the org's Case Status values, e.g. New, Working, Escalated, Closed."),
+  }),
+  output: doneSchema,
+  async prepare(ctx, input) {
+    const status = await orgCaseStatus(ctx, input.status);
+    const result = await ctx.client.query(
+      soql`SELECT Id, CaseNumber, Status, SystemModstamp FROM Case WHERE Id = ${input.id} LIMIT 1`,
+    );
+    const record = result.records[0];
+    if (!record) throw new OperationError('NOT_FOUND', `No case has the Id ${input.id}.`);
+    const before = (record.Status as string | null | undefined) ?? null;
+    const name = `case "${String(record.CaseNumber)}" (${input.id})`;
+    return {
+      action: 'update',
+      object: 'Case',
+      recordId: input.id,
+      changes: before === status ? [] : [{ field: 'status', before, after: status }],
+      destructive: false,
+      summary:
+        before === status
+          ? `Update ${name}: nothing (the status is already "${status}").`
+          : `Update ${name}: status from ${before === null ? 'empty' : JSON.stringify(before)} to ${JSON.stringify(status)}.`,
+      systemModstamp: (record.SystemModstamp as string | undefined) ?? null,
+    };
+  },
+  async execute(ctx, input) {
+    await ctx.client.update('Case', input.id, { Status: await orgCaseStatus(ctx, input.status) });
+    return { id: input.id, success: true };
+  },
+});
 
 export const caseCommentsOf = defineRead({
   name: 'listCaseComments',
