@@ -2,6 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import type { z } from 'zod';
+import { connectedAppsFileSchema } from './auth/apps.ts';
+import { faultConfigSchema } from './faults/rules.ts';
 import { customMetadataSchema } from './metadata/catalog.ts';
 import { scaleCounts } from './seed/scale.ts';
 import { startEmulator } from './server.ts';
@@ -53,6 +56,8 @@ program
     integer(1, 5_000_000, 'a number of contacts'),
   )
   .option('--metadata <file>', 'JSON file with custom objects and fields')
+  .option('--apps <file>', 'JSON file with connected apps (client id, secret, callback URLs, flows, ...)')
+  .option('--faults <file|json>', 'fault injection rules: a JSON file, or the JSON itself')
   .option(
     '--daily-api-requests <n>',
     'DailyApiRequests allowance',
@@ -74,6 +79,8 @@ program
       seed: string;
       scale?: number;
       metadata?: string;
+      apps?: string;
+      faults?: string;
       dailyApiRequests: number;
       sessionLifetime: number;
       controls: boolean;
@@ -91,6 +98,17 @@ program
           );
         }
       }
+      // A JSON file, or (for --faults) the JSON itself, checked against its schema.
+      const load = <T>(what: string, source: string, schema: z.ZodType<T>, inline = false): T => {
+        try {
+          const text = inline && source.trim().startsWith('{') ? source : readFileSync(source, 'utf8');
+          return schema.parse(JSON.parse(text));
+        } catch (error) {
+          return program.error(`error: cannot use the ${what} ${source}: ${(error as Error).message}`);
+        }
+      };
+      const apps = options.apps ? load('apps file', options.apps, connectedAppsFileSchema) : undefined;
+      const faults = options.faults ? load('faults', options.faults, faultConfigSchema, true) : undefined;
       const emulator = await startEmulator({
         port: options.port,
         host: options.host,
@@ -102,6 +120,8 @@ program
         dailyApiRequests: options.dailyApiRequests,
         sessionLifetimeMs: options.sessionLifetime * 60 * 1000,
         controls: options.controls,
+        apps,
+        faults,
       });
       console.log(`Salesforce emulator listening on ${emulator.url}`);
       const stop = () => {

@@ -1,3 +1,13 @@
+export {
+  type ConnectedAppConfig,
+  connectedAppSchema,
+  connectedAppsFileSchema,
+  OAUTH_FLOWS,
+  type OAuthFlow,
+} from './auth/apps.ts';
+export { DEMO_JWT_CERTIFICATE, DEMO_JWT_PRIVATE_KEY } from './auth/demo-app.ts';
+export type { FaultMetrics } from './faults/injector.ts';
+export { type FaultConfig, type FaultKind, type FaultRule, faultConfigSchema } from './faults/rules.ts';
 export { type AppOptions, createApp } from './http/app.ts';
 export type { CustomMetadata } from './metadata/catalog.ts';
 export type { Metrics } from './meter.ts';

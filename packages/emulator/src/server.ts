@@ -32,7 +32,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if ((options.seed ?? 'demo') === 'demo') seedDemo(org);
     if (options.scale) seedScale(org, options.scale, { onProgress: options.onSeedProgress });
   }
-  const app = createApp(org, { controls: options.controls, maxBodyBytes: options.maxBodyBytes });
+  const app = createApp(org, {
+    controls: options.controls,
+    maxBodyBytes: options.maxBodyBytes,
+    apps: options.apps,
+    faults: options.faults,
+  });
   const host = options.host ?? '127.0.0.1';
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () => resolve(s));

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import { invalidSession } from '../errors.ts';
+import { OAuthError } from './errors.ts';
 
 export interface Session {
   token: string;
@@ -8,28 +9,10 @@ export interface Session {
   clientId: string;
   issuedAt: number;
   expiresAt: number;
-}
-
-export interface ConnectedApp {
-  clientId: string;
-  clientSecret: string;
-  name: string;
-  callbackUrls: string[];
-}
-
-/** An OAuth error as Salesforce's token endpoint reports it: `{"error":"...","error_description":"..."}`. */
-export class OAuthError extends Error {
-  override name = 'OAuthError';
-  readonly error: string;
-  readonly description: string;
-  readonly status: number;
-
-  constructor(error: string, description: string, status = 400) {
-    super(description);
-    this.error = error;
-    this.description = description;
-    this.status = status;
-  }
+  /** The granted scopes, space-separated as in the token response. */
+  scope: string;
+  /** The refresh token this access token was issued with or from, if any. */
+  refreshToken?: string;
 }
 
 function constantTimeEqual(a: string, b: string): boolean {
@@ -38,44 +21,67 @@ function constantTimeEqual(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-export function findConnectedApp(db: DatabaseSync, clientId: string): ConnectedApp | undefined {
-  const row = db.prepare('SELECT * FROM _connected_apps WHERE clientId = ?').get(clientId) as
-    | { clientId: string; clientSecret: string; name: string; callbackUrls: string }
-    | undefined;
-  return row && { ...row, callbackUrls: JSON.parse(row.callbackUrls) as string[] };
+interface CredentialRow {
+  userId: string;
+  password: string;
+  securityToken: string;
 }
 
-/** Checks a client id and secret, with Salesforce's error for each way they can be wrong. */
-export function authenticateClient(
-  db: DatabaseSync,
-  clientId: string | undefined,
-  clientSecret: string | undefined,
-): ConnectedApp {
-  const app = clientId ? findConnectedApp(db, clientId) : undefined;
-  if (!app) throw new OAuthError('invalid_client_id', 'client identifier invalid');
-  if (clientSecret === undefined || !constantTimeEqual(clientSecret, app.clientSecret)) {
-    throw new OAuthError('invalid_client', 'invalid client credentials');
-  }
-  return app;
-}
-
-/** The password grant: the password is the user's password immediately followed by the security token. */
-export function authenticateUser(db: DatabaseSync, username: string, passwordWithToken: string): string {
-  const row = db
+function credentials(db: DatabaseSync, username: string): CredentialRow | undefined {
+  return db
     .prepare(
       `SELECT u."Id" AS userId, c.password, c.securityToken FROM "User" u JOIN _credentials c ON c.userId = u."Id"
        WHERE u."Username" = ? AND u."IsActive" = 1 AND u."IsDeleted" = 0`,
     )
-    .get(username) as { userId: string; password: string; securityToken: string } | undefined;
+    .get(username) as CredentialRow | undefined;
+}
+
+/** The password grant: the password is the user's password immediately followed by the security token. */
+export function authenticateUser(db: DatabaseSync, username: string, passwordWithToken: string): string {
+  const row = credentials(db, username);
   if (!row || !constantTimeEqual(passwordWithToken, row.password + row.securityToken)) {
     throw new OAuthError('invalid_grant', 'authentication failure');
   }
   return row.userId;
 }
 
+/**
+ * The login page's check: a person logging in through the browser types the password alone (the
+ * security token is for API logins from outside trusted networks). Undefined when it fails.
+ */
+export function checkPassword(db: DatabaseSync, username: string, password: string): string | undefined {
+  const row = credentials(db, username);
+  return row && constantTimeEqual(password, row.password) ? row.userId : undefined;
+}
+
+/** The Id of an active user, by username (JWT `sub`, a client-credentials "Run As" user). */
+export function activeUserId(db: DatabaseSync, username: string): string | undefined {
+  return (
+    db
+      .prepare(`SELECT "Id" FROM "User" WHERE "Username" = ? AND "IsActive" = 1 AND "IsDeleted" = 0`)
+      .get(username) as { Id: string } | undefined
+  )?.Id;
+}
+
+/** Whether a user (by Id) is active and not deleted. */
+export function isActiveUser(db: DatabaseSync, userId: string): boolean {
+  return (
+    db.prepare(`SELECT 1 FROM "User" WHERE "Id" = ? AND "IsActive" = 1 AND "IsDeleted" = 0`).get(userId) !==
+    undefined
+  );
+}
+
 export function createSession(
   db: DatabaseSync,
-  options: { orgId: string; userId: string; clientId: string; now: number; lifetimeMs: number },
+  options: {
+    orgId: string;
+    userId: string;
+    clientId: string;
+    now: number;
+    lifetimeMs: number;
+    scope?: string;
+    refreshToken?: string;
+  },
 ): Session {
   // Salesforce access tokens start with the org id and an exclamation mark.
   const token = `${options.orgId.slice(0, 15)}!${randomBytes(48).toString('base64url')}`;
@@ -85,19 +91,34 @@ export function createSession(
     clientId: options.clientId,
     issuedAt: options.now,
     expiresAt: options.now + options.lifetimeMs,
+    scope: options.scope ?? 'api',
+    ...(options.refreshToken ? { refreshToken: options.refreshToken } : {}),
   };
   db.prepare(
-    'INSERT INTO _sessions (token, userId, clientId, issuedAt, expiresAt) VALUES (?, ?, ?, ?, ?)',
-  ).run(session.token, session.userId, session.clientId, session.issuedAt, session.expiresAt);
+    'INSERT INTO _sessions (token, userId, clientId, issuedAt, expiresAt, scope, refreshToken) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  ).run(
+    session.token,
+    session.userId,
+    session.clientId,
+    session.issuedAt,
+    session.expiresAt,
+    session.scope,
+    session.refreshToken ?? null,
+  );
   return session;
+}
+
+/** The bearer token of an `Authorization` header (`Bearer x` or Salesforce's older `OAuth x`). */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return /^(?:Bearer|OAuth)\s+(\S+)$/i.exec(authorization ?? '')?.[1];
 }
 
 /** The session behind a bearer token, or INVALID_SESSION_ID when it is unknown, revoked or expired. */
 export function requireSession(db: DatabaseSync, authorization: string | undefined, now: number): Session {
-  const match = /^(?:Bearer|OAuth)\s+(\S+)$/i.exec(authorization ?? '');
-  if (!match?.[1]) throw invalidSession();
-  const row = db.prepare('SELECT * FROM _sessions WHERE token = ? AND revoked = 0').get(match[1]) as
-    | (Session & { revoked: number })
+  const token = bearerToken(authorization);
+  if (!token) throw invalidSession();
+  const row = db.prepare('SELECT * FROM _sessions WHERE token = ? AND revoked = 0').get(token) as
+    | (Omit<Session, 'refreshToken'> & { revoked: number; refreshToken: string | null })
     | undefined;
   if (!row || row.expiresAt <= now) throw invalidSession();
   return {
@@ -106,7 +127,18 @@ export function requireSession(db: DatabaseSync, authorization: string | undefin
     clientId: row.clientId,
     issuedAt: row.issuedAt,
     expiresAt: row.expiresAt,
+    scope: row.scope,
+    ...(row.refreshToken ? { refreshToken: row.refreshToken } : {}),
   };
+}
+
+/** Ends one access token (revocation, or a fault rule expiring it); true when it was live. */
+export function revokeSession(db: DatabaseSync, token: string): boolean {
+  return (
+    Number(
+      db.prepare('UPDATE _sessions SET revoked = 1 WHERE token = ? AND revoked = 0').run(token).changes,
+    ) > 0
+  );
 }
 
 /** Salesforce signs `id + issued_at` with the client secret so that a client can check the response. */

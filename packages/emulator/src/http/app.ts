@@ -1,19 +1,18 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import {
-  authenticateClient,
-  authenticateUser,
-  createSession,
-  OAuthError,
-  requireSession,
-  signTokenResponse,
-} from '../auth/sessions.ts';
-import { ApiError, isApiError, notFound } from '../errors.ts';
+import { type ConnectedAppConfig, createConnectedApps } from '../auth/apps.ts';
+import { OAuthError } from '../auth/errors.ts';
+import { requireSession } from '../auth/sessions.ts';
+import { isApiError, notFound } from '../errors.ts';
+import { createFaultInjector } from '../faults/injector.ts';
+import type { FaultConfig } from '../faults/rules.ts';
 import type { Org } from '../org.ts';
 import { DEFAULT_MAX_BODY_BYTES } from './body.ts';
 import { registerControlRoutes } from './controls.ts';
 import { registerDescribeRoutes } from './describe.ts';
+import { createFaultMiddleware, registerFaultRoutes } from './faults.ts';
 import { registerLimitsRoute } from './limits.ts';
+import { registerOAuthRoutes } from './oauth.ts';
 import { registerQueryRoutes } from './query.ts';
 import { registerSObjectRoutes } from './sobjects.ts';
 
@@ -25,44 +24,16 @@ const VERSION_PATTERN = /^v(\d{2}\.0)$/;
 /** What the session middleware puts in the context of every data request. */
 export type Env = { Variables: { userId: string; version: string; metered: boolean } };
 
-function userInfo(org: Org, origin: string, userId: string) {
-  const user = org.db
-    .prepare(`SELECT "Id", "Username", "Name", "Email", "FirstName", "LastName" FROM "User" WHERE "Id" = ?`)
-    .get(userId) as Record<string, string> | undefined;
-  if (!user) return undefined;
-  const version = API_VERSIONS.at(-1);
-  return {
-    sub: `${origin}/id/${org.orgId}/${userId}`,
-    user_id: userId,
-    organization_id: org.orgId,
-    preferred_username: user.Username,
-    nickname: user.Username?.split('@')[0],
-    name: user.Name,
-    given_name: user.FirstName,
-    family_name: user.LastName,
-    email: user.Email,
-    email_verified: true,
-    zoneinfo: 'America/Los_Angeles',
-    locale: 'en_US',
-    active: true,
-    user_type: 'STANDARD',
-    urls: {
-      rest: `${origin}/services/data/v{version}/`,
-      sobjects: `${origin}/services/data/v{version}/sobjects/`,
-      query: `${origin}/services/data/v{version}/query/`,
-      profile: `${origin}/${userId}`,
-      custom_domain: origin,
-    },
-    version,
-  };
-}
-
 /** Options of {@link createApp}. */
 export interface AppOptions {
   /** Serve the test controls under `/__emulator/` (default true). */
   controls?: boolean;
   /** The largest request body accepted, in bytes (default 50 MB); larger ones get 413. */
   maxBodyBytes?: number;
+  /** Connected apps besides the seeded ones (same client id: these win); see ConnectedAppConfig. */
+  apps?: ConnectedAppConfig[];
+  /** Fault injection rules from the start (changed at run time under `/__emulator/faults`). */
+  faults?: FaultConfig;
 }
 
 /**
@@ -90,6 +61,8 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<Env> {
   const resolved: Required<AppOptions> = {
     controls: options.controls ?? true,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    apps: options.apps ?? [],
+    faults: options.faults ?? {},
   };
   // Not strict: Salesforce serves `/sobjects/Contact/` and `/query/?q=` with their trailing slashes.
   const app = new Hono<Env>({ strict: false });
@@ -113,50 +86,11 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<Env> {
   });
   app.notFound((c) => c.json(notFound().toBody(), 404));
 
-  app.post('/services/oauth2/token', async (c) => {
-    const type = c.req.header('content-type') ?? '';
-    if (!type.startsWith('application/x-www-form-urlencoded')) {
-      throw new OAuthError('invalid_request', 'must use application/x-www-form-urlencoded');
-    }
-    const form = new URLSearchParams(await c.req.text());
-    const grantType = form.get('grant_type');
-    const origin = new URL(c.req.url).origin;
-    if (grantType !== 'password') throw new OAuthError('unsupported_grant_type', 'grant type not supported');
-    const app = authenticateClient(
-      org.db,
-      form.get('client_id') ?? undefined,
-      form.get('client_secret') ?? undefined,
-    );
-    const userId = authenticateUser(org.db, form.get('username') ?? '', form.get('password') ?? '');
-    const now = org.now().getTime();
-    const session = createSession(org.db, {
-      orgId: org.orgId,
-      userId,
-      clientId: app.clientId,
-      now,
-      lifetimeMs: org.sessionLifetimeMs,
-    });
-    const id = `${origin}/id/${org.orgId}/${userId}`;
-    const issuedAt = String(now);
-    return c.json({
-      access_token: session.token,
-      instance_url: origin,
-      id,
-      token_type: 'Bearer',
-      issued_at: issuedAt,
-      signature: signTokenResponse(id, issuedAt, app.clientSecret),
-      scope: 'api',
-    });
-  });
+  // Faults first: an injected one answers before any route runs (and before any write).
+  const faults = createFaultInjector(resolved.faults);
+  app.use('*', createFaultMiddleware(org, faults));
 
-  const userInfoHandler = (c: Context<Env>) => {
-    const session = requireSession(org.db, c.req.header('authorization'), org.now().getTime());
-    const info = userInfo(org, new URL(c.req.url).origin, session.userId);
-    if (!info) throw new ApiError(403, 'INSUFFICIENT_ACCESS', 'user is not active');
-    return c.json(info);
-  };
-  app.get('/services/oauth2/userinfo', userInfoHandler);
-  app.get('/id/:orgId/:userId', userInfoHandler);
+  registerOAuthRoutes(app, org, createConnectedApps(org.db, resolved.apps));
 
   // Every data resource needs a valid session; the version list alone is public, as in Salesforce.
   app.get('/services/data', (c) => {
@@ -203,7 +137,10 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<Env> {
   // Describe before rows: `/sobjects/X/describe` must not be read as a record Id.
   registerDescribeRoutes(app, org);
   registerSObjectRoutes(app, org, resolved);
-  if (resolved.controls) registerControlRoutes(app, org);
+  if (resolved.controls) {
+    registerFaultRoutes(app, faults);
+    registerControlRoutes(app, org);
+  }
 
   return app;
 }

@@ -1,3 +1,5 @@
+import { installConnectedApp } from '../auth/apps.ts';
+import { demoConnectedApp } from '../auth/demo-app.ts';
 import { createRecord } from '../dml/dml.ts';
 import type { Org } from '../org.ts';
 import { statement, transaction } from '../store/database.ts';
@@ -154,14 +156,14 @@ export function seedDemo(org: Org): void {
     credentials.run(adminId, DEMO.password, DEMO.securityToken, 'full');
     credentials.run(agentId, DEMO.users.standard.password, DEMO.users.standard.securityToken, 'full');
     credentials.run(analystId, DEMO.users.readOnly.password, DEMO.users.readOnly.securityToken, 'read');
-    org.db
-      .prepare('INSERT INTO _connected_apps (clientId, clientSecret, name, callbackUrls) VALUES (?, ?, ?, ?)')
-      .run(
-        DEMO.clientId,
-        DEMO.clientSecret,
-        'sfgql demo',
-        JSON.stringify(['http://127.0.0.1:4000/oauth/callback']),
-      );
+    installConnectedApp(
+      org.db,
+      demoConnectedApp({
+        clientId: DEMO.clientId,
+        clientSecret: DEMO.clientSecret,
+        integrationUser: DEMO.username,
+      }),
+    );
 
     /** Every other record goes through the same validation as an API create. */
     const create = (objectName: string, values: Record<string, unknown>, userId = adminId) => {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { ensureOAuthTables } from '../auth/store.ts';
 import type { Catalog } from '../metadata/catalog.ts';
 import type { FieldMeta, ObjectMeta } from '../metadata/types.ts';
 
@@ -62,6 +63,7 @@ export function openDatabase({ dataDir, catalog }: OpenDatabaseOptions): Databas
     CREATE TABLE IF NOT EXISTS _api_usage (day TEXT PRIMARY KEY, used INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS _metrics (kind TEXT NOT NULL, key TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (kind, key));
   `);
+  ensureOAuthTables(db);
   // Another process (or a test) may hold the write lock for a moment; wait instead of failing.
   db.exec('PRAGMA busy_timeout = 5000;');
   for (const object of catalog.objects) ensureTable(db, object);

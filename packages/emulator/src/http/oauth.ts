@@ -1,0 +1,225 @@
+import type { Context, Hono } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import type { ConnectedApps } from '../auth/apps.ts';
+import {
+  type AuthorizeRequest,
+  checkAuthorizeRequest,
+  findLogin,
+  finishLogin,
+  loginFailed,
+  loginSucceeded,
+  newBrowserId,
+  type PendingLogin,
+  redirectTo,
+  startLogin,
+} from '../auth/authorize.ts';
+import { createCode } from '../auth/codes.ts';
+import { OAuthError } from '../auth/errors.ts';
+import { handleTokenRequest } from '../auth/grants.ts';
+import { consentPage, errorPage, loginPage, PAGE_HEADERS } from '../auth/pages.ts';
+import { checkPassword, requireSession } from '../auth/sessions.ts';
+import { revokeAnyToken } from '../auth/tokens.ts';
+import { ApiError } from '../errors.ts';
+import type { Org } from '../org.ts';
+import { API_VERSIONS, type Env } from './app.ts';
+
+const BROWSER_COOKIE = 'sfgql_browser';
+const LOGIN_FAILED =
+  "Please check your username and password. If you still can't log in, contact your Salesforce administrator.";
+
+/** `/id/{org}/{user}` and `/services/oauth2/userinfo`: who the token belongs to. */
+function userInfo(org: Org, origin: string, userId: string) {
+  const user = org.db
+    .prepare(`SELECT "Id", "Username", "Name", "Email", "FirstName", "LastName" FROM "User" WHERE "Id" = ?`)
+    .get(userId) as Record<string, string> | undefined;
+  if (!user) return undefined;
+  const version = API_VERSIONS.at(-1);
+  return {
+    sub: `${origin}/id/${org.orgId}/${userId}`,
+    user_id: userId,
+    organization_id: org.orgId,
+    preferred_username: user.Username,
+    nickname: user.Username?.split('@')[0],
+    name: user.Name,
+    given_name: user.FirstName,
+    family_name: user.LastName,
+    email: user.Email,
+    email_verified: true,
+    zoneinfo: 'America/Los_Angeles',
+    locale: 'en_US',
+    active: true,
+    user_type: 'STANDARD',
+    urls: {
+      rest: `${origin}/services/data/v{version}/`,
+      sobjects: `${origin}/services/data/v{version}/sobjects/`,
+      query: `${origin}/services/data/v{version}/query/`,
+      profile: `${origin}/${userId}`,
+      custom_domain: origin,
+    },
+    version,
+  };
+}
+
+/** A form-encoded body, as every OAuth endpoint requires. */
+async function readForm(c: Context<Env>): Promise<URLSearchParams> {
+  const type = c.req.header('content-type') ?? '';
+  if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+    throw new OAuthError('invalid_request', 'must use application/x-www-form-urlencoded');
+  }
+  return new URLSearchParams(await c.req.text());
+}
+
+const page = (c: Context<Env>, html: string, status = 200) => c.body(html, status as 200, PAGE_HEADERS);
+
+function loginPageFor(
+  pending: PendingLogin,
+  apps: ConnectedApps,
+  extra: { username?: string; error?: string } = {},
+) {
+  return loginPage({
+    appName: apps.find(pending.clientId)?.name ?? pending.clientId,
+    requestId: pending.id,
+    csrf: pending.csrf,
+    ...extra,
+  });
+}
+
+/**
+ * Salesforce's OAuth 2.0 endpoints: the token endpoint (every grant), the authorize pages of the web
+ * server flow, revocation, userinfo and the identity URL.
+ */
+export function registerOAuthRoutes(app: Hono<Env>, org: Org, apps: ConnectedApps): void {
+  app.post('/services/oauth2/token', async (c) => {
+    const form = await readForm(c);
+    const response = await handleTokenRequest(org, apps, {
+      form,
+      authorization: c.req.header('authorization'),
+      origin: new URL(c.req.url).origin,
+    });
+    c.header('Cache-Control', 'no-store');
+    c.header('Pragma', 'no-cache');
+    return c.json(response);
+  });
+
+  /** Shows the login page for a new authorize request, or its error (page or redirect). */
+  const authorize = (c: Context<Env>, query: URLSearchParams) => {
+    const checked = checkAuthorizeRequest(apps, query);
+    if (!checked.ok) {
+      const { failure } = checked;
+      if (failure.kind === 'redirect') return c.redirect(failure.location, 302);
+      return page(c, errorPage(failure), 400);
+    }
+    const request: AuthorizeRequest = checked.request;
+    let browser = getCookie(c, BROWSER_COOKIE);
+    if (!browser || !/^[\w-]{20,64}$/.test(browser)) {
+      browser = newBrowserId();
+      setCookie(c, BROWSER_COOKIE, browser, {
+        path: '/services/oauth2',
+        httpOnly: true,
+        sameSite: 'Lax',
+        secure: new URL(c.req.url).protocol === 'https:',
+      });
+    }
+    const pending = startLogin(org, request, browser);
+    return page(c, loginPageFor(pending, apps));
+  };
+
+  app.get('/services/oauth2/authorize', (c) => authorize(c, new URL(c.req.url).searchParams));
+
+  app.post('/services/oauth2/authorize', async (c) => {
+    const form = await readForm(c).catch(() => new URLSearchParams());
+    // Salesforce also takes the authorize request itself as a form post.
+    if (!form.has('request')) return authorize(c, form);
+
+    const pending = findLogin(org, {
+      id: form.get('request') ?? '',
+      csrf: form.get('csrf') ?? '',
+      browser: getCookie(c, BROWSER_COOKIE),
+    });
+    if (!pending) {
+      return page(
+        c,
+        errorPage({
+          error: 'invalid_request',
+          description:
+            'this login page has expired or was not opened in this browser; start again from the application',
+        }),
+        400,
+      );
+    }
+    const action = form.get('action');
+
+    if (action === 'login') {
+      const username = form.get('username') ?? '';
+      const userId = checkPassword(org.db, username, form.get('password') ?? '');
+      if (!userId) {
+        if (!loginFailed(org, pending)) {
+          return c.redirect(
+            redirectTo(pending.redirectUri, {
+              error: 'access_denied',
+              error_description: 'too many failed login attempts',
+              state: pending.state,
+            }),
+            302,
+          );
+        }
+        return page(c, loginPageFor(pending, apps, { username, error: LOGIN_FAILED }));
+      }
+      loginSucceeded(org, pending, userId);
+      return page(
+        c,
+        consentPage({
+          appName: apps.find(pending.clientId)?.name ?? pending.clientId,
+          requestId: pending.id,
+          csrf: pending.csrf,
+          username,
+          scopes: pending.scope.split(' ').filter(Boolean),
+        }),
+      );
+    }
+
+    if ((action === 'allow' || action === 'deny') && pending.userId) {
+      finishLogin(org, pending);
+      if (action === 'deny') {
+        return c.redirect(
+          redirectTo(pending.redirectUri, {
+            error: 'access_denied',
+            error_description: 'end-user denied authorization',
+            state: pending.state,
+          }),
+          302,
+        );
+      }
+      const code = createCode(org, {
+        clientId: pending.clientId,
+        userId: pending.userId,
+        redirectUri: pending.redirectUri,
+        scope: pending.scope,
+        codeChallenge: pending.codeChallenge,
+      });
+      return c.redirect(redirectTo(pending.redirectUri, { code, state: pending.state }), 302);
+    }
+
+    // Allow or deny before logging in, or an unknown action: show the login page again.
+    return page(c, loginPageFor(pending, apps));
+  });
+
+  const revoke = async (c: Context<Env>, token: string | null) => {
+    if (!token) throw new OAuthError('invalid_request', 'missing token parameter');
+    if (!revokeAnyToken(org, token)) throw new OAuthError('invalid_token', 'invalid token');
+    c.header('Cache-Control', 'no-store');
+    return c.body(null, 200);
+  };
+  app.post('/services/oauth2/revoke', async (c) => revoke(c, (await readForm(c)).get('token')));
+  app.get('/services/oauth2/revoke', (c) => revoke(c, c.req.query('token') ?? null));
+
+  const userInfoHandler = (c: Context<Env>) => {
+    const session = requireSession(org.db, c.req.header('authorization'), org.now().getTime());
+    const info = userInfo(org, new URL(c.req.url).origin, session.userId);
+    if (!info) throw new ApiError(403, 'INSUFFICIENT_ACCESS', 'user is not active');
+    return c.json(info);
+  };
+  app.get('/services/oauth2/userinfo', userInfoHandler);
+  app.post('/services/oauth2/userinfo', userInfoHandler);
+  app.get('/id/:orgId/:userId', userInfoHandler);
+}
