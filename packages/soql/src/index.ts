@@ -18,8 +18,10 @@ export { type ApiMeter, createApiMeter, type MeterSnapshot } from './meter.ts';
 export {
   type ChildSelection,
   type DeferredPart,
+  MAX_CHILD_LEVELS,
   MAX_PARENT_DEPTH,
   MAX_SUBQUERIES,
+  type PlanOptions,
   planQuery,
   type QueryPlan,
   type RootSelection,

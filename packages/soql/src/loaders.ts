@@ -1,5 +1,5 @@
 import type { SalesforceClient, SalesforceRecord } from './client.ts';
-import { type ChildSelection, planQuery, type Selection } from './planner.ts';
+import { type ChildSelection, type PlanOptions, planQuery, type Selection } from './planner.ts';
 import { soql } from './soql.ts';
 
 /** Ids per statement: 200 ids keep a statement near 5 000 characters, far inside SOQL's limits. */
@@ -17,12 +17,15 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  */
 export async function loadRecordsById<T extends SalesforceRecord = SalesforceRecord>(
   client: SalesforceClient,
-  options: { object: string; selection: Selection; ids: readonly string[] },
+  options: { object: string; selection: Selection; ids: readonly string[]; plan?: PlanOptions },
 ): Promise<Map<string, T>> {
   const ids = [...new Set(options.ids)];
   const byId = new Map<string, T>();
   for (const batch of chunks(ids, IDS_PER_STATEMENT)) {
-    const plan = planQuery({ object: options.object, ...options.selection, where: soql`Id IN ${batch}` });
+    const plan = planQuery(
+      { object: options.object, ...options.selection, where: soql`Id IN ${batch}` },
+      options.plan,
+    );
     const result = await client.query<T>(plan.statement);
     for (const record of result.records) byId.set(String(record.Id), record);
   }
@@ -42,17 +45,21 @@ export async function loadChildrenByParentId<T extends SalesforceRecord = Salesf
     relationship: string;
     selection: ChildSelection;
     parentIds: readonly string[];
+    plan?: PlanOptions;
   },
 ): Promise<Map<string, T[]>> {
   const ids = [...new Set(options.parentIds)];
   const byParent = new Map<string, T[]>(ids.map((id) => [id, []]));
   for (const batch of chunks(ids, IDS_PER_STATEMENT)) {
-    const plan = planQuery({
-      object: options.parentObject,
-      fields: [],
-      children: { [options.relationship]: options.selection },
-      where: soql`Id IN ${batch}`,
-    });
+    const plan = planQuery(
+      {
+        object: options.parentObject,
+        fields: [],
+        children: { [options.relationship]: options.selection },
+        where: soql`Id IN ${batch}`,
+      },
+      options.plan,
+    );
     const result = await client.query(plan.statement);
     for (const parent of result.records) {
       // Salesforce gives null, not an empty QueryResult, for a parent without children.

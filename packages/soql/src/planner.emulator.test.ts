@@ -60,6 +60,42 @@ describe('the planner against the emulator', () => {
   });
 });
 
+describe('TYPEOF and nested subqueries against the emulator', () => {
+  it('fetches accounts, their opportunities with line items and products, and the tasks about them in one call', async () => {
+    const plan = planQuery(
+      {
+        object: 'Account',
+        fields: ['Name'],
+        children: {
+          Opportunities: {
+            fields: ['Name'],
+            children: {
+              OpportunityLineItems: { fields: ['Quantity'], parents: { Product2: { fields: ['Name'] } } },
+            },
+          },
+          Tasks: {
+            fields: ['Subject'],
+            typeOf: { Who: { Contact: ['Id', 'Email'], Lead: ['Id', 'Company'] } },
+          },
+        },
+        where: soql`Name = 'Acme Corporation'`,
+      },
+      { childLevels: 5 },
+    );
+    expect(plan.deferred).toEqual([]);
+    await resetMetrics();
+    const result = await client.query(plan.statement);
+    expect(await metrics()).toBe(1);
+    const acme = result.records[0] as Record<string, unknown>;
+    const opportunities = acme.Opportunities as { records: Record<string, unknown>[] };
+    const items = opportunities.records.flatMap(
+      (o) => (o.OpportunityLineItems as { records: Record<string, unknown>[] } | null)?.records ?? [],
+    );
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((i) => typeof (i.Product2 as { Name?: string }).Name === 'string')).toBe(true);
+  });
+});
+
 describe('batch loaders against the emulator', () => {
   it('loads 250 records by Id in two calls, and the children of 250 parents with a per-parent limit in two calls', async () => {
     const contacts = await client.query<{ Id: string }>(soql`SELECT Id FROM Contact ORDER BY Id LIMIT 250`);

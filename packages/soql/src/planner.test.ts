@@ -76,3 +76,68 @@ describe('planQuery', () => {
     ).toThrow(TypeError);
   });
 });
+
+describe('planQuery: TYPEOF and nested subqueries', () => {
+  it('reads polymorphic parents per type with TYPEOF, in the root and in subqueries', () => {
+    const plan = planQuery({
+      object: 'Contact',
+      fields: ['Name'],
+      children: {
+        Tasks: {
+          fields: ['Subject'],
+          typeOf: { What: { Account: ['Id', 'Name'], Case: ['Id', 'CaseNumber', 'Id'] } },
+        },
+      },
+      typeOf: { Owner: { User: ['Id', 'Name', 'Email'], Group: ['Id', 'Name'] } },
+    });
+    expect(plan.deferred).toEqual([]);
+    expect(plan.statement.text).toBe(
+      'SELECT Id, Name, TYPEOF Owner WHEN User THEN Id, Name, Email WHEN Group THEN Id, Name END, (SELECT Id, Subject, TYPEOF What WHEN Account THEN Id, Name WHEN Case THEN Id, CaseNumber END FROM Tasks) FROM Contact',
+    );
+  });
+
+  it('refuses a TYPEOF without fields and malformed type names', () => {
+    expect(() => planQuery({ object: 'Task', fields: [], typeOf: { What: {} } })).toThrow(TypeError);
+    expect(() =>
+      planQuery({ object: 'Task', fields: [], typeOf: { What: { 'Account THEN': ['Id'] } } }),
+    ).toThrow(TypeError);
+  });
+
+  it('nests children of children when the API version allows (childLevels up to 5)', () => {
+    const root = {
+      object: 'Account',
+      fields: ['Name'],
+      children: {
+        Opportunities: {
+          fields: ['Name'],
+          limit: 3,
+          children: {
+            OpportunityLineItems: { fields: ['Quantity'], parents: { Product2: { fields: ['Name'] } } },
+          },
+        },
+      },
+    };
+    expect(planQuery(root).deferred.map((d) => d.relationship)).toEqual(['OpportunityLineItems']);
+    const nested = planQuery(root, { childLevels: 5 });
+    expect(nested.deferred).toEqual([]);
+    expect(nested.statement.text).toBe(
+      'SELECT Id, Name, (SELECT Id, Name, (SELECT Id, Quantity, Product2.Name FROM OpportunityLineItems) FROM Opportunities LIMIT 3) FROM Account',
+    );
+    expect(() => planQuery(root, { childLevels: 6 })).toThrow(TypeError);
+  });
+
+  it('defers children past the allowed levels with their path', () => {
+    const plan = planQuery(
+      {
+        object: 'A',
+        fields: [],
+        children: {
+          Bs: { fields: [], children: { Cs: { fields: [], children: { Ds: { fields: ['X'] } } } } },
+        },
+      },
+      { childLevels: 3 },
+    );
+    expect(plan.statement.text).toBe('SELECT Id, (SELECT Id, (SELECT Id FROM Cs) FROM Bs) FROM A');
+    expect(plan.deferred.map((d) => [d.path.join('.'), d.relationship])).toEqual([['Bs.Cs', 'Ds']]);
+  });
+});
