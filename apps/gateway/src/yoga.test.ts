@@ -67,13 +67,15 @@ describe('query { case(caseNumber) }', () => {
 
   it('returns null for an unknown case number', async () => {
     const { body } = await graphql(CASE_QUERY, { n: '99999999' });
-    expect(body).toEqual({ data: { case: null } });
+    expect(body).toMatchObject({ data: { case: null } });
+    expect(body.errors).toBeUndefined();
   });
 
   it('returns null for an injection attempt', async () => {
     for (const n of ["00001104' OR CaseNumber != '", "x\\' OR CaseNumber != \\'"]) {
       const { body } = await graphql(CASE_QUERY, { n });
-      expect(body).toEqual({ data: { case: null } });
+      expect(body).toMatchObject({ data: { case: null } });
+      expect(body.errors).toBeUndefined();
     }
   });
 

@@ -1,14 +1,25 @@
+import { randomBytes } from 'node:crypto';
 import { createBearerAuthenticator, isAuthError } from '@sfgql/auth';
-import { createSchema, type GraphQLContext } from '@sfgql/schema';
+import { type Confirmation, createConfirmation, DEFAULT_GATEWAY_POLICY } from '@sfgql/confirm';
+import { createContext, createSchema, type GraphQLContext } from '@sfgql/schema';
 import { createSalesforceClient } from '@sfgql/soql';
 import { GraphQLError } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import type { GatewayConfig } from './config.ts';
 import { useErrorReports } from './plugins/use-error-reports.ts';
+import { useSalesforceCalls } from './plugins/use-salesforce-calls.ts';
 
 export type GatewayOptions = Pick<GatewayConfig, 'instanceUrl' | 'apiVersion' | 'authCacheTtlMs'> & {
   fetch?: typeof fetch;
+  /**
+   * The confirmation protocol for writes. Without one, tokens are signed with a secret made for this
+   * process, so a token only works on the instance that issued it (fine for one instance and tests).
+   */
+  confirmation?: Confirmation;
 };
+
+/** The principal's client id in confirmation tokens and the audit trail. */
+export const GATEWAY_CLIENT_ID = 'gateway';
 
 /**
  * The gateway app (no listening socket): GraphQL Yoga over the CRM schema. Callers send their own
@@ -20,6 +31,9 @@ export function createGateway(options: GatewayOptions) {
     ttlMs: options.authCacheTtlMs,
     fetch: options.fetch,
   });
+  const confirmation =
+    options.confirmation ??
+    createConfirmation({ keys: { current: randomBytes(32) }, policy: { default: DEFAULT_GATEWAY_POLICY } });
   return createYoga<Record<string, never>, GraphQLContext>({
     schema: createSchema(),
     graphqlEndpoint: '/graphql',
@@ -27,7 +41,16 @@ export function createGateway(options: GatewayOptions) {
     async context({ request }) {
       try {
         const session = await authenticator.authenticate(request.headers.get('authorization'));
-        return { client: createSalesforceClient({ session, apiVersion: options.apiVersion }) };
+        return createContext({
+          client: createSalesforceClient({ session, apiVersion: options.apiVersion }),
+          apiVersion: options.apiVersion,
+          confirmation,
+          principal: {
+            userId: session.userId ?? 'unknown',
+            orgId: session.orgId ?? 'unknown',
+            clientId: GATEWAY_CLIENT_ID,
+          },
+        });
       } catch (error) {
         // No request reaches Salesforce without the caller's own valid token.
         if (isAuthError(error)) {
@@ -41,6 +64,6 @@ export function createGateway(options: GatewayOptions) {
         throw error;
       }
     },
-    plugins: [useErrorReports()],
+    plugins: [useErrorReports(), useSalesforceCalls()],
   });
 }

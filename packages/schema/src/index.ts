@@ -1,2 +1,3 @@
-export type { GraphQLContext } from './builder.ts';
-export { createSchema } from './schema.ts';
+export { type ContextOptions, childLevelsFor, createContext, type GraphQLContext } from './builder.ts';
+export { STANDARD_SPECS } from './registry.ts';
+export { createSchema, type SchemaOptions } from './schema.ts';

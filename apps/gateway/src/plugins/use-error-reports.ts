@@ -12,6 +12,8 @@ function toReportedError(error: GraphQLError): GraphQLError {
     extensions: {
       code: report.code,
       ...(report.salesforceErrorCode ? { salesforceErrorCode: report.salesforceErrorCode } : {}),
+      // What a refused write carries: a fresh confirmation (stale), the mismatched parts, the reason.
+      ...(report.details ?? {}),
     },
   });
 }

@@ -1,0 +1,71 @@
+import { loginWithPassword } from '@sfgql/auth';
+import { DEMO, type RunningEmulator, startEmulator } from '@sfgql/emulator';
+import { createGateway, type GatewayOptions } from '../src/yoga.ts';
+
+export interface GraphQLBody<T = Record<string, unknown>> {
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+  extensions?: { salesforce?: { calls: number; byKind: Record<string, number> } };
+}
+
+export interface Harness {
+  emulator: RunningEmulator;
+  token: string;
+  gateway: ReturnType<typeof createGateway>;
+  /** Runs an operation as the demo user. */
+  graphql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    authorization?: string | null,
+  ): Promise<{ status: number; body: GraphQLBody<T> }>;
+  /** Salesforce API calls the emulator counted since the last reset. */
+  calls(): Promise<{ total: number; bySoql: Record<string, number> }>;
+  resetCalls(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** An in-process emulator with the demo org (and `scale` more contacts), and a gateway in front. */
+export async function startHarness(
+  options: { scale?: number; gateway?: Partial<GatewayOptions>; metadata?: unknown } = {},
+): Promise<Harness> {
+  const emulator = await startEmulator({
+    dataDir: ':memory:',
+    ...(options.scale ? { scale: options.scale } : {}),
+    ...(options.metadata ? { metadata: options.metadata as never } : {}),
+  });
+  const session = await loginWithPassword({
+    loginUrl: emulator.url,
+    clientId: DEMO.clientId,
+    clientSecret: DEMO.clientSecret,
+    username: DEMO.username,
+    password: DEMO.password,
+    securityToken: DEMO.securityToken,
+  });
+  const token = session.accessToken;
+  const gateway = createGateway({
+    instanceUrl: emulator.url,
+    apiVersion: '60.0',
+    authCacheTtlMs: 60_000,
+    ...options.gateway,
+  });
+  return {
+    emulator,
+    token,
+    gateway,
+    async graphql(query, variables = {}, authorization = `Bearer ${token}`) {
+      const response = await gateway.fetch('http://gateway/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, body: (await response.json()) as never };
+    },
+    async calls() {
+      return (await (await fetch(`${emulator.url}/__emulator/metrics`)).json()) as never;
+    },
+    async resetCalls() {
+      await (await fetch(`${emulator.url}/__emulator/metrics/reset`, { method: 'POST' })).body?.cancel();
+    },
+    close: () => emulator.close(),
+  };
+}

@@ -1,0 +1,237 @@
+import { type ConfirmationRequest, isConfirmationError, WriteForbiddenError } from '@sfgql/confirm';
+import { runConfirmedWrite } from '@sfgql/objects/confirmed';
+import type { WriteOperation } from '@sfgql/objects/operation';
+import { soql } from '@sfgql/soql';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { Builder, GraphQLContext } from './builder.ts';
+import { fetchOne } from './lists.ts';
+import { planRecord } from './plan.ts';
+import type { ObjectConfig, Registry } from './registry.ts';
+import type { TypeRefs } from './types.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: Pothos refs of generated types (see types.ts)
+type Ref = any;
+
+interface JsonSchema {
+  type?: string | string[];
+  description?: string;
+  enum?: unknown[];
+  anyOf?: JsonSchema[];
+  items?: JsonSchema;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+}
+
+/** The JSON Schema of an operation's zod input or output: the one description both adapters share. */
+function jsonSchemaOf(schema: unknown, io: 'input' | 'output'): JsonSchema {
+  return (schema as { toJSONSchema(o: object): JsonSchema }).toJSONSchema({ io, unrepresentable: 'any' });
+}
+
+const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** A GraphQL type for a JSON Schema property: Ids as ID, picklists as String with their values. */
+function typeOf(key: string, prop: JsonSchema): { type: string | [string]; description?: string } {
+  const found = prop.anyOf?.find((m) => m.type !== 'null') ?? prop;
+  // `type: ['string', 'null']` is a nullable string.
+  const member = Array.isArray(found.type) ? { ...found, type: found.type.find((t) => t !== 'null') } : found;
+  const values = member.enum?.length ? ` Values: ${member.enum.join(', ')}.` : '';
+  const description =
+    prop.description || member.description
+      ? `${prop.description ?? member.description ?? ''}${values}`
+      : values.trim() || undefined;
+  const scalar = (p: JsonSchema, k: string): string => {
+    if (Array.isArray(p.type)) return scalar({ ...p, type: p.type.find((t) => t !== 'null') }, k);
+    if (p.type === 'string') return k === 'id' || /[a-z]Id$/.test(k) ? 'ID' : 'String';
+    if (p.type === 'integer') return 'Int';
+    if (p.type === 'number') return 'Float';
+    if (p.type === 'boolean') return 'Boolean';
+    // Ids are checked and normalised by a transform, which JSON Schema leaves untyped.
+    if (p.type === undefined && (k === 'id' || /[a-z]Id$/.test(k))) return 'ID';
+    return 'JSON';
+  };
+  if (member.type === 'array')
+    return {
+      type: [scalar(member.items ?? {}, key.replace(/s$/, ''))],
+      ...(description ? { description } : {}),
+    };
+  return { type: scalar(member, key), ...(description ? { description } : {}) };
+}
+
+export interface MutationResult {
+  kind: 'result';
+  value: Record<string, unknown>;
+}
+type Payload = MutationResult | ({ kind: 'confirmation' } & ConfirmationRequest);
+
+/**
+ * One mutation per write operation, behind the confirmation protocol: without a token the answer
+ * is a `ConfirmationRequired` to show a person; with it (and the same arguments) the write runs
+ * once and the result comes back. Refusals (expired, used, mismatched, stale, forbidden) are errors
+ * with their code.
+ */
+export function defineMutations(
+  builder: Builder,
+  registry: Registry,
+  refs: TypeRefs,
+  operations: readonly WriteOperation[],
+) {
+  const FieldChange = builder
+    .objectRef<{ field: string; before: unknown; after: unknown }>('FieldChange')
+    .implement({
+      description: 'One field as it is and as it will be.',
+      fields: (t) => ({
+        field: t.exposeString('field', { description: 'The Salesforce field (API name).' }),
+        before: t.field({ type: 'JSON', nullable: true, resolve: (c) => c.before ?? null }),
+        after: t.field({ type: 'JSON', nullable: true, resolve: (c) => c.after ?? null }),
+      }),
+    });
+  const ConfirmationRequired = builder
+    .objectRef<{ kind: 'confirmation' } & ConfirmationRequest>('ConfirmationRequired')
+    .implement({
+      description:
+        'Nothing was written yet: show the summary to a person and, if they agree, send the same mutation with the same arguments and this token.',
+      fields: (t) => ({
+        token: t.exposeString('token', { description: 'Send back as confirmationToken. Single use.' }),
+        expiresAt: t.exposeString('expiresAt', { description: 'ISO 8601; the token is refused after it.' }),
+        summary: t.exposeString('summary', { description: 'One sentence to read to the person.' }),
+        action: t.exposeString('action'),
+        object: t.exposeString('object'),
+        recordId: t.exposeID('recordId', { nullable: true }),
+        changes: t.field({ type: [FieldChange], resolve: (c) => c.changes }),
+        destructive: t.exposeBoolean('destructive', { description: 'Whether data will be removed.' }),
+      }),
+    });
+
+  builder.mutationType({
+    fields: (t: Ref) => {
+      const fields: Record<string, Ref> = {};
+      for (const operation of operations) {
+        const name = pascal(operation.name);
+        const input = jsonSchemaOf(operation.input, 'input');
+        const output = jsonSchemaOf(operation.output, 'output');
+        const required = new Set(input.required ?? []);
+        const props = Object.entries(input.properties ?? {});
+        const hasId = props.some(([k]) => k === 'id');
+        const rest = props.filter(([k]) => k !== 'id');
+        const config = operation.object ? registry.byApiName.get(operation.object.apiName) : undefined;
+        const InputRef =
+          rest.length > 0
+            ? builder.inputType(`${name}Input`, {
+                description: `What ${operation.name} takes.`,
+                fields: (i: Ref) =>
+                  Object.fromEntries(
+                    rest.map(([key, prop]) => {
+                      const { type, description } = typeOf(key, prop);
+                      return [
+                        key,
+                        i.field({
+                          type,
+                          required: required.has(key)
+                            ? Array.isArray(type)
+                              ? { list: true, items: true }
+                              : true
+                            : false,
+                          ...(description ? { description } : {}),
+                        }),
+                      ];
+                    }),
+                  ),
+              })
+            : null;
+        const Result = builder.objectRef<MutationResult>(`${name}Result`).implement({
+          description: `What ${operation.name} did.`,
+          fields: (r: Ref) => {
+            const out: Record<string, Ref> = {};
+            for (const [key, prop] of Object.entries(output.properties ?? {})) {
+              const { type, description } = typeOf(key, prop);
+              out[key] = r.field({
+                type,
+                nullable: !(output.required ?? []).includes(key),
+                ...(description ? { description } : {}),
+                resolve: (m: MutationResult) => m.value[key] ?? null,
+              });
+            }
+            if (config && operation.action !== 'delete') {
+              out.record = r.field({
+                type: refs.objects.get(config.typeName),
+                nullable: true,
+                description: `The ${config.spec.label.toLowerCase()} as it is now.`,
+                resolve: (
+                  m: MutationResult,
+                  _args: unknown,
+                  ctx: GraphQLContext,
+                  info: GraphQLResolveInfo,
+                ) =>
+                  typeof m.value.id === 'string'
+                    ? fetchOne(
+                        ctx,
+                        config as ObjectConfig,
+                        planRecord(info, config as ObjectConfig),
+                        soql`Id = ${m.value.id}`,
+                      )
+                    : null,
+              });
+            }
+            return out;
+          },
+        });
+        const PayloadRef = builder.unionType(`${name}Payload`, {
+          description: `A confirmation to show first, or what ${operation.name} did.`,
+          types: [ConfirmationRequired, Result],
+          resolveType: (p: Payload) => (p.kind === 'confirmation' ? 'ConfirmationRequired' : `${name}Result`),
+        });
+        const anyRequired = rest.some(([k]) => required.has(k));
+        fields[operation.name] = t.field({
+          type: PayloadRef,
+          description: operation.summary,
+          args: {
+            ...(hasId ? { id: t.arg.id({ required: required.has('id') }) } : {}),
+            ...(InputRef ? { input: t.arg({ type: InputRef, required: anyRequired }) } : {}),
+            confirmationToken: t.arg.string({
+              description: 'The token of the ConfirmationRequired answer, to perform the write.',
+            }),
+          },
+          resolve: async (
+            _root: unknown,
+            args: {
+              id?: string | null;
+              input?: Record<string, unknown> | null;
+              confirmationToken?: string | null;
+            },
+            ctx: GraphQLContext,
+          ): Promise<Payload> => {
+            if (!ctx.principal || !ctx.confirmation)
+              throw new WriteForbiddenError('READ_ONLY', 'This server takes no writes.', {
+                object: operation.object?.apiName ?? 'unknown',
+              });
+            // GraphQL input objects have no prototype; the confirmation hashes plain JSON.
+            const values = JSON.parse(
+              JSON.stringify({
+                ...(args.id !== undefined && args.id !== null ? { id: args.id } : {}),
+                ...(args.input ?? {}),
+              }),
+            );
+            try {
+              const value = await runConfirmedWrite(
+                operation,
+                {
+                  ...ctx,
+                  principal: ctx.principal,
+                  confirmation: ctx.confirmation,
+                  token: args.confirmationToken ?? undefined,
+                },
+                values,
+              );
+              return { kind: 'result', value: value as Record<string, unknown> };
+            } catch (error) {
+              if (isConfirmationError(error) && error.code === 'CONFIRMATION_REQUIRED' && error.confirmation)
+                return { kind: 'confirmation', ...error.confirmation };
+              throw error;
+            }
+          },
+        });
+      }
+      return fields;
+    },
+  });
+}

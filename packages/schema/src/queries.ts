@@ -1,0 +1,257 @@
+import { KNOWLEDGE_LANGUAGES } from '@sfgql/objects/knowledge';
+import { apiLimits, describeObject, GLOBAL_SEARCH_OBJECTS } from '@sfgql/objects/lookup';
+import { termSearch } from '@sfgql/objects/search';
+import { isSalesforceId, type SoqlFragment, soql, sosl, toSalesforceId } from '@sfgql/soql';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { Builder, GraphQLContext } from './builder.ts';
+import { fetchOne, fetchPage, invalidInput } from './lists.ts';
+import {
+  listArgs,
+  planAbstract,
+  planConnection,
+  planRecord,
+  rootPlacement,
+  sourceOf,
+  toSelection,
+} from './plan.ts';
+import type { ObjectConfig, Registry } from './registry.ts';
+import { listArgsFor, type TypeRefs } from './types.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: Pothos refs of generated types (see types.ts)
+type Ref = any;
+
+/** An Id of the object, checked before any call (an Id of another object is refused too). */
+function idOf(config: ObjectConfig, value: string): string {
+  const prefixes = config.spec.keyPrefix ? [config.spec.keyPrefix] : undefined;
+  const id = value.trim();
+  if (!isSalesforceId(id, prefixes))
+    throw invalidInput(`id: ${JSON.stringify(value)} is not the Id of a ${config.spec.label.toLowerCase()}`);
+  return toSalesforceId(id) as string;
+}
+
+/** Published articles in one language only: drafts and archived versions are not answers. */
+function knowledgeFilters(language: unknown): SoqlFragment[] {
+  const lang = language ?? 'en_US';
+  if (!KNOWLEDGE_LANGUAGES.includes(lang as never))
+    throw invalidInput(`language must be one of ${KNOWLEDGE_LANGUAGES.join(', ')}`);
+  return [soql`PublishStatus = 'Online'`, soql`Language = ${lang as string}`];
+}
+
+const isKnowledge = (config: ObjectConfig) => config.spec.apiName === 'KnowledgeArticleVersion';
+
+export function defineQueries(builder: Builder, registry: Registry, refs: TypeRefs) {
+  const searchable = GLOBAL_SEARCH_OBJECTS.map((s) => registry.byApiName.get(s.apiName)).filter(
+    (c): c is ObjectConfig => c !== undefined,
+  );
+  const SearchableType = builder.enumType('SearchableType', {
+    description: 'Objects the global search covers.',
+    values: Object.fromEntries(searchable.map((c) => [c.typeName, { value: c.spec.apiName }])),
+  });
+  const SearchResult = builder.unionType('SearchResult', {
+    description: 'A record found by the global search.',
+    types: searchable.map((c) => refs.objects.get(c.typeName)),
+    resolveType: (s: { node: { config: ObjectConfig } }) => s.node.config.typeName,
+  });
+  const FieldDescription = builder
+    .objectRef<{
+      name: string;
+      label: string;
+      type: string;
+      required: boolean;
+      updateable: boolean;
+      picklistValues: string[];
+    }>('FieldDescription')
+    .implement({
+      fields: (t) => ({
+        name: t.exposeString('name'),
+        label: t.exposeString('label'),
+        type: t.exposeString('type'),
+        required: t.exposeBoolean('required', { description: 'Must be given on create.' }),
+        updateable: t.exposeBoolean('updateable'),
+        picklistValues: t.exposeStringList('picklistValues', { description: 'Active picklist values.' }),
+      }),
+    });
+  const ObjectDescription = builder
+    .objectRef<{ name: string; label: string; fields: unknown[] }>('ObjectDescription')
+    .implement({
+      description: "An object's fields as the org describes them (custom fields included).",
+      fields: (t) => ({
+        name: t.exposeString('name'),
+        label: t.exposeString('label'),
+        fields: t.field({ type: [FieldDescription], resolve: (d) => d.fields as never }),
+      }),
+    });
+  const ApiLimit = builder.objectRef<{ name: string; max: number; remaining: number }>('ApiLimit').implement({
+    description: 'One of the org limits (DailyApiRequests, ...).',
+    fields: (t) => ({
+      name: t.exposeString('name'),
+      max: t.exposeInt('max'),
+      remaining: t.exposeInt('remaining'),
+    }),
+  });
+
+  builder.queryType({
+    fields: (t: Ref) => {
+      const fields: Record<string, Ref> = {};
+      for (const config of registry.objects) {
+        const type = refs.objects.get(config.typeName);
+        const label = config.spec.label.toLowerCase();
+        const base = (args: Record<string, unknown>) => [
+          ...(config.baseFilter ? [config.baseFilter] : []),
+          ...(isKnowledge(config) ? knowledgeFilters(args.language) : []),
+        ];
+        if (config.typeName === 'Case') {
+          fields.case = t.field({
+            type,
+            nullable: true,
+            description: 'A case by its Id or its case number (exact match); null when there is none.',
+            args: {
+              id: t.arg.id({ description: 'The case Id.' }),
+              caseNumber: t.arg.string({ description: 'The case number, e.g. 00001104.' }),
+            },
+            resolve: (
+              _r: unknown,
+              args: { id?: string | null; caseNumber?: string | null },
+              ctx: GraphQLContext,
+              info: GraphQLResolveInfo,
+            ) => {
+              const number = args.caseNumber?.trim();
+              if (Boolean(args.id) === Boolean(args.caseNumber))
+                throw invalidInput('give id or caseNumber, not both');
+              if (args.caseNumber !== undefined && args.caseNumber !== null && !number)
+                throw invalidInput('caseNumber must not be empty');
+              if (number && number.length > 80) throw invalidInput('caseNumber is at most 80 characters');
+              const where = number
+                ? soql`CaseNumber = ${number}`
+                : soql`Id = ${idOf(config, args.id as string)}`;
+              return fetchOne(ctx, config, planRecord(info, config), where);
+            },
+          });
+        } else {
+          fields[config.single] = t.field({
+            type,
+            nullable: true,
+            description: `A ${label} by its Id; null when there is none.`,
+            args: {
+              id: t.arg.id({ required: true }),
+              ...(isKnowledge(config)
+                ? { language: t.arg.string({ description: 'Article language.' }) }
+                : {}),
+            },
+            resolve: (_r: unknown, args: { id: string }, ctx: GraphQLContext, info: GraphQLResolveInfo) => {
+              const where = soql`Id = ${idOf(config, args.id)}`;
+              const extra = base(args);
+              return fetchOne(
+                ctx,
+                config,
+                planRecord(info, config),
+                extra.length ? soql.join([where, ...extra], ' AND ') : where,
+              );
+            },
+          });
+        }
+        const searchable = Object.values(config.spec.fields).some((f) => f.search);
+        fields[config.plural] = t.field({
+          type: refs.connections.get(config.typeName),
+          description: `${config.spec.labelPlural} (a Relay connection): filtered, sorted and paged.`,
+          args: {
+            ...listArgsFor(t, refs, config),
+            ...(searchable
+              ? {
+                  search: t.arg.string({
+                    description:
+                      'Words, an email, a phone number in any format or a number, matched against the search fields.',
+                  }),
+                }
+              : {}),
+            ...(isKnowledge(config)
+              ? { language: t.arg.string({ description: 'Article language (default en_US).' }) }
+              : {}),
+          },
+          resolve: (
+            _r: unknown,
+            args: Record<string, unknown>,
+            ctx: GraphQLContext,
+            info: GraphQLResolveInfo,
+          ) => {
+            const term = typeof args.search === 'string' ? args.search.trim() : '';
+            if (term.length > 200) throw invalidInput('search is at most 200 characters');
+            const found = term ? termSearch(config.spec, term) : null;
+            const list = listArgs(config, args, [...base(args), ...(found ? [found.condition] : [])]);
+            const node = planConnection(info, config, list);
+            // A phone search checks the digits of the fields it matched loosely, so they are read too.
+            if (found?.verify)
+              for (const field of Object.values(config.spec.fields))
+                if (field.search) node.fields.add(field.apiName);
+            return fetchPage(ctx, config, node, list, { verify: found?.verify ?? null });
+          },
+        });
+      }
+
+      fields.globalSearch = t.field({
+        type: [SearchResult],
+        description:
+          'Search contacts, leads, accounts, opportunities and cases at once (Salesforce SOSL: every word, as a prefix).',
+        args: {
+          term: t.arg.string({ required: true, description: 'What to look for (2-200 characters).' }),
+          types: t.arg({ type: [SearchableType], required: { list: false, items: true } }),
+          first: t.arg.int({ description: 'How many records in all (1-200, default 20).' }),
+        },
+        resolve: async (
+          _r: unknown,
+          args: { term: string; types?: string[] | null; first?: number | null },
+          ctx: GraphQLContext,
+          info: GraphQLResolveInfo,
+        ) => {
+          const term = args.term.trim();
+          if (term.replace(/\s+/g, '').length < 2) throw invalidInput('term needs at least two characters');
+          if (term.length > 200) throw invalidInput('term is at most 200 characters');
+          const first = args.first ?? 20;
+          if (!Number.isInteger(first) || first < 1 || first > 200)
+            throw invalidInput('first must be from 1 to 200');
+          const configs = searchable.filter(
+            (c) => !args.types?.length || args.types.includes(c.spec.apiName),
+          );
+          const nodes = planAbstract(info, configs);
+          const statement = sosl.find(term, {
+            in: 'ALL',
+            prefix: true,
+            limit: first,
+            returning: configs.map((c) => ({
+              object: c.spec.apiName,
+              // SOSL returns plain fields; the records' relations are loaded in batches afterwards.
+              fields: toSelection(nodes.get(c.typeName) as never, {
+                ...rootPlacement(ctx.childLevels),
+                flat: true,
+              }).fields,
+            })),
+          });
+          const found = await ctx.client.search(statement);
+          return found.flatMap((record) => {
+            const config = registry.byApiName.get(record.attributes?.type ?? '');
+            const node = config && nodes.get(config.typeName);
+            return node ? [sourceOf(record, node)] : [];
+          });
+        },
+      });
+
+      fields.describe = t.field({
+        type: ObjectDescription,
+        description: "An object's fields, types and picklist values as the org describes them.",
+        args: { object: t.arg.string({ required: true, description: 'The object API name, e.g. Case.' }) },
+        resolve: (_r: unknown, args: { object: string }, ctx: GraphQLContext) =>
+          describeObject.run(ctx, args),
+      });
+
+      fields.limits = t.field({
+        type: [ApiLimit],
+        description: "The org's API limits (daily API requests used and remaining, ...).",
+        resolve: async (_r: unknown, _args: unknown, ctx: GraphQLContext) => {
+          const limits = (await apiLimits.run(ctx, {})) as Record<string, { Max: number; Remaining: number }>;
+          return Object.entries(limits).map(([name, l]) => ({ name, max: l.Max, remaining: l.Remaining }));
+        },
+      });
+      return fields;
+    },
+  });
+}
