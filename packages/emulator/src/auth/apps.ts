@@ -132,6 +132,8 @@ export function createConnectedApps(
     if (fromConfig.has(app.clientId)) throw new Error(`Connected app ${app.clientId} is configured twice`);
     fromConfig.set(app.clientId, app);
   }
+  // Stored apps resolved once per version of their row (the seed or a reset may rewrite them).
+  const resolved = new Map<string, { key: string; app: ConnectedApp }>();
   return {
     find(clientId) {
       const configuredApp = fromConfig.get(clientId);
@@ -140,12 +142,15 @@ export function createConnectedApps(
         | { clientId: string; clientSecret: string; name: string; callbackUrls: string; settings?: string }
         | undefined;
       if (!row) return undefined;
+      const key = JSON.stringify(row);
+      const cached = resolved.get(clientId);
+      if (cached?.key === key) return cached.app;
       const settings = JSON.parse(row.settings ?? '{}') as Partial<ConnectedApp>;
       // Rows stored before apps had settings were served the password grant: they keep it.
       if (Object.keys(settings).length === 0) {
         settings.flows = ['authorization_code', 'refresh_token', 'password'];
       }
-      return {
+      const app: ConnectedApp = {
         ...connectedAppSchema.parse({
           ...settings,
           clientId: row.clientId,
@@ -154,6 +159,8 @@ export function createConnectedApps(
         }),
         name: row.name,
       };
+      resolved.set(clientId, { key, app });
+      return app;
     },
   };
 }

@@ -1,6 +1,8 @@
 import { Connection } from 'jsforce';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEMO } from '../seed/demo.ts';
+import { createApp } from '../http/app.ts';
+import { createOrg } from '../org.ts';
+import { DEMO, seedDemo } from '../seed/demo.ts';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../server.ts';
 import { call, login } from '../test-helpers.ts';
 import { createFaultInjector } from './injector.ts';
@@ -203,6 +205,21 @@ describe('fault injection over HTTP', () => {
     expect((await metrics(emulator)).faults.byKind).toEqual({ dropConnection: 1 });
     // Not through jsforce: jsforce 3 pipes the response body without forwarding stream errors, so a
     // body cut short leaves its promise pending forever (and the error uncaught).
+  });
+
+  it('fails the body stream when there is no socket to drop (app.request)', async () => {
+    const org = createOrg();
+    seedDemo(org);
+    try {
+      const app = createApp(org, {
+        faults: { rules: [{ kind: 'dropConnection', resources: ['versions'] }] },
+      });
+      const response = await app.request('/services/data');
+      expect(response.status).toBe(200);
+      await expect(response.text()).rejects.toThrow(/connection dropped/);
+    } finally {
+      org.close();
+    }
   });
 
   it('answers before any write: a 500 or 503 on create leaves nothing behind', async () => {
