@@ -19,28 +19,33 @@ const CHROMIUM = '/usr/bin/chromium';
 const CLIENT_ID = 'browser-app';
 const CLIENT_SECRET = 'browser-secret';
 
-let callbackServer: Server;
+let callbackServer: Server | undefined;
 let callbackUrl: string;
 let emulator: RunningEmulator;
-let context: BrowserContext;
-let profile: string;
+let browser: BrowserContext | undefined;
+let profile: string | undefined;
 const requests: string[] = [];
 
-beforeAll(async () => {
-  // Fail, never skip: without the browser this flow is not tested at all.
-  if (!existsSync(CHROMIUM)) {
+/** The browser; without Chromium, every test here fails (never skips) with how to install it. */
+function context(): BrowserContext {
+  if (!browser) {
     throw new Error(
       `Chromium is missing at ${CHROMIUM}: install it with \`apt-get update && apt-get install -y chromium\` (CI does this in .ci/run).`,
     );
   }
-  callbackServer = createServer((request, response) => {
+  return browser;
+}
+
+beforeAll(async () => {
+  const server = createServer((request, response) => {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     response.end(
       `<!doctype html><title>Callback</title><h1>Back in the app</h1><p>${request.url?.length}</p>`,
     );
   });
-  await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
-  callbackUrl = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/oauth/callback`;
+  callbackServer = server;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  callbackUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/oauth/callback`;
   emulator = await startEmulator({
     dataDir: ':memory:',
     apps: [
@@ -55,8 +60,9 @@ beforeAll(async () => {
       },
     ],
   });
+  if (!existsSync(CHROMIUM)) return;
   profile = mkdtempSync(join(tmpdir(), 'sfgql-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
+  browser = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: [
@@ -69,16 +75,17 @@ beforeAll(async () => {
       '--no-first-run',
     ],
   });
-  context.on('request', (request) => {
+  browser.on('request', (request) => {
     requests.push(request.url());
   });
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   if (profile) rmSync(profile, { recursive: true, force: true });
   await emulator?.close();
-  await new Promise((resolve) => callbackServer?.close(resolve));
+  const server = callbackServer;
+  if (server) await new Promise((resolve) => server.close(resolve));
 });
 
 function authorizeUrl(options: { redirectUri?: string; scope?: string } = {}) {
@@ -105,7 +112,7 @@ async function logIn(page: Page, password: string) {
 
 describe('authorization code + PKCE in Chromium', () => {
   it('logs in, allows, lands on the callback with code and state, and the code gives a working session', async () => {
-    const page = await context.newPage();
+    const page = await context().newPage();
     const { url, verifier, state } = authorizeUrl();
     await page.goto(url);
     expect(await page.title()).toContain('Log in');
@@ -160,7 +167,7 @@ describe('authorization code + PKCE in Chromium', () => {
   });
 
   it('sends access_denied to the callback when the user denies', async () => {
-    const page = await context.newPage();
+    const page = await context().newPage();
     const { url, state } = authorizeUrl();
     await page.goto(url);
     await logIn(page, DEMO.password);
@@ -174,7 +181,7 @@ describe('authorization code + PKCE in Chromium', () => {
   });
 
   it('shows a redirect_uri that is not a callback URL as an error page and stays there', async () => {
-    const page = await context.newPage();
+    const page = await context().newPage();
     const response = await page.goto(authorizeUrl({ redirectUri: `${callbackUrl}/elsewhere` }).url);
     expect(response?.status()).toBe(400);
     expect(new URL(page.url()).origin).toBe(emulator.url);
