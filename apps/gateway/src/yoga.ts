@@ -7,6 +7,8 @@ import { GraphQLError } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import type { GatewayConfig } from './config.ts';
 import { useErrorReports } from './plugins/use-error-reports.ts';
+import { useHealth } from './plugins/use-health.ts';
+import { useQueryLimits } from './plugins/use-query-limits.ts';
 import { useSalesforceCalls } from './plugins/use-salesforce-calls.ts';
 
 export type GatewayOptions = Pick<GatewayConfig, 'instanceUrl' | 'apiVersion' | 'authCacheTtlMs'> & {
@@ -17,6 +19,25 @@ export type GatewayOptions = Pick<GatewayConfig, 'instanceUrl' | 'apiVersion' | 
    */
   confirmation?: Confirmation;
 };
+
+/** What GraphiQL opens with: contacts, their accounts and latest cases, in one Salesforce call. */
+export const EXAMPLE_QUERY = `{
+  contacts(first: 10, orderBy: [{ field: lastName }]) {
+    totalCount
+    edges {
+      node {
+        name
+        email
+        account { name }
+        cases(first: 3, orderBy: [{ field: createdDate, direction: DESC }]) {
+          nodes { caseNumber subject status owner { name } }
+        }
+      }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+`;
 
 /** The principal's client id in confirmation tokens and the audit trail. */
 export const GATEWAY_CLIENT_ID = 'gateway';
@@ -38,6 +59,12 @@ export function createGateway(options: GatewayOptions) {
     schema: createSchema(),
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // GraphiQL at /graphql in a browser; queries need the caller's token in the headers tab.
+    graphiql: {
+      title: 'sfgql',
+      headers: JSON.stringify({ authorization: 'Bearer <your Salesforce access token>' }, null, 2),
+      defaultQuery: EXAMPLE_QUERY,
+    },
     async context({ request }) {
       try {
         const session = await authenticator.authenticate(request.headers.get('authorization'));
@@ -64,6 +91,13 @@ export function createGateway(options: GatewayOptions) {
         throw error;
       }
     },
-    plugins: [useErrorReports(), useSalesforceCalls()],
+    // At most five operations per batched request.
+    batching: { limit: 5 },
+    plugins: [
+      useHealth({ instanceUrl: options.instanceUrl, ...(options.fetch ? { fetch: options.fetch } : {}) }),
+      useQueryLimits(),
+      useErrorReports(),
+      useSalesforceCalls(),
+    ],
   });
 }

@@ -24,6 +24,24 @@ function toReportedError(error: GraphQLError): GraphQLError {
  */
 export function useErrorReports(): Plugin {
   return {
+    onResultProcess({ result, setResult }) {
+      // GraphQL's own refusals of a request (a variable of the wrong type) carry no code: bad input.
+      if (Array.isArray(result) || !result || typeof result !== 'object' || !('errors' in result)) return;
+      const errors = (result as { errors?: GraphQLError[] }).errors;
+      if (!errors?.some((e) => !e.extensions?.code)) return;
+      setResult({
+        ...result,
+        errors: errors.map((e) =>
+          e.extensions?.code
+            ? e
+            : new GraphQLError(e.message, {
+                nodes: e.nodes,
+                path: e.path,
+                extensions: { ...e.extensions, code: 'BAD_USER_INPUT' },
+              }),
+        ),
+      } as never);
+    },
     onExecute() {
       return {
         onExecuteDone({ result, setResult }) {

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from './harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+
+/** Sends a query that must fail with `code`, with a clear message, no 500 and no Salesforce call. */
+async function refused(query: string, code: string, variables: Record<string, unknown> = {}) {
+  await h.resetCalls();
+  const { status, body } = await h.graphql(query, variables);
+  expect(status).toBeLessThan(500);
+  expect(body.errors?.[0]?.extensions?.code, JSON.stringify(body.errors)).toBe(code);
+  expect(body.errors?.[0]?.message.length).toBeGreaterThan(10);
+  expect((await h.calls()).total).toBe(0);
+  return body.errors?.[0]?.message ?? '';
+}
+
+describe('bad input: a clear error and code, no call to Salesforce', () => {
+  it('syntax errors, unknown fields, wrong argument types', async () => {
+    await refused('{ contacts(first: 5) { nodes { name }', 'GRAPHQL_PARSE_FAILED');
+    expect(await refused('{ contacts { nodes { shoeSize } } }', 'GRAPHQL_VALIDATION_FAILED')).toContain(
+      'shoeSize',
+    );
+    await refused('{ contacts(first: "ten") { nodes { name } } }', 'GRAPHQL_VALIDATION_FAILED');
+    await refused('query ($n: Int) { contacts(first: $n) { nodes { name } } }', 'BAD_USER_INPUT', { n: 'x' });
+  });
+
+  it('invalid Ids, of the wrong object too', async () => {
+    await refused('{ contact(id: "not-an-id") { name } }', 'INVALID_INPUT');
+    expect(await refused('{ contact(id: "5005g0000000004AAA") { name } }', 'INVALID_INPUT')).toContain(
+      'contact',
+    );
+    await refused(
+      '{ contacts(where: { accountId: { eq: "x\' OR Id != \'" } }) { nodes { name } } }',
+      'INVALID_INPUT',
+    );
+    await refused('mutation { deleteCase(id: "0035g0000000001AAA") { __typename } }', 'INVALID_INPUT');
+  });
+
+  it('filters on fields that cannot be filtered, malformed dates, empty lists', async () => {
+    await refused(
+      '{ cases(where: { description: { eq: "x" } }) { nodes { id } } }',
+      'GRAPHQL_VALIDATION_FAILED',
+    );
+    await refused(
+      '{ cases(orderBy: [{ field: description }]) { nodes { id } } }',
+      'GRAPHQL_VALIDATION_FAILED',
+    );
+    await refused(
+      '{ opportunities(where: { closeDate: { gt: "next week" } }) { nodes { id } } }',
+      'INVALID_INPUT',
+    );
+    await refused('{ contacts(where: { lastName: { in: [] } }) { nodes { id } } }', 'INVALID_INPUT');
+  });
+
+  it('first above the maximum, in a child list too; cursors that are not ours', async () => {
+    expect(await refused('{ contacts(first: 201) { nodes { id } } }', 'INVALID_INPUT')).toContain('200');
+    await refused('{ accounts { nodes { contacts(first: 1000) { nodes { id } } } } }', 'INVALID_INPUT');
+    await refused('{ contacts(after: "eyJ2YWx1ZXMiOlsxXX0") { nodes { id } } }', 'INVALID_INPUT');
+  });
+
+  it('queries over the depth or alias limits', async () => {
+    // contacts > nodes > account, six times: 19 levels.
+    const deep = `{ ${'contacts { nodes { account { '.repeat(6)}name${' } } }'.repeat(6)} }`;
+    expect(await refused(deep, 'QUERY_TOO_DEEP')).toContain('levels deep');
+    const aliases = Array.from({ length: 31 }, (_, i) => `a${i}: contacts(first: 1) { nodes { id } }`).join(
+      ' ',
+    );
+    await refused(`{ ${aliases} }`, 'TOO_MANY_ALIASES');
+  });
+
+  it('hostile search strings are searched for literally', async () => {
+    for (const term of ["' OR Name != '", '%', '\\', "x') OR (Id != null"]) {
+      await h.resetCalls();
+      const { body } = await h.graphql('query ($q: String) { contacts(search: $q) { nodes { name } } }', {
+        q: term,
+      });
+      expect(body.errors).toBeUndefined();
+      expect((body.data as { contacts: { nodes: unknown[] } }).contacts.nodes).toEqual([]);
+    }
+    await refused('{ globalSearch(term: "a") { __typename } }', 'INVALID_INPUT');
+    await refused('{ case(id: "5005g0000000004AAA", caseNumber: "00001104") { id } }', 'INVALID_INPUT');
+  });
+});
+
+describe('the server', () => {
+  it('answers /healthz, and /readyz while Salesforce answers', async () => {
+    expect((await h.gateway.fetch('http://gateway/healthz')).status).toBe(200);
+    const ready = await h.gateway.fetch('http://gateway/readyz');
+    expect(await ready.json()).toEqual({ status: 'ready', salesforce: 'up' });
+  });
+
+  it('serves GraphiQL to a browser at /graphql', async () => {
+    const page = await h.gateway.fetch('http://gateway/graphql', { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('graphiql');
+  });
+});
