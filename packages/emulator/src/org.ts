@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { makeId } from './ids.ts';
 import { type Catalog, type CustomMetadata, createCatalog } from './metadata/catalog.ts';
 import { createMeter, type Meter } from './meter.ts';
+import { ensureSearchIndexes } from './sosl/search-index.ts';
 import { openDatabase } from './store/database.ts';
 import { purgeDeleted } from './store/records.ts';
 
@@ -43,6 +44,8 @@ export interface Org {
 export function createOrg(options: OrgOptions = {}): Org {
   const catalog = createCatalog(options.metadata);
   const db = openDatabase({ dataDir: options.dataDir ?? ':memory:', catalog });
+  // SOSL's full-text index, kept in step with each searchable object's table by triggers.
+  ensureSearchIndexes(db, catalog);
   let orgId = (
     db.prepare(`SELECT value FROM _meta WHERE key = 'orgId'`).get() as { value: string } | undefined
   )?.value;

@@ -14,6 +14,7 @@ import { createFaultMiddleware, registerFaultRoutes } from './faults.ts';
 import { registerLimitsRoute } from './limits.ts';
 import { registerOAuthRoutes } from './oauth.ts';
 import { registerQueryRoutes } from './query.ts';
+import { registerSearchRoutes } from './search.ts';
 import { registerSObjectRoutes } from './sobjects.ts';
 
 /** API versions served, as `GET /services/data` lists them. */
@@ -133,6 +134,7 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<Env> {
   });
 
   registerQueryRoutes(app, org);
+  registerSearchRoutes(app, org, resolved);
   registerLimitsRoute(app, org);
   // Describe before rows: `/sobjects/X/describe` must not be read as a record Id.
   registerDescribeRoutes(app, org);

@@ -62,6 +62,11 @@ export interface CompileOptions {
   includeDeleted: boolean;
   /** The running user, for `USING SCOPE mine`. */
   userId?: string | null;
+  /**
+   * An extra top-level filter in SQL, given the queried table's alias and a way to bind values:
+   * SOSL uses it to keep a RETURNING clause's rows to those its full-text index matched.
+   */
+  restrict?: (alias: string, bind: (value: SQLInputValue) => string) => string;
 }
 
 /**
@@ -604,6 +609,9 @@ class Compiler {
   ): RecordShape & { sql: string; params: Record<string, SQLInputValue> } {
     const shape = this.selectList(query, scope);
     const where = this.whereClause(query, scope);
+    if (!foreignKey && this.options.restrict) {
+      where.push(this.options.restrict(scope.alias, (value) => this.statement.bind(value)));
+    }
     if (foreignKey) {
       where.unshift(
         `${scope.alias}.${quoteIdent(foreignKey.name)} IN (SELECT value FROM json_each(:parentIds))`,

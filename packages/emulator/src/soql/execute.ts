@@ -219,7 +219,8 @@ function runChild(
   return byParent;
 }
 
-function recordsCursor(db: DatabaseSync, plan: RecordsPlan): QueryCursor {
+/** A cursor over a compiled records plan (SOSL runs its RETURNING clauses through it). */
+export function recordsCursor(db: DatabaseSync, plan: RecordsPlan): QueryCursor {
   const rows = run(db, plan.sql, plan.params);
   return {
     totalSize: rows.length,

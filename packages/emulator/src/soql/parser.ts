@@ -81,9 +81,9 @@ class Parser {
   private pos = 0;
   private depth = 0;
 
-  constructor(source: string) {
+  constructor(source: string, tokens?: Token[]) {
     this.source = source;
-    this.tokens = tokenize(source);
+    this.tokens = tokens ?? tokenize(source);
   }
 
   private peek(ahead = 0): Token {
@@ -489,4 +489,12 @@ class Parser {
 /** Parses one SOQL SELECT statement, throwing MALFORMED_QUERY with row and column on bad syntax. */
 export function parseSoql(source: string): SelectQuery {
   return new Parser(source).parseQuery();
+}
+
+/**
+ * Parses a SELECT statement from tokens made elsewhere: SOSL builds each RETURNING clause's tokens
+ * from its own text, so that errors point at the row and column of the SOSL statement.
+ */
+export function parseSoqlTokens(source: string, tokens: Token[]): SelectQuery {
+  return new Parser(source, tokens).parseQuery();
 }
