@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createConfirmation, DEFAULT_GATEWAY_POLICY, loadOrCreateSecret } from '@sfgql/confirm';
 import type { GatewayConfig } from './config.ts';
 import { createGateway } from './yoga.ts';
 
@@ -11,7 +12,13 @@ export interface RunningServer {
 
 /** Starts the gateway on `config.host:config.port` (0 picks a free port). */
 export async function listenGateway(config: GatewayConfig): Promise<RunningServer> {
-  const server = createServer(createGateway(config));
+  // Without a configured secret (demo mode), one is made once in the data folder and reused.
+  const secret = config.confirmSecret ?? (await loadOrCreateSecret(config.dataDir));
+  const confirmation = createConfirmation({
+    keys: { current: secret },
+    policy: { default: DEFAULT_GATEWAY_POLICY },
+  });
+  const server = createServer(createGateway({ ...config, confirmation }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);

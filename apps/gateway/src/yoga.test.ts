@@ -112,7 +112,21 @@ describe('loadGatewayConfig', () => {
       instanceUrl: 'https://example.my.salesforce.com',
       apiVersion: '60.0',
       authCacheTtlMs: 60_000,
+      dataDir: '.sfgql',
+      confirmSecret: undefined,
+      customFields: true,
+      customObjects: [],
     });
+    expect(
+      loadGatewayConfig({
+        SALESFORCE_INSTANCE_URL: 'https://x.example.com',
+        SFGQL_CUSTOM_OBJECTS: 'Shipment__c, Invoice__c',
+        SFGQL_CUSTOM_FIELDS: 'off',
+      }),
+    ).toMatchObject({ customObjects: ['Shipment__c', 'Invoice__c'], customFields: false });
+    expect(() =>
+      loadGatewayConfig({ SALESFORCE_INSTANCE_URL: 'https://x.example.com', SFGQL_CONFIRM_SECRET: 'short' }),
+    ).toThrow(/SFGQL_CONFIRM_SECRET/);
   });
 
   it('refuses a missing instance URL and a bad port with a clear message', () => {

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import type { SalesforceSession } from '@sfgql/auth';
 import { createBearerAuthenticator, isAuthError } from '@sfgql/auth';
 import { type Confirmation, createConfirmation, DEFAULT_GATEWAY_POLICY } from '@sfgql/confirm';
-import { createContext, createSchema, type GraphQLContext } from '@sfgql/schema';
-import { createSalesforceClient } from '@sfgql/soql';
-import { GraphQLError } from 'graphql';
+import { extendSpec, loadOrgSpecs } from '@sfgql/objects/custom';
+import { createContext, createSchema, type GraphQLContext, STANDARD_SPECS } from '@sfgql/schema';
+import { createSalesforceClient, type SalesforceClient } from '@sfgql/soql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import type { GatewayConfig } from './config.ts';
 import { useErrorReports } from './plugins/use-error-reports.ts';
@@ -18,7 +20,18 @@ export type GatewayOptions = Pick<GatewayConfig, 'instanceUrl' | 'apiVersion' | 
    * process, so a token only works on the instance that issued it (fine for one instance and tests).
    */
   confirmation?: Confirmation;
+  /**
+   * Read each org's custom fields (and the custom objects named in `customObjects`) from describe
+   * and show them in its schema under their API names (default true). Describes are made once per
+   * org and kept for ten minutes.
+   */
+  customFields?: boolean;
+  /** Custom objects to include, e.g. `['Shipment__c']`. */
+  customObjects?: readonly string[];
 };
+
+/** How long an org's schema (its describes) is reused. */
+const ORG_SCHEMA_TTL_MS = 10 * 60_000;
 
 /** What GraphiQL opens with: contacts, their accounts and latest cases, in one Salesforce call. */
 export const EXAMPLE_QUERY = `{
@@ -39,6 +52,26 @@ export const EXAMPLE_QUERY = `{
 }
 `;
 
+/**
+ * The schema of one org: the standard objects with its custom fields, and the custom objects asked
+ * for. An object the caller may not describe keeps its standard fields.
+ */
+async function orgSchema(client: SalesforceClient, customObjects: readonly string[]): Promise<GraphQLSchema> {
+  const specs = await Promise.all(
+    STANDARD_SPECS.map(async (spec) => {
+      try {
+        return extendSpec(spec, await client.describe(spec.apiName));
+      } catch {
+        return spec;
+      }
+    }),
+  );
+  const custom = customObjects.length
+    ? (await loadOrgSpecs(client, { specs: [], customObjects })).customObjects
+    : [];
+  return createSchema({ specs, customObjects: custom });
+}
+
 /** The principal's client id in confirmation tokens and the audit trail. */
 export const GATEWAY_CLIENT_ID = 'gateway';
 
@@ -55,8 +88,28 @@ export function createGateway(options: GatewayOptions) {
   const confirmation =
     options.confirmation ??
     createConfirmation({ keys: { current: randomBytes(32) }, policy: { default: DEFAULT_GATEWAY_POLICY } });
+  const baseSchema = createSchema();
+  const orgSchemas = new Map<string, { expiresAt: number; schema: Promise<GraphQLSchema> }>();
+  const describeCache = new Map();
+  const schemaFor = async (authorization: string | null): Promise<GraphQLSchema> => {
+    if (options.customFields === false) return baseSchema;
+    let session: SalesforceSession;
+    try {
+      session = await authenticator.authenticate(authorization);
+    } catch {
+      // The context refuses the request with 401; the schema does not matter then.
+      return baseSchema;
+    }
+    const key = `${session.instanceUrl} ${session.orgId ?? ''}`;
+    const hit = orgSchemas.get(key);
+    if (hit && hit.expiresAt > Date.now()) return hit.schema;
+    const client = createSalesforceClient({ session, apiVersion: options.apiVersion, describeCache });
+    const schema = orgSchema(client, options.customObjects ?? []).catch(() => baseSchema);
+    orgSchemas.set(key, { expiresAt: Date.now() + ORG_SCHEMA_TTL_MS, schema });
+    return schema;
+  };
   return createYoga<Record<string, never>, GraphQLContext>({
-    schema: createSchema(),
+    schema: ({ request }) => schemaFor(request.headers.get('authorization')),
     graphqlEndpoint: '/graphql',
     landingPage: false,
     // GraphiQL at /graphql in a browser; queries need the caller's token in the headers tab.
