@@ -210,6 +210,21 @@ describe('root fields', () => {
     expect(french.data.knowledgeArticles.nodes.every((k: Data) => k.language === 'fr')).toBe(true);
   });
 
+  it('globalSearch: one SOSL call across objects, the relations of the results in one batch per level', async () => {
+    const { data, calls, soql } = await run(
+      '{ globalSearch(term: "acme", types: [Contact, Account]) { __typename ... on Contact { name account { name } } ... on Account { name contacts(first: 2) { nodes { name } } } } }',
+    );
+    const types = new Set(data.globalSearch.map((r: Data) => r.__typename));
+    expect(types).toEqual(new Set(['Contact', 'Account']));
+    const acme = data.globalSearch.find((r: Data) => r.__typename === 'Account');
+    expect(acme.contacts.nodes.length).toBeGreaterThan(0);
+    expect(soql[0]).toMatch(
+      /^FIND \{acme\*\} IN ALL FIELDS RETURNING Contact\(Id, Name, AccountId\), Account\(Id, Name\)/,
+    );
+    // The search, the contacts' accounts, the accounts' contacts.
+    expect(calls).toBe(3);
+  });
+
   it('describe and limits', async () => {
     const { data } = await run(
       '{ describe(object: "Case") { name fields { name type picklistValues } } limits { name max remaining } }',
