@@ -1,124 +1,181 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { createBearerAuthenticator } from '@sfgql/auth';
-import { caseSpec, getCaseByNumber } from '@sfgql/objects/case';
-import type { OperationContext } from '@sfgql/objects/operation';
-import { recordSchema } from '@sfgql/objects/spec';
-import { createSalesforceClient } from '@sfgql/soql';
+import type { SessionSource } from '@sfgql/auth';
+import type { Confirmation } from '@sfgql/confirm';
+import { reportError } from '@sfgql/objects/errors';
+import type { DescribeCache } from '@sfgql/soql';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { type Binding, errorResponse, problemResponse } from './binding.ts';
+import { type CallerResolver, createApiKeyCallers, createPassThroughCallers } from './callers.ts';
 import type { ActionsConfig } from './config.ts';
-import { problem, problemFromError, problemResponse } from './problem.ts';
+import { registerOAuthRelay } from './oauth.ts';
+import { openApiDocument } from './openapi.ts';
+import { problem } from './problem.ts';
+import { DEFAULT_PROFILE, findProfile, type Profile, profiles } from './profiles.ts';
 
 export type ActionsOptions = Pick<
   ActionsConfig,
   'publicUrl' | 'instanceUrl' | 'loginUrl' | 'apiVersion' | 'authCacheTtlMs'
-> & {
-  fetch?: typeof fetch;
-};
+> &
+  Partial<Pick<ActionsConfig, 'oauth' | 'tokenExpiresIn' | 'apiKey'>> & {
+    /** The confirmation protocol (see `confirmationFromConfig`). */
+    confirmation: Confirmation;
+    /** API-key mode: the integration user's session (from `serviceAuthFromEnv`). */
+    serviceSession?: SessionSource;
+    fetch?: typeof fetch;
+  };
 
-type Env = { Variables: { ctx: OperationContext } };
+/** Request bodies above this are refused (413): a GPT Action's payload stays under 100,000 characters. */
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
-const SECURITY_SCHEME = 'salesforceOAuth';
-/** Paths anyone may read: the OpenAPI documents and the health check. */
-const PUBLIC_PATHS = new Set(['/openapi.json', '/health']);
+const toHonoPath = (path: string) => path.replace(/\{([^}]+)\}/g, ':$1');
 
 /**
- * The GPT Actions REST adapter (no listening socket): thin routes over `@sfgql/objects`, described
- * by an OpenAPI 3.1 document that a custom GPT imports. Callers authenticate with their own
- * Salesforce token, which GPT Actions obtains through the OAuth authorization-code flow.
+ * The GPT Actions REST adapter (no listening socket): each profile's operations bound to routes
+ * over `@sfgql/objects`, each profile's OpenAPI 3.1 document at `/openapi.json?profile=NAME`, and
+ * the OAuth relay. Callers act as the Salesforce user whose token ChatGPT sends (or, in API-key
+ * mode, as the integration user); every write goes through the confirmation protocol.
  */
 export function createActionsApp(options: ActionsOptions) {
-  const authenticator = createBearerAuthenticator({
-    instanceUrl: options.instanceUrl,
-    ttlMs: options.authCacheTtlMs,
-    fetch: options.fetch,
-  });
-  const app = new OpenAPIHono<Env>({
-    // Invalid parameters get a problem body naming what is wrong, not zod's raw issue list.
-    defaultHook: (result, c) => {
-      if (!result.success) {
-        return c.json(problem(400, 'INVALID_INPUT', z.prettifyError(result.error)), 400, {
-          'content-type': 'application/problem+json',
+  const describeCache: DescribeCache = new Map();
+  const apiKeyMode = Boolean(options.apiKey);
+  if (apiKeyMode && !options.serviceSession)
+    throw new Error('API-key mode needs the integration user (serviceSession)');
+  const callers: CallerResolver =
+    options.apiKey && options.serviceSession
+      ? createApiKeyCallers({
+          apiKey: options.apiKey,
+          source: options.serviceSession,
+          instanceUrl: options.instanceUrl,
+          apiVersion: options.apiVersion,
+          describeCache,
+          fetch: options.fetch,
+        })
+      : createPassThroughCallers({
+          instanceUrl: options.instanceUrl,
+          apiVersion: options.apiVersion,
+          ttlMs: options.authCacheTtlMs,
+          describeCache,
+          fetch: options.fetch,
         });
-      }
-    },
-  });
+  const relay = !apiKeyMode && (options.oauth ?? 'relay') === 'relay';
+  const oauthUrl = (path: 'authorize' | 'token') =>
+    relay
+      ? `${options.publicUrl}/oauth2/${path}`
+      : new URL(`/services/oauth2/${path}`, options.loginUrl).href;
 
-  app.onError((error, c) => {
-    const body = problemFromError(error);
-    if (body.status >= 500 && body.code === 'INTERNAL_SERVER_ERROR') console.error('[gpt-actions]', error);
-    return c.json(body, body.status as 400, { 'content-type': 'application/problem+json' });
+  const app = new Hono();
+  app.onError((error) => {
+    console.error('[gpt-actions]', error);
+    return problemResponse(problem(500, 'INTERNAL_SERVER_ERROR', 'Unexpected error'));
   });
   app.notFound((c) =>
-    c.json(problem(404, 'NOT_FOUND', `No route ${c.req.method} ${c.req.path}`), 404, {
-      'content-type': 'application/problem+json',
+    problemResponse(
+      problem(
+        404,
+        'NOT_FOUND',
+        `No route ${c.req.method} ${c.req.path}. The operations are listed at /openapi.`,
+      ),
+    ),
+  );
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () =>
+        problemResponse(problem(413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than 2 MB.')),
     }),
   );
-
-  app.use(async (c, next) => {
-    if (PUBLIC_PATHS.has(c.req.path)) return next();
-    const session = await authenticator.authenticate(c.req.header('authorization'));
-    c.set('ctx', { client: createSalesforceClient({ session, apiVersion: options.apiVersion }) });
-    return next();
-  });
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
 
-  app.openAPIRegistry.registerComponent('securitySchemes', SECURITY_SCHEME, {
-    type: 'oauth2',
-    description:
-      'Salesforce OAuth 2.0 (authorization code). The GPT acts as the Salesforce user who signs in.',
-    flows: {
-      authorizationCode: {
-        authorizationUrl: new URL('/services/oauth2/authorize', options.loginUrl).href,
-        tokenUrl: new URL('/services/oauth2/token', options.loginUrl).href,
-        scopes: { api: 'Access Salesforce data', refresh_token: 'Stay signed in' },
-      },
-    },
-  });
+  const documentOf = (profile: Profile) =>
+    openApiDocument(profile, {
+      publicUrl: options.publicUrl,
+      auth: apiKeyMode ? 'apiKey' : 'oauth',
+      authorizationUrl: oauthUrl('authorize'),
+      tokenUrl: oauthUrl('token'),
+    });
+  const documents = new Map(profiles.map((p) => [p.name, documentOf(p)]));
+  const unknownProfile = (name: string) =>
+    problemResponse(
+      problem(
+        404,
+        'NOT_FOUND',
+        `No profile ${JSON.stringify(name)}; the profiles are ${profiles.map((p) => p.name).join(', ')}.`,
+      ),
+    );
 
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/cases/by-number/{caseNumber}',
-      operationId: getCaseByNumber.name,
-      summary: getCaseByNumber.summary,
-      'x-openai-isConsequential': getCaseByNumber.kind !== 'read',
-      security: [{ [SECURITY_SCHEME]: ['api'] }],
-      request: { params: getCaseByNumber.input },
-      responses: {
-        200: {
-          description: 'The case.',
-          content: { 'application/json': { schema: recordSchema(caseSpec) } },
-        },
-        400: problemResponse('The case number is missing or malformed.'),
-        401: problemResponse('No valid Salesforce token was sent.'),
-        404: problemResponse('No case has this number.'),
-      },
+  app.get('/openapi.json', (c) => {
+    const name = c.req.query('profile') || DEFAULT_PROFILE;
+    const profile = findProfile(name);
+    return profile ? c.json(documents.get(profile.name)) : unknownProfile(name);
+  });
+  app.get('/openapi', (c) =>
+    c.json({
+      profiles: profiles.map((p) => ({
+        name: p.name,
+        title: p.title,
+        description: p.description,
+        default: p.name === DEFAULT_PROFILE,
+        operations: p.bindings.map((b) => b.operationId),
+        url: `${options.publicUrl}/openapi.json?profile=${p.name}`,
+        instructions: p.instructions,
+      })),
     }),
-    async (c) => {
-      const { caseNumber } = c.req.valid('param');
-      const found = await getCaseByNumber.run(c.get('ctx'), { caseNumber });
-      if (!found) {
-        return c.json(
-          problem(404, 'NOT_FOUND', `No case has the number ${JSON.stringify(caseNumber)}.`),
-          404,
-          {
-            'content-type': 'application/problem+json',
-          },
-        );
-      }
-      return c.json(found, 200);
-    },
   );
 
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Salesforce Service Cloud for GPT Actions',
-      version: '0.1.0',
-      description: 'Look up Salesforce Service Cloud cases.',
-    },
-    servers: [{ url: options.publicUrl }],
-  });
+  if (relay)
+    registerOAuthRelay(app, {
+      loginUrl: options.loginUrl,
+      tokenExpiresIn: options.tokenExpiresIn ?? 3600,
+      fetch: options.fetch,
+    });
+
+  // One route per method and path; a route several profiles share is the same operation.
+  const bound = new Map<string, Binding>();
+  for (const binding of profiles.flatMap((p) => p.bindings)) {
+    const key = `${binding.method.toUpperCase()} ${binding.path}`;
+    const existing = bound.get(key);
+    if (existing) {
+      if (existing.operationId !== binding.operationId)
+        throw new Error(`${key} is bound to both ${existing.operationId} and ${binding.operationId}`);
+      continue;
+    }
+    bound.set(key, binding);
+    app.on(binding.method.toUpperCase(), toHonoPath(binding.path), async (c) => {
+      const authorization = c.req.header('authorization');
+      try {
+        const caller = await callers.resolve(authorization);
+        let body: unknown;
+        if (binding.method === 'post' || binding.method === 'patch') {
+          const text = await c.req.text();
+          if (text.trim()) {
+            try {
+              body = JSON.parse(text);
+            } catch (error) {
+              return problemResponse(
+                problem(400, 'INVALID_INPUT', `The body is not valid JSON: ${(error as Error).message}`, {
+                  invalidParams: [{ name: '(body)', reason: 'must be a JSON object' }],
+                }),
+              );
+            }
+          }
+        }
+        return await binding.handle({
+          caller,
+          confirmation: options.confirmation,
+          params: c.req.param() as Record<string, string>,
+          query: new URL(c.req.url).searchParams,
+          body,
+        });
+      } catch (error) {
+        const report = reportError(error);
+        if (report.code === 'SF_SESSION_EXPIRED') callers.forget(authorization);
+        if (report.code === 'INTERNAL_SERVER_ERROR')
+          console.error(`[gpt-actions] ${binding.operationId}:`, error);
+        return errorResponse(binding, error);
+      }
+    });
+  }
 
   return app;
 }

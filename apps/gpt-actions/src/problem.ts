@@ -1,48 +1,139 @@
-import { z } from '@hono/zod-openapi';
+import type { ConfirmationRequest } from '@sfgql/confirm';
 import { reportError } from '@sfgql/objects/errors';
+import type { JsonSchema } from './schema.ts';
 
-/** RFC 9457 problem details, with the project's error code. */
-export const problemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.int(),
-    detail: z.string().describe('What went wrong, in words a model can act on.'),
-    code: z.string().describe('A stable error code, e.g. NOT_FOUND or INVALID_INPUT.'),
-    salesforceErrorCode: z.string().optional(),
-  })
-  .openapi('Problem');
+/** One input a caller got wrong: its name as the caller sent it, and why. */
+export interface InvalidParam {
+  name: string;
+  reason: string;
+}
 
-export type Problem = z.infer<typeof problemSchema>;
+/** RFC 9457 problem details, with the project's error code and what to do next. */
+export interface Problem {
+  type: 'about:blank';
+  title: string;
+  status: number;
+  /** What went wrong and what to do about it, in words a model can act on. */
+  detail: string;
+  code: string;
+  salesforceErrorCode?: string;
+  invalidParams?: InvalidParam[];
+  [extension: string]: unknown;
+}
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  409: 'Conflict',
+  413: 'Content Too Large',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
 };
 
-export function problem(status: number, code: string, detail: string, salesforceErrorCode?: string): Problem {
+export function problem(
+  status: number,
+  code: string,
+  detail: string,
+  extensions: Omit<Partial<Problem>, 'type' | 'title' | 'status' | 'detail' | 'code'> = {},
+): Problem {
+  return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, code, ...extensions };
+}
+
+/** What the caller (a model) should do after each refusal, added to the problem's detail. */
+const NEXT: Record<string, string> = {
+  CONFIRMATION_INVALID:
+    'Call again without confirmationToken to get a new confirmation, and send its token back unchanged.',
+  CONFIRMATION_EXPIRED:
+    'Call again without confirmationToken for a fresh confirmation, read its summary to the user, and send the new token only if they agree.',
+  CONFIRMATION_MISMATCH:
+    'A token confirms only the exact call it was issued for: repeat that call with the same arguments, or call without confirmationToken to confirm these arguments.',
+  CONFIRMATION_USED:
+    'Nothing was written twice. To make another change, call again without confirmationToken.',
+  CONFIRMATION_STALE:
+    'A fresh confirmation is attached: read its summary to the user and, if they agree, call again with the same arguments and the new confirmationToken.',
+  WRITE_FORBIDDEN: 'This connection may not make this change: tell the user to make it in Salesforce.',
+  SF_FORBIDDEN: 'The signed-in Salesforce user may not do this: tell the user, do not retry.',
+  SF_REQUEST_LIMIT: "The org's daily API limit is used up: tell the user to try again later.",
+  NOT_FOUND: 'Check the number or Id with the user, or search for the record first.',
+  SF_NOT_FOUND: 'Check the number or Id with the user, or search for the record first.',
+};
+
+/** Lines of a zod-style message, `✖ reason` followed by `→ at key`, as named by the caller. */
+function invalidParamsOf(message: string, nameOf: (key: string) => string): InvalidParam[] {
+  const params: InvalidParam[] = [];
+  const pattern = /✖ ([^\n]+)(?:\n\s*→ at ([^\n]+))?/g;
+  for (const match of message.matchAll(pattern)) {
+    const reason = match[1] as string;
+    const path = match[2];
+    params.push({ name: path ? renamePath(path, nameOf) : '(body)', reason });
+  }
+  return params;
+}
+
+const renamePath = (path: string, nameOf: (key: string) => string) =>
+  path.replace(/^([A-Za-z_][A-Za-z0-9_]*)/, (key) => nameOf(key));
+
+/**
+ * The problem body for any error: typed errors keep their code and say what to do next, the
+ * unknown are masked. `nameOf` turns an operation's keys into the names the caller used.
+ */
+export function problemFromError(error: unknown, nameOf: (key: string) => string = (k) => k): Problem {
+  const report = reportError(error);
+  const next = NEXT[report.code];
+  const extensions: Partial<Problem> = {};
+  if (report.salesforceErrorCode) extensions.salesforceErrorCode = report.salesforceErrorCode;
+  let detail = report.message;
+  if (report.code === 'INVALID_INPUT') {
+    const params = invalidParamsOf(report.message, nameOf);
+    if (params.length) {
+      extensions.invalidParams = params;
+      detail = `Invalid input: ${params.map((p) => (p.name === '(body)' ? p.reason : `${p.name}: ${p.reason}`)).join('; ')}.`;
+    }
+  }
+  const details = report.details ?? {};
+  const confirmation = details.confirmation as ConfirmationRequest | undefined;
+  if (confirmation) Object.assign(extensions, confirmationFields(confirmation));
+  if (details.mismatch) extensions.mismatch = details.mismatch;
+  if (details.reason) extensions.reason = details.reason;
+  if (details.fields) extensions.fields = details.fields;
+  return problem(report.status, report.code, next ? `${detail} ${next}` : detail, extensions);
+}
+
+/** The parts of a confirmation request a caller needs. */
+export function confirmationFields(confirmation: ConfirmationRequest) {
   return {
-    type: 'about:blank',
-    title: TITLES[status] ?? 'Error',
-    status,
-    detail,
-    code,
-    ...(salesforceErrorCode ? { salesforceErrorCode } : {}),
+    confirmationToken: confirmation.token,
+    summary: confirmation.summary,
+    changes: confirmation.changes,
+    expiresAt: confirmation.expiresAt,
   };
 }
 
-/** The problem body for any error: typed errors keep their code, the rest are masked. */
-export function problemFromError(error: unknown): Problem {
-  const report = reportError(error);
-  return problem(report.status, report.code, report.message, report.salesforceErrorCode);
-}
-
-export const problemResponse = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: problemSchema } },
-});
+export const PROBLEM_SCHEMA: JsonSchema = {
+  type: 'object',
+  description: 'RFC 9457 problem details.',
+  properties: {
+    status: { type: 'integer' },
+    code: {
+      type: 'string',
+      description: 'A stable error code, e.g. INVALID_INPUT, NOT_FOUND, CONFIRMATION_EXPIRED.',
+    },
+    detail: { type: 'string', description: 'What went wrong and what to do next.' },
+    invalidParams: {
+      type: 'array',
+      description: 'The inputs that were wrong, by the name they were sent with.',
+      items: {
+        type: 'object',
+        properties: { name: { type: 'string' }, reason: { type: 'string' } },
+      },
+    },
+    confirmationToken: {
+      type: 'string',
+      description: 'With CONFIRMATION_STALE: a fresh token for the record as it is now.',
+    },
+    summary: { type: 'string', description: 'With CONFIRMATION_STALE: what the fresh token would do.' },
+  },
+};

@@ -54,7 +54,8 @@ describe('the main job', () => {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(rest.status).toBe(200);
-    expect(await rest.json()).toMatchObject({ caseNumber: '00001104' });
+    // The REST adapter names Salesforce fields by their API names, as Salesforce's REST API does.
+    expect(await rest.json()).toMatchObject({ CaseNumber: '00001104' });
 
     const openapi = await fetch(`${stack.actionsUrl}/openapi.json`);
     expect(((await openapi.json()) as { openapi: string }).openapi).toBe('3.1.0');

@@ -1,0 +1,144 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RunningEmulator, startEmulator } from '@sfgql/emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadActionsConfig } from './config.ts';
+import { listenActions, type RunningServer } from './listen.ts';
+import { type Json, loginAs } from './test-support.ts';
+
+let emulator: RunningEmulator;
+let token: string;
+let dataDir: string;
+const servers: RunningServer[] = [];
+beforeAll(async () => {
+  emulator = await startEmulator({ dataDir: ':memory:' });
+  token = await loginAs(emulator);
+  dataDir = await mkdtemp(join(tmpdir(), 'gpt-actions-'));
+});
+afterAll(async () => {
+  for (const server of servers) await server.close().catch(() => {});
+  await emulator.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function start(env: Record<string, string> = {}): Promise<RunningServer> {
+  const server = await listenActions(
+    loadActionsConfig({
+      SALESFORCE_INSTANCE_URL: emulator.url,
+      SFGQL_ACTIONS_PORT: '0',
+      SFGQL_DATA_DIR: dataDir,
+      ...env,
+    }),
+  );
+  servers.push(server);
+  return server;
+}
+
+const call = async (server: RunningServer, method: string, path: string, body?: unknown) => {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Json };
+};
+
+const caseId = async (server: RunningServer) =>
+  (await call(server, 'GET', '/cases/by-number/00001104')).body.Id;
+
+describe('listenActions', () => {
+  it('serves the adapter with the demo secret and the audit trail in the data folder', async () => {
+    const server = await start();
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    expect(((await stat(join(dataDir, 'confirm-secret'))).mode & 0o777).toString(8)).toBe('600');
+    const id = await caseId(server);
+    const preview = await call(server, 'PATCH', `/cases/${id}/status`, { Status: 'Working' });
+    const done = await call(server, 'PATCH', `/cases/${id}/status`, {
+      Status: 'Working',
+      confirmationToken: preview.body.confirmationToken,
+    });
+    expect(done.status).toBe(204);
+    await server.close();
+    servers.pop();
+    const audit = (await readFile(join(dataDir, 'gpt-actions-audit.jsonl'), 'utf8')).trim().split('\n');
+    expect(JSON.parse(audit.at(-1) as string)).toMatchObject({
+      client: 'gpt-actions',
+      operation: 'updateCaseStatus',
+      recordId: id,
+      changes: [{ field: 'Status', before: 'New', after: 'Working' }],
+    });
+  });
+});
+
+/** A redis-server of this test's own, on a free port, without persistence. */
+async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as { port: number };
+  probe.close();
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Ready to accept connections')) resolve();
+    });
+    child.once('error', (error) =>
+      reject(
+        new Error('The multi-instance test needs redis-server (apt-get install -y redis-server)', {
+          cause: error,
+        }),
+      ),
+    );
+    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
+  });
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async stop() {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+describe('several instances behind a load balancer', () => {
+  it('accept a token any of them issued, and write once however many receive it', async () => {
+    const redis = await startRedis();
+    try {
+      const env = {
+        SFGQL_CONFIRM_SECRET: 'a-shared-secret-of-at-least-32-bytes!!',
+        SFGQL_REDIS_URL: redis.url,
+      };
+      const [a, b] = [await start(env), await start(env)] as [RunningServer, RunningServer];
+      const id = await caseId(a);
+      const preview = await call(a, 'PATCH', `/cases/${id}/status`, { Status: 'Escalated' });
+      await (await fetch(`${emulator.url}/__emulator/metrics/reset`, { method: 'POST' })).body?.cancel();
+      const confirmed = { Status: 'Escalated', confirmationToken: preview.body.confirmationToken };
+      const answers = await Promise.all([
+        call(a, 'PATCH', `/cases/${id}/status`, confirmed),
+        call(b, 'PATCH', `/cases/${id}/status`, confirmed),
+        call(b, 'PATCH', `/cases/${id}/status`, confirmed),
+      ]);
+      expect(answers.map((x) => x.status).sort()).toEqual([204, 409, 409]);
+      expect(answers.filter((x) => x.status === 409).map((x) => x.body.code)).toEqual([
+        'CONFIRMATION_USED',
+        'CONFIRMATION_USED',
+      ]);
+      const metrics = (await (await fetch(`${emulator.url}/__emulator/metrics`)).json()) as Json;
+      expect(metrics.byResource['PATCH /sobjects/Case/{id}']).toBe(1);
+    } finally {
+      for (const server of servers.splice(0)) await server.close();
+      await redis.stop();
+    }
+  });
+});

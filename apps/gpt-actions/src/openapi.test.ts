@@ -1,0 +1,227 @@
+import { readFile } from 'node:fs/promises';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { updateCaseStatus } from '@sfgql/objects/case';
+import { operations } from '@sfgql/objects/catalog';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PROFILE, profiles } from './profiles.ts';
+import { createSchemaCompiler, documentApp, type Json } from './test-support.ts';
+
+const app = documentApp();
+const documentOf = async (name: string): Promise<Json> =>
+  (await app.request(`/openapi.json?profile=${name}`)).json();
+
+/** Every operation object of a document, with its method and path. */
+function operationsOf(doc: Json): { method: string; path: string; op: Json }[] {
+  return Object.entries(doc.paths as Record<string, Json>).flatMap(([path, item]) =>
+    Object.entries(item as Record<string, Json>).map(([method, op]) => ({ method, path, op })),
+  );
+}
+
+/** Every schema object in an operation: parameters, request body and responses. */
+function schemasOf(doc: Json): Json[] {
+  const found: Json[] = [...Object.values(doc.components.schemas as Record<string, Json>)];
+  for (const { op } of operationsOf(doc)) {
+    for (const p of op.parameters ?? []) found.push(p.schema);
+    const body = op.requestBody?.content?.['application/json']?.schema;
+    if (body) found.push(body);
+    for (const response of Object.values(op.responses as Record<string, Json>)) {
+      for (const media of Object.values((response.content ?? {}) as Record<string, Json>))
+        found.push(media.schema);
+    }
+  }
+  return found;
+}
+
+describe.each(profiles.map((p) => p.name))('the %s profile', (name) => {
+  it('is a valid OpenAPI 3.1 document, and each of its schemas a valid JSON Schema 2020-12', async () => {
+    const doc = await documentOf(name);
+    const validator = new Validator();
+    const result = await validator.validate(doc);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+    // The OpenAPI schema accepts any object as a schema; Ajv compiles each one against the dialect.
+    const compile = createSchemaCompiler(doc, true);
+    for (const schema of schemasOf(doc)) expect(() => compile(schema)).not.toThrow();
+  });
+
+  it("fits GPT Actions' limits", async () => {
+    const doc = await documentOf(name);
+    const ops = operationsOf(doc);
+    expect(ops.length).toBeGreaterThan(0);
+    expect(ops.length).toBeLessThanOrEqual(30);
+    const ids = ops.map(({ op }) => op.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const { method, op } of ops) {
+      expect(op.operationId).toMatch(/^[A-Za-z0-9_-]+$/);
+      expect(op.summary.length, `${op.operationId} summary`).toBeLessThanOrEqual(300);
+      expect(op.description.length, `${op.operationId} description`).toBeLessThanOrEqual(300);
+      for (const p of op.parameters ?? []) {
+        expect(p.description?.length ?? 0, `${op.operationId} ${p.name}`).toBeLessThanOrEqual(700);
+      }
+      for (const [prop, schema] of Object.entries(
+        (op.requestBody?.content['application/json'].schema.properties ?? {}) as Record<string, Json>,
+      )) {
+        expect(schema.description?.length ?? 0, `${op.operationId} ${prop}`).toBeLessThanOrEqual(700);
+      }
+      // Reads are safe to allow always; every write asks the user, in ChatGPT and in the protocol.
+      const write = method !== 'get';
+      expect(op['x-openai-isConsequential'], op.operationId).toBe(write);
+      if (write) {
+        expect(op.responses['200'].content['application/json'].schema.$ref).toBe(
+          '#/components/schemas/ConfirmationRequired',
+        );
+        expect(op.description).toContain('confirmationToken');
+      }
+    }
+    expect(doc.servers).toEqual([{ url: 'https://actions.example.com' }]);
+    expect(doc.components.securitySchemes.salesforceOAuth).toEqual({
+      type: 'oauth2',
+      description: expect.any(String),
+      flows: {
+        authorizationCode: {
+          authorizationUrl: 'https://actions.example.com/oauth2/authorize',
+          tokenUrl: 'https://actions.example.com/oauth2/token',
+          scopes: { api: expect.any(String), refresh_token: expect.any(String) },
+        },
+      },
+    });
+    expect(doc.security).toEqual([{ salesforceOAuth: ['api', 'refresh_token'] }]);
+    // GPT Actions: request and response payloads under 100,000 characters; the document too.
+    expect(JSON.stringify(doc).length).toBeLessThan(100_000);
+  });
+
+  it('stays as reviewed (a change to the document is a visible diff)', async () => {
+    await expect(`${JSON.stringify(await documentOf(name), null, 2)}\n`).toMatchFileSnapshot(
+      `./__snapshots__/openapi/${name}.json.snap`,
+    );
+  });
+});
+
+describe('the profiles', () => {
+  it('are checked by a validator that does refuse a broken document', async () => {
+    const broken = await documentOf('cookbook');
+    delete broken.info;
+    broken.paths['/services/data/v60.0/query'].get.responses = { 200: { content: 'none' } };
+    const result = await new Validator().validate(broken);
+    expect(result.valid).toBe(false);
+    expect(JSON.stringify(result.errors)).toContain('info');
+  });
+
+  it('cover every operation of @sfgql/objects, and the cookbook status change', () => {
+    const covered = new Set(profiles.flatMap((p) => p.bindings.map((b) => b.operationId)));
+    const missing = [...operations.keys(), updateCaseStatus.name].filter((name) => !covered.has(name));
+    expect(missing).toEqual([]);
+  });
+
+  it('give the cookbook the guide’s paths, parameters, operationIds and success responses', async () => {
+    const doc = await documentOf('cookbook');
+    const query = doc.paths['/services/data/v60.0/query'].get;
+    expect(query.operationId).toBe('getCaseDetailsFromNumber');
+    expect(query.parameters).toEqual([expect.objectContaining({ name: 'q', in: 'query', required: true })]);
+    expect(Object.keys(query.responses['200'].content['application/json'].schema.properties)).toEqual([
+      'totalSize',
+      'done',
+      'records',
+    ]);
+    const record = doc.paths['/services/data/v60.0/sobjects/Case/{CaseId}'];
+    expect(record.patch.operationId).toBe('updateCaseStatus');
+    expect(record.patch.parameters).toEqual([
+      expect.objectContaining({ name: 'CaseId', in: 'path', required: true }),
+    ]);
+    expect(Object.keys(record.patch.requestBody.content['application/json'].schema.properties)).toEqual([
+      'Status',
+      'confirmationToken',
+    ]);
+    expect(record.patch.responses['204']).toBeDefined();
+    expect(record.delete.operationId).toBe('deleteCase');
+    expect(record.delete.responses['204']).toBeDefined();
+    expect(Object.keys(doc.paths)).toHaveLength(2);
+  });
+
+  it('give the service profile the issue’s typed case work', async () => {
+    const doc = await documentOf('service');
+    const ids = operationsOf(doc).map(({ op }) => op.operationId);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'getCaseDetailsFromNumber',
+        'updateCaseStatus',
+        'deleteCase',
+        'createCaseFromConversation',
+        'addCaseComment',
+        'searchKnowledge',
+        'getKnowledgeArticle',
+        'searchContacts',
+        'listQueues',
+        'routeCaseToQueue',
+      ]),
+    );
+    expect(await documentOf('')).toEqual(await documentOf(DEFAULT_PROFILE));
+    expect(await (await app.request('/openapi.json')).json()).toEqual(await documentOf(DEFAULT_PROFILE));
+  });
+
+  it('name Salesforce fields by their API names in bodies, parameters and records', async () => {
+    const doc = await documentOf('service');
+    const update = doc.paths['/cases/{Id}'].patch;
+    const body = update.requestBody.content['application/json'].schema;
+    expect(Object.keys(body.properties)).toEqual(
+      expect.arrayContaining(['Subject', 'Status', 'ContactId', 'confirmationToken']),
+    );
+    expect(body.properties.Status).toMatchObject({
+      type: ['string', 'null'],
+      enum: ['New', 'Working', 'Escalated', 'Closed', null],
+    });
+    const search = doc.paths['/contacts'].get;
+    expect(search.parameters.map((p: Json) => p.name)).toEqual(['term', 'limit', 'fields']);
+    expect(search.parameters[2].schema.items.enum).toContain('MailingCity');
+    const record = search.responses['200'].content['application/json'].schema.properties.records.items;
+    expect(Object.keys(record.properties)).toEqual(expect.arrayContaining(['Id', 'FirstName', 'Email']));
+  });
+
+  it('are listed at /openapi with their URLs, operations and GPT instructions', async () => {
+    const list = (await (await app.request('/openapi')).json()) as Json;
+    expect(list.profiles.map((p: Json) => p.name)).toEqual([
+      'service',
+      'cookbook',
+      'sales',
+      'activities',
+      'marketing',
+      'admin',
+    ]);
+    expect(list.profiles[0]).toMatchObject({
+      default: true,
+      url: 'https://actions.example.com/openapi.json?profile=service',
+      instructions: expect.stringContaining('getCaseDetailsFromNumber'),
+    });
+    const unknown = await app.request('/openapi.json?profile=nope');
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({
+      detail: expect.stringContaining('service, cookbook, sales'),
+    });
+  });
+
+  it("are pasted as-is from the README's GPT instructions", async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    for (const profile of profiles) expect(readme, profile.name).toContain(profile.instructions);
+  });
+
+  it('describe the org’s own OAuth URLs when not relayed, and a bearer key in API-key mode', async () => {
+    const direct = (await (await documentApp({ oauth: 'direct' }).request('/openapi.json')).json()) as Json;
+    expect(direct.components.securitySchemes.salesforceOAuth.flows.authorizationCode).toMatchObject({
+      authorizationUrl: 'https://login.salesforce.com/services/oauth2/authorize',
+      tokenUrl: 'https://login.salesforce.com/services/oauth2/token',
+    });
+    const keyed = documentApp({
+      apiKey: 'k'.repeat(40),
+      serviceSession: { current: async () => ({ instanceUrl: FIXED_INSTANCE, accessToken: 'x' }) },
+    });
+    const doc = (await (await keyed.request('/openapi.json')).json()) as Json;
+    expect(doc.components.securitySchemes).toEqual({
+      apiKey: { type: 'http', scheme: 'bearer', description: expect.any(String) },
+    });
+    expect(doc.security).toEqual([{ apiKey: [] }]);
+    expect((await keyed.request('/oauth2/authorize')).status).toBe(404);
+  });
+});
+
+const FIXED_INSTANCE = 'https://example.my.salesforce.com';

@@ -1,0 +1,167 @@
+import { loginWithPassword } from '@sfgql/auth';
+import { createConfirmation } from '@sfgql/confirm';
+import {
+  DEMO,
+  type DemoUser,
+  type EmulatorOptions,
+  type RunningEmulator,
+  startEmulator,
+} from '@sfgql/emulator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { type ActionsOptions, createActionsApp } from './app.ts';
+import type { WriteScope } from './config.ts';
+import { createActionsConfirmation } from './confirmation.ts';
+
+export type ActionsApp = ReturnType<typeof createActionsApp>;
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON bodies.
+export type Json = any;
+
+/** Settings for a document that does not depend on where the emulator listens (for snapshots). */
+export const FIXED = {
+  publicUrl: 'https://actions.example.com',
+  instanceUrl: 'https://example.my.salesforce.com',
+  loginUrl: 'https://login.salesforce.com',
+  apiVersion: '60.0',
+  authCacheTtlMs: 60_000,
+} as const;
+
+export const SECRET = 'test-secret-of-at-least-32-bytes-long!';
+
+/** An app with fixed settings and no Salesforce behind it, for the documents. */
+export function documentApp(options: Partial<ActionsOptions> = {}): ActionsApp {
+  return createActionsApp({
+    ...FIXED,
+    confirmation: createConfirmation({ keys: { current: SECRET } }),
+    ...options,
+  });
+}
+
+/** Logs a demo user in with the password grant and returns the access token. */
+export async function loginAs(emulator: RunningEmulator, user: DemoUser = DEMO.users.admin): Promise<string> {
+  const session = await loginWithPassword({
+    loginUrl: emulator.url,
+    clientId: DEMO.clientId,
+    clientSecret: DEMO.clientSecret,
+    username: user.username,
+    password: user.password,
+    securityToken: user.securityToken,
+  });
+  return session.accessToken;
+}
+
+export interface TestStack {
+  emulator: RunningEmulator;
+  app: ActionsApp;
+  token: string;
+  /** A request with the demo user's token (or the one given), a JSON body for objects. */
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string | null,
+  ): Promise<{ status: number; body: Json; headers: Headers }>;
+  /** The emulator's API calls since the last reset, by resource and by SOQL text. */
+  metrics(): Promise<{ total: number; byResource: Record<string, number>; bySoql: Record<string, number> }>;
+  resetMetrics(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** An emulator with the demo org and an adapter in front of it, logged in as the demo admin. */
+export async function startStack(
+  options: {
+    writes?: WriteScope;
+    emulator?: EmulatorOptions;
+    app?: Partial<ActionsOptions>;
+    now?: () => number;
+  } = {},
+): Promise<TestStack> {
+  const emulator = await startEmulator({ dataDir: ':memory:', ...options.emulator });
+  const app = createActionsApp({
+    ...FIXED,
+    instanceUrl: emulator.url,
+    loginUrl: emulator.url,
+    confirmation: createActionsConfirmation({
+      secret: SECRET,
+      writes: options.writes ?? 'service',
+      ...(options.now ? { now: options.now } : {}),
+    }),
+    ...options.app,
+  });
+  const token = await loginAs(emulator);
+  return {
+    emulator,
+    app,
+    token,
+    async call(method, path, body, as = token) {
+      const response = await app.request(path, {
+        method,
+        headers: {
+          ...(as ? { authorization: `Bearer ${as}` } : {}),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      });
+      const text = await response.text();
+      return {
+        status: response.status,
+        body: text ? JSON.parse(text) : undefined,
+        headers: response.headers,
+      };
+    },
+    async metrics() {
+      return (await (await fetch(`${emulator.url}/__emulator/metrics`)).json()) as Awaited<
+        ReturnType<TestStack['metrics']>
+      >;
+    },
+    async resetMetrics() {
+      await (await fetch(`${emulator.url}/__emulator/metrics/reset`, { method: 'POST' })).body?.cancel();
+    },
+    close: () => emulator.close(),
+  };
+}
+
+/**
+ * Checks a response against what the document promises for its operation and status: the status
+ * is documented, and the body matches the documented schema (JSON Schema 2020-12, with the
+ * document's components).
+ */
+/**
+ * An Ajv (JSON Schema 2020-12) that knows a document's component schemas, and compiles schemas
+ * that refer to them. `strict` also refuses unknown keywords and other schema mistakes.
+ */
+export function createSchemaCompiler(document: Json, strict = false) {
+  const ajv = new Ajv2020({ strict, strictTypes: false, allErrors: true, validateFormats: false });
+  const local = (schema: Json): Json =>
+    JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', '"urn:schemas:'));
+  for (const [name, schema] of Object.entries(document.components.schemas as Record<string, Json>)) {
+    ajv.addSchema(local(schema), `urn:schemas:${name}`);
+  }
+  return (schema: Json) => ajv.compile(local(schema));
+}
+
+/**
+ * Checks a response against what the document promises for its operation and status: the status
+ * is documented, and the body matches the documented schema (JSON Schema 2020-12, with the
+ * document's components).
+ */
+export function createContractChecker(document: Json) {
+  const compile = createSchemaCompiler(document);
+  const resolve = (value: Json): Json =>
+    typeof value?.$ref === 'string' && value.$ref.startsWith('#/components/responses/')
+      ? document.components.responses[value.$ref.slice('#/components/responses/'.length)]
+      : value;
+  return (operationId: string, status: number, body: unknown): string[] => {
+    for (const item of Object.values(document.paths) as Json[]) {
+      for (const operation of Object.values(item) as Json[]) {
+        if (operation.operationId !== operationId) continue;
+        const response = resolve(operation.responses[String(status)]);
+        if (!response) return [`${operationId} does not document status ${status}`];
+        const media = response.content && (Object.values(response.content)[0] as Json);
+        if (!media) return body === undefined ? [] : [`${operationId} ${status} documents no body`];
+        const validate = compile(media.schema);
+        return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+      }
+    }
+    return [`no operation ${operationId}`];
+  };
+}
