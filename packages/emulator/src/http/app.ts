@@ -3,11 +3,13 @@ import { Hono } from 'hono';
 import { type ConnectedAppConfig, createConnectedApps } from '../auth/apps.ts';
 import { OAuthError } from '../auth/errors.ts';
 import { requireSession } from '../auth/sessions.ts';
+import { isSubrequest } from '../composite/gate.ts';
 import { isApiError, notFound } from '../errors.ts';
 import { createFaultInjector } from '../faults/injector.ts';
 import type { FaultConfig } from '../faults/rules.ts';
 import type { Org } from '../org.ts';
 import { DEFAULT_MAX_BODY_BYTES } from './body.ts';
+import { registerCompositeRoutes } from './composite.ts';
 import { registerControlRoutes } from './controls.ts';
 import { registerDescribeRoutes } from './describe.ts';
 import { createFaultMiddleware, registerFaultRoutes } from './faults.ts';
@@ -114,6 +116,8 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<Env> {
     const session = requireSession(org.db, c.req.header('authorization'), org.now().getTime());
     c.set('userId', session.userId);
     c.set('version', c.req.param('version') ?? '');
+    // A composite call counts once, as in Salesforce: its subrequests are not metered again.
+    if (isSubrequest(c.req.raw)) return next();
     const usage = org.meter.consume();
     const { counted } = await org.meter.track(next);
     if (!counted) org.meter.count(resourceName(org, c.req.method, new URL(c.req.url).pathname));
@@ -133,6 +137,8 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<Env> {
     });
   });
 
+  // Composite first: its gate keeps other requests out of an all-or-none transaction.
+  registerCompositeRoutes(app, org, resolved);
   registerQueryRoutes(app, org);
   registerSearchRoutes(app, org, resolved);
   registerLimitsRoute(app, org);
