@@ -59,6 +59,32 @@ export interface Binding {
 export const json = (status: number, body: unknown, contentType = 'application/json') =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': contentType } });
 
+/** GPT Actions refuse a response of 100,000 characters or more; this leaves room for the note. */
+export const MAX_RESPONSE_CHARS = 95_000;
+
+/**
+ * A read's answer as it fits in a GPT Action: a list of records too long for one answer keeps its
+ * first records and says how to ask for less, instead of failing in ChatGPT.
+ */
+export function fitForGpt(body: unknown): unknown {
+  if (JSON.stringify(body).length <= MAX_RESPONSE_CHARS) return body;
+  if (!isPlainObject(body) || !Array.isArray(body.records)) return body;
+  const all = body.records as unknown[];
+  let size = JSON.stringify({ ...body, records: [] }).length + 400;
+  let kept = 0;
+  for (const record of all) {
+    size += JSON.stringify(record).length + 1;
+    if (size > MAX_RESPONSE_CHARS) break;
+    kept++;
+  }
+  return {
+    ...body,
+    records: all.slice(0, kept),
+    truncated: true,
+    note: `Only the first ${kept} of ${all.length} records fit in one answer: ask for fewer (limit), fewer fields, or narrow the search.`,
+  };
+}
+
 export const problemResponse = (body: { status: number }, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), {
     status: body.status,
@@ -154,8 +180,9 @@ interface InputParam {
   fieldValues: boolean;
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
 
 /** A query parameter's text as the type its schema says, leaving anything else for validation to name. */
 function coerce(values: string[], schema: JsonSchema): unknown {
@@ -359,7 +386,7 @@ export function bindOperation(op: Operation, route: OperationRoute): Binding {
           problem(404, 'NOT_FOUND', `No ${label} has ${what}. Check it with the user, or search first.`),
         );
       }
-      return json(200, toExternalValue(result, spec));
+      return json(200, fitForGpt(toExternalValue(result, spec)));
     }
     try {
       const result = await runConfirmedWrite(

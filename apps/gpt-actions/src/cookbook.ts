@@ -5,6 +5,7 @@ import {
   type Binding,
   bindOperation,
   errorResponses,
+  fitForGpt,
   json,
   problemResponse,
 } from './binding.ts';
@@ -112,11 +113,14 @@ const query: Binding = {
     const checked = validateReadOnlySoql(q, { allow: COOKBOOK_ALLOWLIST, maxLimit: COOKBOOK_QUERY_LIMIT });
     if (!checked.ok) return refuse('q', checked.reason);
     const result = await caller.client.queryPage(checked.statement);
-    return json(200, {
-      totalSize: result.totalSize,
-      done: result.done,
-      records: withoutAttributes(result.records),
-    });
+    return json(
+      200,
+      fitForGpt({
+        totalSize: result.totalSize,
+        done: result.done,
+        records: withoutAttributes(result.records),
+      }),
+    );
   },
 };
 
