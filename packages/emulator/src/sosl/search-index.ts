@@ -18,12 +18,13 @@
  * does that, and an index whose definition changed is rebuilt when the org opens.
  *
  * Indexing is deferred: the insert and update triggers only queue the row's rowid, and a search
- * indexes what is queued, in one statement, before it runs ({@link refreshSearchIndex}). FTS5
+ * re-indexes what is queued, in one statement, before it runs ({@link refreshSearchIndex}). FTS5
  * flushes its pending terms at every statement boundary, so indexing row by row from a trigger
  * made a 100k-contact seed three times slower; one INSERT ... SELECT over the queue costs what a
- * bulk build costs. Updates and deletes take an indexed row out of the index at once (contentless
- * FTS5 tables with `contentless_delete` delete by rowid), so a changed or purged record is never
- * found by its old text.
+ * bulk build costs. There is no delete trigger, so that `DELETE FROM` a whole table (a reset)
+ * keeps SQLite's truncate optimization: a purged row's entry stays in the index, harmlessly, since
+ * a search only returns rows that exist, and a new row that reuses its rowid is queued and
+ * replaces the entry.
  */
 import type { DatabaseSync } from 'node:sqlite';
 import type { Catalog } from '../metadata/catalog.ts';
@@ -120,7 +121,7 @@ function columnSql(fields: IndexedFields): Record<IndexColumn, string> {
 /** The definition an index is built from; a change rebuilds it. */
 function signature(fields: IndexedFields): string {
   return JSON.stringify([
-    2,
+    3,
     fields.name.map((f) => f.name),
     fields.email.map((f) => f.name),
     fields.phone.map((f) => f.name),
@@ -174,8 +175,6 @@ function ensureIndex(db: DatabaseSync, object: ObjectMeta, fields: IndexedFields
   const watched = [...fields.name, ...fields.email, ...fields.phone, ...fields.other]
     .map((f) => quoteIdent(f.name))
     .join(', ');
-  // A queued row is not in the index yet: only an indexed one is taken out of it.
-  const unindex = `DELETE FROM ${fts} WHERE rowid = old.rowid AND NOT EXISTS (SELECT 1 FROM ${queue} WHERE id = old.rowid);`;
   inTransaction(db, () => {
     db.exec(`
       DROP TRIGGER IF EXISTS ${trigger('insert')};
@@ -190,12 +189,7 @@ function ensureIndex(db: DatabaseSync, object: ObjectMeta, fields: IndexedFields
         INSERT OR IGNORE INTO ${queue} (id) VALUES (new.rowid);
       END;
       CREATE TRIGGER ${trigger('update')} AFTER UPDATE OF ${watched} ON ${table} BEGIN
-        ${unindex}
         INSERT OR IGNORE INTO ${queue} (id) VALUES (new.rowid);
-      END;
-      CREATE TRIGGER ${trigger('delete')} AFTER DELETE ON ${table} BEGIN
-        ${unindex}
-        DELETE FROM ${queue} WHERE id = old.rowid;
       END;
     `);
     db.prepare('INSERT OR REPLACE INTO _meta (key, value) VALUES (?, ?)').run(key, sig);
@@ -203,19 +197,22 @@ function ensureIndex(db: DatabaseSync, object: ObjectMeta, fields: IndexedFields
 }
 
 /**
- * Indexes the rows queued since the last search of this object, in one statement. Runs inside the
- * caller's transaction when there is one (a search inside an all-or-none composite request).
+ * Re-indexes the rows queued since the last search of this object: their old entries out, their
+ * current text in, in one statement each. Runs inside the caller's transaction when there is one
+ * (a search inside an all-or-none composite request).
  */
 export function refreshSearchIndex(db: DatabaseSync, object: ObjectMeta): void {
   const fields = indexedFields(object);
   if (!fields) return;
   const queue = quoteIdent(queueTable(object));
   if (statement(db, `SELECT 1 FROM ${queue} LIMIT 1`).get() === undefined) return;
+  const fts = quoteIdent(indexTable(object));
   const sql = columnSql(fields);
   inTransaction(db, () => {
+    statement(db, `DELETE FROM ${fts} WHERE rowid IN (SELECT id FROM ${queue})`).run();
     statement(
       db,
-      `INSERT INTO ${quoteIdent(indexTable(object))} (rowid, ${INDEX_COLUMNS.join(', ')}) SELECT t.rowid, ${INDEX_COLUMNS.map((c) => sql[c]).join(', ')} FROM ${quoteIdent(object.name)} t WHERE t.rowid IN (SELECT id FROM ${queue})`,
+      `INSERT INTO ${fts} (rowid, ${INDEX_COLUMNS.join(', ')}) SELECT t.rowid, ${INDEX_COLUMNS.map((c) => sql[c]).join(', ')} FROM ${quoteIdent(object.name)} t WHERE t.rowid IN (SELECT id FROM ${queue})`,
     ).run();
     statement(db, `DELETE FROM ${queue}`).run();
   });
