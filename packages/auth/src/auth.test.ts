@@ -1,6 +1,11 @@
 import { DEMO, type RunningEmulator, startEmulator } from '@sfgql/emulator';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createBearerAuthenticator } from './bearer.ts';
+import {
+  type BearerCache,
+  type CheckedIdentity,
+  createBearerAuthenticator,
+  createRedisBearerCache,
+} from './bearer.ts';
 import { AuthError } from './errors.ts';
 import { loginWithPassword } from './password.ts';
 
@@ -91,5 +96,84 @@ describe('createBearerAuthenticator', () => {
     clock += 101;
     await auth.authenticate(`Bearer ${accessToken}`);
     expect(fetchSpy).toHaveBeenCalledTimes(2);
+  });
+
+  it('shares checked tokens through a shared cache: a second instance asks no one, refusals are not shared', async () => {
+    const { accessToken } = await demoLogin();
+    const entries = new Map<string, CheckedIdentity>();
+    const shared: BearerCache = {
+      get: async (key) => entries.get(key),
+      set: async (key, identity) => {
+        entries.set(key, identity);
+      },
+      delete: async (key) => {
+        entries.delete(key);
+      },
+    };
+    const firstFetch = vi.fn(fetch);
+    const secondFetch = vi.fn(fetch);
+    const first = createBearerAuthenticator({ instanceUrl: emulator.url, fetch: firstFetch, shared });
+    const second = createBearerAuthenticator({ instanceUrl: emulator.url, fetch: secondFetch, shared });
+    const checked = await first.authenticate(`Bearer ${accessToken}`);
+    const reused = await second.authenticate(`Bearer ${accessToken}`);
+    expect(reused).toEqual(checked);
+    expect(firstFetch).toHaveBeenCalledTimes(1);
+    expect(secondFetch).not.toHaveBeenCalled();
+    // Only a hash of the token is kept, never the token.
+    expect(JSON.stringify([...entries])).not.toContain(accessToken);
+
+    await expect(first.authenticate('Bearer forged')).rejects.toMatchObject({ code: 'SF_SESSION_EXPIRED' });
+    expect(entries.size).toBe(1);
+
+    second.forget(accessToken);
+    await vi.waitFor(() => expect(entries.size).toBe(0));
+  });
+
+  it('checks with Salesforce when the shared cache fails, and trusts a shared entry only until it expires', async () => {
+    const { accessToken } = await demoLogin();
+    const broken: BearerCache = {
+      get: () => Promise.reject(new Error('down')),
+      set: () => Promise.reject(new Error('down')),
+      delete: () => Promise.reject(new Error('down')),
+    };
+    const auth = createBearerAuthenticator({ instanceUrl: emulator.url, shared: broken });
+    await expect(auth.authenticate(`Bearer ${accessToken}`)).resolves.toMatchObject({ accessToken });
+
+    const expired: BearerCache = {
+      get: async () => ({ userId: '005000000000001AAA', orgId: '00D000000000001AAA', expiresAt: 0 }),
+      set: async () => {},
+      delete: async () => {},
+    };
+    const fetchSpy = vi.fn(fetch);
+    const fresh = createBearerAuthenticator({ instanceUrl: emulator.url, shared: expired, fetch: fetchSpy });
+    const session = await fresh.authenticate(`Bearer ${accessToken}`);
+    expect(fetchSpy).toHaveBeenCalledTimes(1);
+    expect(session.userId).not.toBe('005000000000001AAA');
+  });
+});
+
+describe('createRedisBearerCache', () => {
+  it('keeps the identity under a prefixed key, expiring with it', async () => {
+    const calls: unknown[][] = [];
+    const store = new Map<string, string>();
+    const cache = createRedisBearerCache({
+      client: {
+        get: async (key) => store.get(key) ?? null,
+        set: async (key, value, options) => {
+          calls.push([key, value, options]);
+          store.set(key, value);
+        },
+        del: async (key) => store.delete(key),
+      },
+    });
+    const identity = { userId: '005x', orgId: '00Dx', expiresAt: Date.now() + 60_000 };
+    await cache.set('hash', identity);
+    expect(await cache.get('hash')).toEqual(identity);
+    expect(calls[0]?.[0]).toBe('sfgql:bearer:hash');
+    expect(calls[0]?.[2]).toMatchObject({ expiration: { type: 'PX', value: expect.any(Number) } });
+    store.set('sfgql:bearer:bad', '{"userId":1}');
+    expect(await cache.get('bad')).toBeUndefined();
+    await cache.delete('hash');
+    expect(await cache.get('hash')).toBeUndefined();
   });
 });

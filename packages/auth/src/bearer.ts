@@ -1,7 +1,26 @@
 import { createHash } from 'node:crypto';
 import { AuthError } from './errors.ts';
 import type { SalesforceSession } from './session.ts';
+import type { RedisTokenClient } from './token-store.ts';
 import { fetchUserInfo } from './userinfo.ts';
+
+/** Who a checked token belongs to, and until when that answer is trusted (epoch milliseconds). */
+export interface CheckedIdentity {
+  userId: string;
+  orgId: string;
+  expiresAt: number;
+}
+
+/**
+ * Where checked tokens are remembered across instances, so that a token checked by one instance is
+ * not checked again by the next one. Keys are the token's SHA-256 (base64url), never the token, and
+ * values hold only the user and org: a reader of the cache learns no token.
+ */
+export interface BearerCache {
+  get(key: string): Promise<CheckedIdentity | undefined>;
+  set(key: string, identity: CheckedIdentity): Promise<void>;
+  delete(key: string): Promise<void>;
+}
 
 export interface BearerAuthenticatorOptions {
   /** The org's instance URL: where the token is checked and then used. */
@@ -12,6 +31,11 @@ export interface BearerAuthenticatorOptions {
   maxEntries?: number;
   fetch?: typeof fetch;
   now?: () => number;
+  /**
+   * A cache shared by several instances (see {@link createRedisBearerCache}), asked after this
+   * process's own memory and before Salesforce. When it fails, tokens are checked with Salesforce.
+   */
+  shared?: BearerCache;
 }
 
 export interface BearerAuthenticator {
@@ -36,6 +60,7 @@ export function createBearerAuthenticator(options: BearerAuthenticatorOptions): 
   const ttlMs = options.ttlMs ?? 60_000;
   const maxEntries = options.maxEntries ?? 10_000;
   const now = options.now ?? Date.now;
+  const shared = options.shared;
   // Keyed by a hash so that raw tokens are not kept as map keys in memory dumps or logs.
   const cache = new Map<string, { expiresAt: number; session: Promise<SalesforceSession> }>();
   const keyOf = (token: string) => createHash('sha256').update(token).digest('base64url');
@@ -55,18 +80,25 @@ export function createBearerAuthenticator(options: BearerAuthenticatorOptions): 
       const hit = cache.get(key);
       if (hit && hit.expiresAt > now()) return hit.session;
       if (hit) cache.delete(key);
-      const session = fetchUserInfo({
+      const sessionOf = (identity: { userId: string; orgId: string }): SalesforceSession => ({
         instanceUrl: options.instanceUrl,
         accessToken: token,
-        fetch: options.fetch,
-      }).then(
-        (info): SalesforceSession => ({
+        userId: identity.userId,
+        orgId: identity.orgId,
+      });
+      const check = async (): Promise<SalesforceSession> => {
+        const known = await shared?.get(key).catch(() => undefined);
+        if (known && known.expiresAt > now()) return sessionOf(known);
+        const info = await fetchUserInfo({
           instanceUrl: options.instanceUrl,
           accessToken: token,
-          userId: info.user_id,
-          orgId: info.organization_id,
-        }),
-      );
+          fetch: options.fetch,
+        });
+        const identity = { userId: info.user_id, orgId: info.organization_id };
+        await shared?.set(key, { ...identity, expiresAt: now() + ttlMs }).catch(() => {});
+        return sessionOf(identity);
+      };
+      const session = check();
       cache.set(key, { expiresAt: now() + ttlMs, session });
       // A refused or failed check is not cached.
       session.catch(() => cache.delete(key));
@@ -78,7 +110,39 @@ export function createBearerAuthenticator(options: BearerAuthenticatorOptions): 
       return session;
     },
     forget(accessToken) {
-      cache.delete(keyOf(accessToken));
+      const key = keyOf(accessToken);
+      cache.delete(key);
+      shared?.delete(key).catch(() => {});
+    },
+  };
+}
+
+/**
+ * A {@link BearerCache} in Redis (a node-redis client, connected and closed by the caller). Entries
+ * expire from Redis when their trust does.
+ */
+export function createRedisBearerCache(options: {
+  client: RedisTokenClient;
+  keyPrefix?: string;
+}): BearerCache {
+  const prefix = options.keyPrefix ?? 'sfgql:bearer:';
+  return {
+    async get(key) {
+      const raw = await options.client.get(prefix + key);
+      if (!raw) return undefined;
+      const value = JSON.parse(raw) as Partial<CheckedIdentity>;
+      if (typeof value.userId !== 'string' || typeof value.orgId !== 'string') return undefined;
+      if (typeof value.expiresAt !== 'number') return undefined;
+      return { userId: value.userId, orgId: value.orgId, expiresAt: value.expiresAt };
+    },
+    async set(key, identity) {
+      const ttl = Math.max(1, Math.ceil(identity.expiresAt - Date.now()));
+      await options.client.set(prefix + key, JSON.stringify(identity), {
+        expiration: { type: 'PX', value: ttl },
+      });
+    },
+    async delete(key) {
+      await options.client.del(prefix + key);
     },
   };
 }

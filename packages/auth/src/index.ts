@@ -1,7 +1,10 @@
 export {
   type BearerAuthenticator,
   type BearerAuthenticatorOptions,
+  type BearerCache,
+  type CheckedIdentity,
   createBearerAuthenticator,
+  createRedisBearerCache,
 } from './bearer.ts';
 export { type ServiceAuth, type ServiceFlow, serviceAuthFromEnv } from './config.ts';
 export { AuthError, type AuthErrorCode, isAuthError } from './errors.ts';
