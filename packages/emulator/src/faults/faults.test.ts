@@ -265,6 +265,41 @@ describe('fault injection over HTTP', () => {
     ]);
   });
 
+  it('judges a composite call as one: its subrequests are never faulted, the call itself before it runs', async () => {
+    const emulator = await start({
+      faults: {
+        rules: [
+          { kind: 'error500', resources: ['sobjects'], methods: ['POST'] },
+          { kind: 'error503', resources: ['composite'], times: 1 },
+        ],
+      },
+    });
+    const token = await login(emulator);
+    const before = accounts(emulator);
+    const composite = () =>
+      call(emulator, token, 'POST', '/services/data/v60.0/composite', {
+        allOrNone: false,
+        compositeRequest: ['One', 'Two'].map((name, i) => ({
+          method: 'POST',
+          url: '/services/data/v60.0/sobjects/Account',
+          referenceId: `ref${i}`,
+          body: { Name: `Composite ${name}` },
+        })),
+      });
+    const faulted = await composite();
+    expect(faulted.status).toBe(503);
+    expect(accounts(emulator)).toBe(before);
+    const served = await composite();
+    expect(served.status).toBe(200);
+    expect(served.body.compositeResponse.map((r: { httpStatusCode: number }) => r.httpStatusCode)).toEqual([
+      201, 201,
+    ]);
+    expect(accounts(emulator)).toBe(before + 2);
+    expect((await metrics(emulator)).faults.entries).toEqual([
+      { kind: 'error503', resource: 'composite', method: 'POST', count: 1 },
+    ]);
+  });
+
   it('reaches the OAuth endpoints when scoped to them, and never the test controls', async () => {
     const emulator = await start({ faults: { rules: [{ kind: 'error503', resources: ['oauth'] }] } });
     await expect(login(emulator)).rejects.toThrow(/login failed/);

@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { bearerToken, revokeSession } from '../auth/sessions.ts';
+import { isSubrequest } from '../composite/gate.ts';
 import { ApiError, invalidSession } from '../errors.ts';
 import type { FaultInjector, TerminalFault } from '../faults/injector.ts';
 import { faultResource } from '../faults/rules.ts';
@@ -80,7 +81,9 @@ function answer(org: Org, c: Context<Env>, fault: TerminalFault): Response {
  */
 export function createFaultMiddleware(org: Org, injector: FaultInjector): MiddlewareHandler<Env> {
   return async (c, next) => {
-    if (!injector.active()) return next();
+    // A composite call is one call: the rules judge it as a whole, before any of its subrequests
+    // runs, never one subrequest after others have written.
+    if (!injector.active() || isSubrequest(c.req.raw)) return next();
     const resource = faultResource(new URL(c.req.url).pathname);
     if (!resource) return next();
     const decision = injector.decide({
