@@ -1,6 +1,6 @@
 import { isAuthError, type SalesforceSession, type SessionSource, staticSession } from '@sfgql/auth';
-import { Connection } from 'jsforce';
 import { SalesforceError, toSalesforceError } from './errors.ts';
+import { salesforceBytes, salesforceRequest } from './http.ts';
 import { type ApiMeter, createApiMeter } from './meter.ts';
 import { backoffDelay, DEFAULT_RETRY, isTransient, type RetryPolicy } from './retry.ts';
 import type { SoqlFragment } from './soql.ts';
@@ -71,6 +71,8 @@ export interface SalesforceClientOptions {
   describeCache?: DescribeCache;
   /** How long a describe is reused (default 10 minutes). */
   describeTtlMs?: number;
+  /** The deadline of one request, body included (default 2 minutes). */
+  requestTimeoutMs?: number;
   /** For tests: how to wait between retries. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -144,43 +146,18 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
   const describeCache: DescribeCache = options.describeCache ?? new Map();
   const describeTtlMs = options.describeTtlMs ?? 10 * 60_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  let connection: Connection | undefined;
-  let connectedSession: SalesforceSession | undefined;
-
-  // jsforce is used here and nowhere else in the project, as an HTTP client that knows Salesforce's
-  // error bodies. Its own retries and refresh are off: this client decides both.
-  const connectionFor = (session: SalesforceSession): Connection => {
-    if (!connection || connectedSession !== session) {
-      connection = new Connection({
-        instanceUrl: session.instanceUrl,
-        accessToken: session.accessToken,
-        version,
-      });
-      connectedSession = session;
-    }
-    return connection;
-  };
+  const timeoutMs = options.requestTimeoutMs ?? 120_000;
 
   async function send<T>(kind: string, method: Method, path: string, body?: unknown): Promise<T> {
     let session = await source.current();
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
-      const conn = connectionFor(session);
       meter.record(kind);
       try {
-        const result = (await conn.request<T>(
-          {
-            method,
-            url: path.startsWith('/services/') ? path : `/services/data/v${version}${path}`,
-            ...(body === undefined
-              ? {}
-              : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-          },
-          { retry: { maxRetries: 0 } } as never,
-        )) as T;
-        const usage = conn.limitInfo?.apiUsage;
-        if (usage) meter.observeLimitInfo(usage.used, usage.limit);
-        return result;
+        const url = path.startsWith('/services/') ? path : `/services/data/v${version}${path}`;
+        const answer = await salesforceRequest<T>(session, { method, path: url, body, timeoutMs });
+        if (answer.usage) meter.observeLimitInfo(answer.usage.used, answer.usage.limit);
+        return answer.body;
       } catch (raw) {
         const error = toSalesforceError(raw);
         if (error.code === 'SF_SESSION_EXPIRED' && !refreshed && source.refresh) {
@@ -265,20 +242,13 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
       if (!/^\/services\/data\/v\d+\.\d\/sobjects\/\w+\/[a-zA-Z0-9]{15,18}\/\w+$/.test(url)) {
         throw new TypeError(`Not a blob URL: ${JSON.stringify(url)}`);
       }
-      // Binary bodies bypass jsforce's JSON handling; the session and metering are the same.
       const session = await source.current();
       meter.record('blob');
-      const response = await fetch(new URL(url, session.instanceUrl), {
-        headers: { authorization: `Bearer ${session.accessToken}` },
-      });
-      if (!response.ok) {
-        const body = (await response.json().catch(() => [])) as { errorCode?: string; message?: string }[];
-        throw toSalesforceError({
-          errorCode: body[0]?.errorCode ?? `ERROR_HTTP_${response.status}`,
-          message: body[0]?.message ?? response.statusText,
-        });
+      try {
+        return await salesforceBytes(session, url, timeoutMs);
+      } catch (error) {
+        throw toSalesforceError(error);
       }
-      return Buffer.from(await response.arrayBuffer());
     },
     async update(object, id, values) {
       await send('update', 'PATCH', `/sobjects/${checkName('object', object)}/${checkId(id)}`, values);

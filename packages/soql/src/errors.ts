@@ -61,7 +61,7 @@ const BY_ERROR_CODE: Record<string, SalesforceErrorCode> = {
   JSON_PARSER_ERROR: 'SF_INVALID_DATA',
 };
 
-/** Maps Salesforce's errorCode (as jsforce reports it in `errorCode` or `name`) to ours. */
+/** Maps Salesforce's errorCode (from an error carrying `errorCode`, or named after it) to ours. */
 export function toSalesforceError(error: unknown): SalesforceError {
   if (error instanceof SalesforceError) return error;
   const e = (error ?? {}) as { errorCode?: unknown; name?: unknown; message?: unknown; fields?: unknown };

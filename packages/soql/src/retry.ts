@@ -30,7 +30,7 @@ const NETWORK_ERROR_CODES = new Set([
 ]);
 
 /**
- * Whether an error from jsforce is worth another try: network failures, 5xx and 429. Never
+ * Whether a failed request is worth another try: network failures, 5xx and 429. Never
  * REQUEST_LIMIT_EXCEEDED (the daily budget does not come back in seconds) and never a 4xx.
  */
 export function isTransient(error: unknown): boolean {
