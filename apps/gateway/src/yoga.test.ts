@@ -2,6 +2,7 @@ import { loginWithPassword } from '@sfgql/auth';
 import { DEMO, type RunningEmulator, startEmulator } from '@sfgql/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGatewayConfig } from './config.ts';
+import { createLogger } from './logger.ts';
 import { createGateway } from './yoga.ts';
 
 let emulator: RunningEmulator;
@@ -19,7 +20,12 @@ beforeAll(async () => {
     securityToken: DEMO.securityToken,
   });
   token = session.accessToken;
-  gateway = createGateway({ instanceUrl: emulator.url, apiVersion: '60.0', authCacheTtlMs: 60_000 });
+  gateway = createGateway({
+    instanceUrl: emulator.url,
+    apiVersion: '60.0',
+    authCacheTtlMs: 60_000,
+    logger: createLogger({ level: 'silent' }),
+  });
 });
 afterAll(() => emulator.close());
 
@@ -114,8 +120,16 @@ describe('loadGatewayConfig', () => {
       authCacheTtlMs: 60_000,
       dataDir: '.sfgql',
       confirmSecret: undefined,
+      confirmTtlMs: 300_000,
+      redisUrl: undefined,
       customFields: true,
       customObjects: [],
+      apiKeys: [],
+      anonymous: false,
+      serviceEnv: undefined,
+      corsOrigins: [],
+      limits: { maxDepth: 15, maxAliases: 30, maxTokens: 2000, maxCost: 50_000, maxBatch: 5 },
+      logLevel: 'info',
     });
     expect(
       loadGatewayConfig({
@@ -134,5 +148,77 @@ describe('loadGatewayConfig', () => {
     expect(() =>
       loadGatewayConfig({ SALESFORCE_INSTANCE_URL: 'https://x.example.com', SFGQL_GATEWAY_PORT: 'abc' }),
     ).toThrow(/SFGQL_GATEWAY_PORT/);
+  });
+
+  const integration = {
+    SF_LOGIN_URL: 'https://login.example.com',
+    SF_CLIENT_ID: 'client',
+    SF_CLIENT_SECRET: 'secret',
+  };
+  const key = 'k'.repeat(40);
+
+  it('reads API keys (named or not) and the integration user they act as', () => {
+    const config = loadGatewayConfig({
+      SALESFORCE_INSTANCE_URL: 'https://x.example.com',
+      SFGQL_GATEWAY_API_KEYS: `reporting:${key}, ${'z'.repeat(32)}`,
+      ...integration,
+      UNRELATED: 'x',
+    });
+    expect(config.apiKeys).toEqual([
+      { name: 'reporting', key },
+      { name: 'key-2', key: 'z'.repeat(32) },
+    ]);
+    expect(config.serviceEnv).toEqual(integration);
+    expect(() =>
+      loadGatewayConfig({
+        SALESFORCE_INSTANCE_URL: 'https://x.example.com',
+        SFGQL_GATEWAY_API_KEYS: 'short',
+      }),
+    ).toThrow(/32\+ characters/);
+    expect(() =>
+      loadGatewayConfig({ SALESFORCE_INSTANCE_URL: 'https://x.example.com', SFGQL_GATEWAY_API_KEYS: key }),
+    ).toThrow(/needs an integration user/);
+    expect(() =>
+      loadGatewayConfig({
+        SALESFORCE_INSTANCE_URL: 'https://x.example.com',
+        SFGQL_GATEWAY_API_KEYS: `a:${key},a:${key}x`,
+        ...integration,
+      }),
+    ).toThrow(/names each key once/);
+  });
+
+  it('allows anonymous demo access only on a loopback address, with an integration user', () => {
+    const base = { SALESFORCE_INSTANCE_URL: 'https://x.example.com', SFGQL_GATEWAY_ANONYMOUS: 'demo' };
+    expect(loadGatewayConfig({ ...base, ...integration }).anonymous).toBe(true);
+    expect(loadGatewayConfig({ ...base, ...integration, SFGQL_HOST: '::1' }).anonymous).toBe(true);
+    expect(() => loadGatewayConfig({ ...base, ...integration, SFGQL_HOST: '0.0.0.0' })).toThrow(/loopback/);
+    expect(() => loadGatewayConfig(base)).toThrow(/needs an integration user/);
+  });
+
+  it('reads CORS origins, limits, Redis and the log level', () => {
+    const config = loadGatewayConfig({
+      SALESFORCE_INSTANCE_URL: 'https://x.example.com',
+      SFGQL_GATEWAY_CORS_ORIGINS: 'https://app.example.com, http://localhost:3000',
+      SFGQL_GATEWAY_MAX_DEPTH: '8',
+      SFGQL_GATEWAY_MAX_COST: '1000',
+      SFGQL_REDIS_URL: 'redis://127.0.0.1:6379',
+      SFGQL_LOG_LEVEL: 'warn',
+    });
+    expect(config).toMatchObject({
+      corsOrigins: ['https://app.example.com', 'http://localhost:3000'],
+      limits: { maxDepth: 8, maxCost: 1000 },
+      redisUrl: 'redis://127.0.0.1:6379',
+      logLevel: 'warn',
+    });
+    for (const [name, value] of [
+      ['SFGQL_GATEWAY_CORS_ORIGINS', 'app.example.com'],
+      ['SFGQL_GATEWAY_MAX_DEPTH', '0'],
+      ['SFGQL_REDIS_URL', 'http://x'],
+      ['SFGQL_LOG_LEVEL', 'loud'],
+    ] as const) {
+      expect(() =>
+        loadGatewayConfig({ SALESFORCE_INSTANCE_URL: 'https://x.example.com', [name]: value }),
+      ).toThrow(name);
+    }
   });
 });

@@ -1,16 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import type { SalesforceSession } from '@sfgql/auth';
-import { createBearerAuthenticator, isAuthError } from '@sfgql/auth';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { type BearerCache, isAuthError, type SessionSource } from '@sfgql/auth';
 import { type Confirmation, createConfirmation, DEFAULT_GATEWAY_POLICY } from '@sfgql/confirm';
 import { extendSpec, loadOrgSpecs } from '@sfgql/objects/custom';
-import { createContext, createSchema, type GraphQLContext, STANDARD_SPECS } from '@sfgql/schema';
+import { createContext, createSchema, STANDARD_SPECS } from '@sfgql/schema';
 import { createSalesforceClient, type SalesforceClient } from '@sfgql/soql';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { createYoga } from 'graphql-yoga';
-import type { GatewayConfig } from './config.ts';
+import { createYoga, type YogaServerOptions } from 'graphql-yoga';
+import { Registry } from 'prom-client';
+import { type Caller, createCallerResolver } from './callers.ts';
+import type { GatewayConfig, QueryLimits } from './config.ts';
+import { createLogger, type Logger, yogaLogger } from './logger.ts';
 import { useErrorReports } from './plugins/use-error-reports.ts';
 import { useHealth } from './plugins/use-health.ts';
-import { useQueryLimits } from './plugins/use-query-limits.ts';
+import { type GatewayContext, useObservability } from './plugins/use-observability.ts';
+import { DEFAULT_QUERY_LIMITS, useQueryLimits } from './plugins/use-query-limits.ts';
 import { useSalesforceCalls } from './plugins/use-salesforce-calls.ts';
 
 export type GatewayOptions = Pick<GatewayConfig, 'instanceUrl' | 'apiVersion' | 'authCacheTtlMs'> & {
@@ -28,6 +32,22 @@ export type GatewayOptions = Pick<GatewayConfig, 'instanceUrl' | 'apiVersion' | 
   customFields?: boolean;
   /** Custom objects to include, e.g. `['Shipment__c']`. */
   customObjects?: readonly string[];
+  /** Keys that act as the integration user (`X-API-Key: <key>` or `Authorization: Bearer <key>`). */
+  apiKeys?: GatewayConfig['apiKeys'];
+  /** The integration user's session (from `serviceAuthFromEnv`), for API keys and anonymous access. */
+  integration?: SessionSource;
+  /** Requests without credentials act as the integration user: loopback demo mode only. */
+  anonymous?: boolean;
+  /** Checked caller tokens shared with the other instances (`createRedisBearerCache`). */
+  bearerCache?: BearerCache;
+  /** Origins browsers may call from (`*` for any); none by default. */
+  corsOrigins?: readonly string[];
+  /** Limits on abusive queries (defaults: {@link DEFAULT_QUERY_LIMITS}). */
+  limits?: Partial<QueryLimits>;
+  /** Where request logs go (default: JSON lines on stdout at info). */
+  logger?: Logger;
+  /** Where `/metrics` come from (default: a registry of this gateway's own). */
+  registry?: Registry;
 };
 
 /** How long an org's schema (its describes) is reused. */
@@ -80,59 +100,105 @@ export const GATEWAY_CLIENT_ID = 'gateway';
  * Salesforce access token as `Authorization: Bearer ...` and every Salesforce call acts as them.
  */
 export function createGateway(options: GatewayOptions) {
-  const authenticator = createBearerAuthenticator({
+  const logger = options.logger ?? createLogger();
+  const limits = { ...DEFAULT_QUERY_LIMITS, ...options.limits };
+  const callers = createCallerResolver({
     instanceUrl: options.instanceUrl,
     ttlMs: options.authCacheTtlMs,
-    fetch: options.fetch,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.bearerCache ? { shared: options.bearerCache } : {}),
+    ...(options.apiKeys ? { apiKeys: options.apiKeys } : {}),
+    ...(options.integration ? { integration: options.integration } : {}),
+    ...(options.anonymous ? { anonymous: true } : {}),
   });
+  // The schema (an org's custom fields) and the context both need the caller: resolved once.
+  const resolved = new WeakMap<Request, Promise<Caller>>();
+  const callerOf = (request: Request) => {
+    let caller = resolved.get(request);
+    if (!caller) {
+      caller = callers.resolve(request.headers);
+      resolved.set(request, caller);
+    }
+    return caller;
+  };
   const confirmation =
     options.confirmation ??
     createConfirmation({ keys: { current: randomBytes(32) }, policy: { default: DEFAULT_GATEWAY_POLICY } });
   const baseSchema = createSchema();
   const orgSchemas = new Map<string, { expiresAt: number; schema: Promise<GraphQLSchema> }>();
   const describeCache = new Map();
-  const schemaFor = async (authorization: string | null): Promise<GraphQLSchema> => {
+  const schemaFor = async (request: Request): Promise<GraphQLSchema> => {
     if (options.customFields === false) return baseSchema;
-    let session: SalesforceSession;
+    let caller: Caller;
     try {
-      session = await authenticator.authenticate(authorization);
+      caller = await callerOf(request);
     } catch {
       // The context refuses the request with 401; the schema does not matter then.
       return baseSchema;
     }
-    const key = `${session.instanceUrl} ${session.orgId ?? ''}`;
+    const key = `${options.instanceUrl} ${caller.orgId}`;
     const hit = orgSchemas.get(key);
     if (hit && hit.expiresAt > Date.now()) return hit.schema;
-    const client = createSalesforceClient({ session, apiVersion: options.apiVersion, describeCache });
+    const client = createSalesforceClient({
+      session: caller.session,
+      apiVersion: options.apiVersion,
+      describeCache,
+    });
     const schema = orgSchema(client, options.customObjects ?? []).catch(() => baseSchema);
     orgSchemas.set(key, { expiresAt: Date.now() + ORG_SCHEMA_TTL_MS, schema });
     return schema;
   };
-  return createYoga<Record<string, never>, GraphQLContext>({
-    schema: ({ request }) => schemaFor(request.headers.get('authorization')),
+  const observability = useObservability({
+    logger,
+    registry: options.registry ?? new Registry(),
+    graphqlEndpoint: '/graphql',
+  });
+  const cors: YogaServerOptions<object, object>['cors'] = options.corsOrigins?.length
+    ? {
+        origin: options.corsOrigins.includes('*') ? '*' : [...options.corsOrigins],
+        methods: ['GET', 'POST'],
+        allowedHeaders: ['authorization', 'content-type', 'x-api-key', 'x-request-id'],
+        exposedHeaders: ['x-request-id'],
+        credentials: false,
+        maxAge: 600,
+      }
+    : false;
+  // GraphiQL with its scripts and styles inlined (no CDN), rendered once: the page is 9 MB.
+  let graphiqlPage: string | undefined;
+  return createYoga<Record<string, never>, GatewayContext>({
+    schema: ({ request }) => schemaFor(request),
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    logging: yogaLogger(logger),
+    cors,
     // GraphiQL at /graphql in a browser; queries need the caller's token in the headers tab.
     graphiql: {
       title: 'sfgql',
-      headers: JSON.stringify({ authorization: 'Bearer <your Salesforce access token>' }, null, 2),
+      headers: JSON.stringify(
+        options.anonymous ? {} : { authorization: 'Bearer <your Salesforce access token>' },
+        null,
+        2,
+      ),
       defaultQuery: EXAMPLE_QUERY,
+    },
+    renderGraphiQL: (graphiqlOptions) => {
+      graphiqlPage ??= renderGraphiQL(graphiqlOptions);
+      return graphiqlPage;
     },
     async context({ request }) {
       try {
-        const session = await authenticator.authenticate(request.headers.get('authorization'));
-        return createContext({
-          client: createSalesforceClient({ session, apiVersion: options.apiVersion }),
-          apiVersion: options.apiVersion,
-          confirmation,
-          principal: {
-            userId: session.userId ?? 'unknown',
-            orgId: session.orgId ?? 'unknown',
-            clientId: GATEWAY_CLIENT_ID,
-          },
-        });
+        const caller = await callerOf(request);
+        return {
+          ...createContext({
+            client: createSalesforceClient({ session: caller.session, apiVersion: options.apiVersion }),
+            apiVersion: options.apiVersion,
+            confirmation,
+            principal: { userId: caller.userId, orgId: caller.orgId, clientId: GATEWAY_CLIENT_ID },
+          }),
+          caller,
+        };
       } catch (error) {
-        // No request reaches Salesforce without the caller's own valid token.
+        // No request reaches Salesforce without valid credentials.
         if (isAuthError(error)) {
           throw new GraphQLError(error.message, {
             extensions: {
@@ -144,13 +210,14 @@ export function createGateway(options: GatewayOptions) {
         throw error;
       }
     },
-    // At most five operations per batched request.
-    batching: { limit: 5 },
+    batching: { limit: limits.maxBatch },
     plugins: [
+      ...observability.first,
       useHealth({ instanceUrl: options.instanceUrl, ...(options.fetch ? { fetch: options.fetch } : {}) }),
-      useQueryLimits(),
+      useQueryLimits(limits),
       useErrorReports(),
       useSalesforceCalls(),
+      observability.last,
     ],
   });
 }

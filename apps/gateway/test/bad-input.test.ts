@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './harness.ts';
 
@@ -70,6 +71,67 @@ describe('bad input: a clear error and code, no call to Salesforce', () => {
       ' ',
     );
     await refused(`{ ${aliases} }`, 'TOO_MANY_ALIASES');
+  });
+
+  it('through fragments too; a spread of an unknown fragment is a validation error, not a crash', async () => {
+    // contacts > nodes > C: account > contacts > nodes, five times: 17 levels.
+    const levels = 'account { contacts { nodes { '.repeat(5);
+    await refused(
+      `{ contacts { nodes { ...C } } } fragment C on Contact { ${levels}name${' } } }'.repeat(5)} }`,
+      'QUERY_TOO_DEEP',
+    );
+    await refused('{ contacts { nodes { ...Missing } } }', 'GRAPHQL_VALIDATION_FAILED');
+    // Eleven aliases in a fragment spread three times: 33.
+    const aliased = Array.from({ length: 11 }, (_, i) => `a${i}: name`).join(' ');
+    await refused(
+      `{ contacts(first: 1) { nodes { ...F ...F ...F } } } fragment F on Contact { ${aliased} }`,
+      'TOO_MANY_ALIASES',
+    );
+  });
+
+  it('documents over the token limit stop parsing, with a code', async () => {
+    const fields = Array.from({ length: 2100 }, () => 'name').join(' ');
+    expect(await refused(`{ contacts { nodes { ${fields} } } }`, 'TOO_MANY_TOKENS')).toContain('2000 tokens');
+  });
+
+  it('queries that could return too many values: refused before anything is fetched', async () => {
+    const message = await refused(
+      '{ accounts(first: 200) { nodes { contacts(first: 200) { nodes { name cases(first: 50) { nodes { subject } } } } } } }',
+      'QUERY_TOO_COSTLY',
+    );
+    expect(message).toContain('50000');
+    // The cost follows the variables: the same document is fine with a small page.
+    const doc =
+      'query ($n: Int) { accounts(first: $n) { nodes { contacts(first: $n) { nodes { name cases(first: $n) { nodes { subject } } } } } } }';
+    await refused(doc, 'QUERY_TOO_COSTLY', { n: 100 });
+    await h.resetCalls();
+    const small = await h.graphql(doc, { n: 3 });
+    expect(small.body.errors).toBeUndefined();
+    await refused(doc, 'QUERY_TOO_COSTLY', { n: 100 });
+  });
+
+  it('GraphiQL and other tools may introspect the schema within the limits', async () => {
+    const { body } = await h.graphql(getIntrospectionQuery());
+    expect(body.errors).toBeUndefined();
+    expect((body.data as { __schema: { types: unknown[] } }).__schema.types.length).toBeGreaterThan(50);
+  });
+
+  it('batches above the limit are refused as a whole', async () => {
+    const batch = (n: number) =>
+      h.gateway.fetch('http://gateway/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${h.token}` },
+        body: JSON.stringify(Array.from({ length: n }, () => ({ query: '{ __typename }' }))),
+      });
+    const ok = await batch(5);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toHaveLength(5);
+    await h.resetCalls();
+    const tooMany = await batch(6);
+    expect(tooMany.status).toBeGreaterThanOrEqual(400);
+    expect(tooMany.status).toBeLessThan(500);
+    expect(JSON.stringify(await tooMany.json())).toContain('5');
+    expect((await h.calls()).total).toBe(0);
   });
 
   it('hostile search strings are searched for literally', async () => {

@@ -1,5 +1,6 @@
-import { loginWithPassword } from '@sfgql/auth';
+import { loginWithPassword, serviceAuthFromEnv } from '@sfgql/auth';
 import { DEMO, type RunningEmulator, startEmulator } from '@sfgql/emulator';
+import { createLogger } from '../src/logger.ts';
 import { createGateway, type GatewayOptions } from '../src/yoga.ts';
 
 export interface GraphQLBody<T = Record<string, unknown>> {
@@ -26,7 +27,13 @@ export interface Harness {
 
 /** An in-process emulator with the demo org (and `scale` more contacts), and a gateway in front. */
 export async function startHarness(
-  options: { scale?: number; gateway?: Partial<GatewayOptions>; metadata?: unknown } = {},
+  options: {
+    scale?: number;
+    gateway?: Partial<GatewayOptions>;
+    metadata?: unknown;
+    /** Give the gateway the demo user as its integration user (for API keys and anonymous access). */
+    integration?: boolean;
+  } = {},
 ): Promise<Harness> {
   const emulator = await startEmulator({
     dataDir: ':memory:',
@@ -42,10 +49,22 @@ export async function startHarness(
     securityToken: DEMO.securityToken,
   });
   const token = session.accessToken;
+  const integration = options.integration
+    ? serviceAuthFromEnv({
+        SF_LOGIN_URL: emulator.url,
+        SF_CLIENT_ID: DEMO.clientId,
+        SF_CLIENT_SECRET: DEMO.clientSecret,
+        SF_USERNAME: DEMO.username,
+        SF_PASSWORD: DEMO.password,
+        SF_SECURITY_TOKEN: DEMO.securityToken,
+      })?.source
+    : undefined;
   const gateway = createGateway({
+    ...(integration ? { integration } : {}),
     instanceUrl: emulator.url,
     apiVersion: '60.0',
     authCacheTtlMs: 60_000,
+    logger: createLogger({ level: 'silent' }),
     ...options.gateway,
   });
   // The first request of an org reads its custom fields (describes): done before any test counts calls.

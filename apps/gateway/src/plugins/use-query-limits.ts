@@ -1,94 +1,213 @@
+import { useDepthLimit } from '@envelop/depth-limit';
 import {
   type ASTVisitor,
-  type FragmentDefinitionNode,
+  type DocumentNode,
   GraphQLError,
   Kind,
-  type SelectionSetNode,
+  parse,
   type ValidationContext,
+  type ValidationRule,
+  visit,
 } from 'graphql';
+import { type ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 import type { Plugin } from 'graphql-yoga';
+import type { QueryLimits } from '../config.ts';
 
-export interface QueryLimits {
-  /** Deepest nesting of fields (a connection's edges and node count as levels). */
-  maxDepth: number;
-  /** Most aliases in one operation (each alias of a list can cost a query). */
-  maxAliases: number;
+export type { QueryLimits } from '../config.ts';
+
+export const DEFAULT_QUERY_LIMITS: QueryLimits = {
+  maxDepth: 15,
+  maxAliases: 30,
+  maxTokens: 2000,
+  maxCost: 50_000,
+  maxBatch: 5,
+};
+
+/** `first` when a list does not say (the schema's default page). */
+const DEFAULT_PAGE = 10;
+/** `first` of `globalSearch` when it does not say. */
+const DEFAULT_SEARCH = 20;
+
+/**
+ * What a field costs: one, plus what it selects, times the records it can return. A connection (or
+ * `globalSearch`) returns up to `first` records, so `accounts(first: 200) { contacts(first: 200) }`
+ * costs 40,000 times what each contact asks for: that is what Salesforce would be asked to return.
+ */
+export const estimateCost: ComplexityEstimator = ({ field, args, childComplexity }) => {
+  // Lists taking `first` are the ones that fetch records; `edges` and `nodes` are that same page.
+  if (!field.args.some((a) => a.name === 'first')) return 1 + childComplexity;
+  const fallback = field.name === 'globalSearch' ? DEFAULT_SEARCH : DEFAULT_PAGE;
+  const first = typeof args.first === 'number' && args.first >= 0 ? args.first : fallback;
+  return 1 + Math.max(first, 1) * childComplexity;
+};
+
+const withCode = (error: GraphQLError, message: string, extensions: Record<string, unknown>) =>
+  new GraphQLError(message, { nodes: error.nodes, extensions: { ...error.extensions, ...extensions } });
+
+/** Whether a document spreads a fragment it does not define (graphql's own rules report it). */
+function spreadsUnknownFragment(document: DocumentNode): boolean {
+  const defined = new Set<string>();
+  const spread = new Set<string>();
+  visit(document, {
+    FragmentDefinition: (node) => {
+      defined.add(node.name.value);
+    },
+    FragmentSpread: (node) => {
+      spread.add(node.name.value);
+    },
+  });
+  return [...spread].some((name) => !defined.has(name));
 }
 
-export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 15, maxAliases: 30 };
-
-function depthOf(
-  set: SelectionSetNode | undefined,
-  fragments: Record<string, FragmentDefinitionNode>,
-  seen: Set<string>,
-): number {
-  let deepest = 0;
-  for (const selection of set?.selections ?? []) {
-    if (selection.kind === Kind.FIELD) {
-      deepest = Math.max(
-        deepest,
-        selection.selectionSet ? 1 + depthOf(selection.selectionSet, fragments, seen) : 1,
-      );
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      deepest = Math.max(deepest, depthOf(selection.selectionSet, fragments, seen));
-    } else {
-      const name = selection.name.value;
-      // A fragment that spreads itself is refused by validation; do not loop on it here.
-      if (seen.has(name)) continue;
-      const fragment = fragments[name];
-      deepest = Math.max(deepest, depthOf(fragment?.selectionSet, fragments, new Set([...seen, name])));
-    }
-  }
-  return deepest;
-}
-
-/** A validation rule: queries deeper or with more aliases than allowed fail before anything runs. */
-export function queryLimitsRule(limits: QueryLimits) {
-  return (context: ValidationContext): ASTVisitor => {
-    const fragments: Record<string, FragmentDefinitionNode> = {};
-    for (const d of context.getDocument().definitions)
-      if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-    let aliases = 0;
-    return {
-      Field(node) {
-        if (node.alias) aliases++;
+/**
+ * The depth rule of `@envelop/depth-limit` (graphql-depth-limit), with a code and a clear message.
+ * That library walks fragments as it is created and throws a TypeError on a spread of a fragment the
+ * document does not define, which would surface as a 500: such a document is left to graphql's
+ * KnownFragmentNames rule, which refuses it anyway.
+ */
+function depthRule(maxDepth: number): ValidationRule {
+  let rule: ValidationRule | undefined;
+  // graphql-depth-limit counts the first level as 0: `maxDepth - 1` allows `maxDepth` levels.
+  useDepthLimit({ maxDepth: maxDepth - 1 }).onValidate?.({
+    addValidationRule: (r: ValidationRule) => {
+      rule = r;
+    },
+  } as never);
+  if (!rule) throw new Error('@envelop/depth-limit did not add its validation rule');
+  const library = rule;
+  const QueryDepthRule = (context: ValidationContext): ASTVisitor => {
+    if (spreadsUnknownFragment(context.getDocument())) return {};
+    const coded = Object.create(context, {
+      reportError: {
+        value: (error: GraphQLError) =>
+          context.reportError(
+            withCode(
+              error,
+              `The query is more than ${maxDepth} levels deep; at most ${maxDepth} are allowed.`,
+              {
+                code: 'QUERY_TOO_DEEP',
+                maxDepth,
+              },
+            ),
+          ),
       },
-      OperationDefinition: {
-        enter(node) {
-          aliases = 0;
-          const depth = depthOf(node.selectionSet, fragments, new Set());
-          if (depth > limits.maxDepth) {
-            context.reportError(
-              new GraphQLError(`The query is ${depth} levels deep; at most ${limits.maxDepth} are allowed.`, {
-                nodes: [node],
-                extensions: { code: 'QUERY_TOO_DEEP' },
-              }),
-            );
-          }
+    }) as ValidationContext;
+    library(coded);
+    return {};
+  };
+  return QueryDepthRule;
+}
+
+/**
+ * Counts aliases per operation. Written here because the one library that does it (graphql-armor's
+ * max-aliases) depends on graphql 16 and would load a second graphql next to our 17
+ * (Escape-Technologies/graphql-armor#885); counting aliases is a few lines.
+ */
+function aliasRule(maxAliases: number): ValidationRule {
+  return function QueryAliasesRule(context: ValidationContext): ASTVisitor {
+    const fragments = new Map<string, number>();
+    for (const d of context.getDocument().definitions) {
+      if (d.kind !== Kind.FRAGMENT_DEFINITION) continue;
+      let n = 0;
+      visit(d, {
+        Field: (f) => {
+          if (f.alias) n++;
         },
-        leave(node) {
-          if (aliases > limits.maxAliases) {
-            context.reportError(
-              new GraphQLError(
-                `The query uses ${aliases} aliases; at most ${limits.maxAliases} are allowed.`,
-                {
-                  nodes: [node],
-                  extensions: { code: 'TOO_MANY_ALIASES' },
-                },
-              ),
-            );
-          }
-        },
+      });
+      fragments.set(d.name.value, n);
+    }
+    return {
+      OperationDefinition(node) {
+        let aliases = 0;
+        // Each spread of a fragment counts its aliases again (a fragment spread ten times is ten).
+        visit(node, {
+          Field: (f) => {
+            if (f.alias) aliases++;
+          },
+          FragmentSpread: (s) => {
+            aliases += fragments.get(s.name.value) ?? 0;
+          },
+        });
+        if (aliases > maxAliases) {
+          context.reportError(
+            new GraphQLError(`The query uses ${aliases} aliases; at most ${maxAliases} are allowed.`, {
+              nodes: [node],
+              extensions: { code: 'TOO_MANY_ALIASES', maxAliases },
+            }),
+          );
+        }
+        return false;
       },
     };
   };
 }
 
-/** Refuses abusive queries at validation, so they cost no call to Salesforce. */
+/**
+ * Refuses abusive queries before anything reaches Salesforce:
+ * - tokens: graphql's own parser stops after `maxTokens` (its `maxTokens` option), so a huge
+ *   document costs no more than that to reject;
+ * - depth: `@envelop/depth-limit`; aliases: see {@link aliasRule};
+ * - cost: `graphql-query-complexity` with {@link estimateCost}, checked as execution starts because
+ *   it depends on the variables (`first: $n`) while validation results are cached per document;
+ * - batching: Yoga's `batching.limit` (set by the gateway from `maxBatch`).
+ */
 export function useQueryLimits(limits: QueryLimits = DEFAULT_QUERY_LIMITS): Plugin {
+  const rules = [depthRule(limits.maxDepth), aliasRule(limits.maxAliases)];
   return {
+    onParse({ setParseFn }) {
+      setParseFn((source, options) => {
+        try {
+          return parse(source, { ...options, maxTokens: limits.maxTokens });
+        } catch (error) {
+          if (error instanceof GraphQLError && /more than \d+ tokens/.test(error.message))
+            throw withCode(
+              error,
+              `The document has more than ${limits.maxTokens} tokens; at most ${limits.maxTokens} are allowed.`,
+              {
+                code: 'TOO_MANY_TOKENS',
+                maxTokens: limits.maxTokens,
+              },
+            );
+          throw error;
+        }
+      });
+    },
     onValidate({ addValidationRule }) {
-      addValidationRule(queryLimitsRule(limits));
+      for (const rule of rules) addValidationRule(rule);
+    },
+    onExecute({ args, setResultAndStopExecution }) {
+      let cost: number;
+      try {
+        cost = getComplexity({
+          schema: args.schema,
+          query: args.document,
+          variables: (args.variableValues ?? {}) as Record<string, unknown>,
+          ...(args.operationName ? { operationName: args.operationName } : {}),
+          estimators: [estimateCost],
+        });
+      } catch (error) {
+        // Variables of the wrong type: execution reports them, with their names.
+        if (!(error instanceof GraphQLError) || !/nodes/i.test(error.message)) return;
+        cost = Number.POSITIVE_INFINITY;
+      }
+      if (cost > limits.maxCost) {
+        setResultAndStopExecution({
+          errors: [
+            new GraphQLError(
+              Number.isFinite(cost)
+                ? `The query could return ${cost} values; at most ${limits.maxCost} are allowed. Ask for fewer records (first) or fewer nested lists.`
+                : 'The query has too many fields to measure; ask for fewer.',
+              {
+                extensions: {
+                  code: 'QUERY_TOO_COSTLY',
+                  cost: Number.isFinite(cost) ? cost : null,
+                  maxCost: limits.maxCost,
+                },
+              },
+            ),
+          ],
+        });
+      }
     },
   };
 }

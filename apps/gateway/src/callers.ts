@@ -1,0 +1,117 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import {
+  AuthError,
+  type BearerCache,
+  createBearerAuthenticator,
+  fetchUserInfo,
+  parseIdentityUrl,
+  type SalesforceSession,
+  type SessionSource,
+} from '@sfgql/auth';
+import type { ApiKey } from './config.ts';
+
+/** Who a request acts as, and with which Salesforce session. */
+export interface Caller {
+  /** `user`: the caller's own Salesforce token; `apiKey`: a key of the integration user; `anonymous`: demo mode. */
+  kind: 'user' | 'apiKey' | 'anonymous';
+  /** The API key's name, for logs and metrics. */
+  keyName?: string;
+  session: SalesforceSession | SessionSource;
+  userId: string;
+  orgId: string;
+}
+
+export interface CallerOptions {
+  instanceUrl: string;
+  /** How long a checked caller token is trusted. */
+  ttlMs: number;
+  /** Checked caller tokens shared with other instances (Redis). */
+  shared?: BearerCache;
+  /** Keys that act as the integration user. */
+  apiKeys?: readonly ApiKey[];
+  /** The integration user's session, for API keys and anonymous access. */
+  integration?: SessionSource;
+  /** Requests without credentials act as the integration user (loopback demo mode). */
+  anonymous?: boolean;
+  fetch?: typeof fetch;
+}
+
+export interface CallerResolver {
+  /** The caller of a request, or an `AuthError` (401). */
+  resolve(headers: Headers): Promise<Caller>;
+}
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/**
+ * Resolves a request's caller: an API key (`X-API-Key`, or as the bearer token) acts as the
+ * integration user; any other bearer token is the caller's own Salesforce token, checked once with
+ * Salesforce and cached; no credentials at all is anonymous, refused unless in loopback demo mode.
+ */
+export function createCallerResolver(options: CallerOptions): CallerResolver {
+  const authenticator = createBearerAuthenticator({
+    instanceUrl: options.instanceUrl,
+    ttlMs: options.ttlMs,
+    fetch: options.fetch,
+    ...(options.shared ? { shared: options.shared } : {}),
+  });
+  const keys = (options.apiKeys ?? []).map((k) => ({ name: k.name, digest: digest(k.key) }));
+  if ((keys.length || options.anonymous) && !options.integration)
+    throw new Error('API keys and anonymous access need the integration user (integration)');
+
+  /** The name of the key, compared as digests in constant time against every key (no early exit). */
+  const keyName = (presented: string): string | undefined => {
+    const d = digest(presented);
+    let found: string | undefined;
+    for (const key of keys) if (timingSafeEqual(d, key.digest) && found === undefined) found = key.name;
+    return found;
+  };
+
+  let identity: Promise<{ userId: string; orgId: string }> | undefined;
+  const integrationCaller = async (kind: 'apiKey' | 'anonymous', name?: string): Promise<Caller> => {
+    const source = options.integration as SessionSource;
+    identity ??= source.current().then(async (session) => {
+      if (session.userId && session.orgId) return { userId: session.userId, orgId: session.orgId };
+      const parsed = session.identityUrl ? parseIdentityUrl(session.identityUrl) : undefined;
+      if (parsed) return parsed;
+      const info = await fetchUserInfo({
+        instanceUrl: session.instanceUrl,
+        accessToken: session.accessToken,
+        fetch: options.fetch,
+      });
+      return { userId: info.user_id, orgId: info.organization_id };
+    });
+    identity.catch(() => {
+      identity = undefined;
+    });
+    const { userId, orgId } = await identity;
+    return { kind, ...(name ? { keyName: name } : {}), session: source, userId, orgId };
+  };
+
+  return {
+    async resolve(headers) {
+      const apiKey = headers.get('x-api-key');
+      if (apiKey !== null) {
+        const name = keys.length ? keyName(apiKey.trim()) : undefined;
+        if (!name) throw new AuthError('SF_AUTH_FAILED', 'The API key is not valid');
+        return integrationCaller('apiKey', name);
+      }
+      const authorization = headers.get('authorization');
+      const bearer = BEARER.exec(authorization ?? '')?.[1];
+      if (bearer && keys.length) {
+        // A key sent as the bearer token is never sent on to Salesforce.
+        const name = keyName(bearer);
+        if (name) return integrationCaller('apiKey', name);
+      }
+      if (!authorization && options.anonymous) return integrationCaller('anonymous');
+      const session = await authenticator.authenticate(authorization);
+      return {
+        kind: 'user',
+        session,
+        userId: session.userId ?? 'unknown',
+        orgId: session.orgId ?? 'unknown',
+      };
+    },
+  };
+}
