@@ -61,6 +61,18 @@ describe('the main job', () => {
     expect(((await openapi.json()) as { openapi: string }).openapi).toBe('3.1.0');
   });
 
+  it('lets the gateway answer without a token as the demo user on a loopback address, and says so', async () => {
+    expect(stack.gatewayAnonymous).toBe(true);
+    const graphql = await fetch(`${stack.gatewayUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ case(caseNumber: "00001104") { caseNumber } }' }),
+    });
+    expect(await graphql.json()).toMatchObject({ data: { case: { caseNumber: '00001104' } } });
+    expect(banner(stack)).toContain('WITHOUT a token');
+    expect(banner({ ...stack, gatewayAnonymous: false })).not.toContain('WITHOUT a token');
+  });
+
   it('keeps the data folder under the configured path and prints how to try it', () => {
     expect(stack.emulatorUrl).toBe(stack.instanceUrl);
     const text = banner(stack);

@@ -1,5 +1,5 @@
 import { DEMO, startEmulator } from '@sfgql/emulator';
-import { loadGatewayConfig } from '@sfgql/gateway/config';
+import { isLoopback, loadGatewayConfig } from '@sfgql/gateway/config';
 import { listenGateway } from '@sfgql/gateway/listen';
 import { loadActionsConfig } from '@sfgql/gpt-actions/config';
 import { listenActions } from '@sfgql/gpt-actions/listen';
@@ -10,7 +10,32 @@ export interface RunningStack {
   instanceUrl: string;
   gatewayUrl: string;
   actionsUrl: string;
+  /** The gateway answers requests without credentials as the demo user (loopback demo mode). */
+  gatewayAnonymous: boolean;
   close(): Promise<void>;
+}
+
+/**
+ * The gateway's settings in the local demo (emulator on a loopback address): anonymous access as
+ * the demo user, so GraphiQL works without pasting a token, unless the user chose otherwise.
+ */
+function demoGatewayEnv(env: Record<string, string | undefined>, emulatorUrl: string) {
+  if (env.SFGQL_GATEWAY_ANONYMOUS !== undefined) return env;
+  const integrationSet = Object.keys(env).some((name) => name.startsWith('SF_'));
+  return {
+    ...env,
+    SFGQL_GATEWAY_ANONYMOUS: 'demo',
+    ...(integrationSet
+      ? {}
+      : {
+          SF_LOGIN_URL: emulatorUrl,
+          SF_CLIENT_ID: DEMO.clientId,
+          SF_CLIENT_SECRET: DEMO.clientSecret,
+          SF_USERNAME: DEMO.username,
+          SF_PASSWORD: DEMO.password,
+          SF_SECURITY_TOKEN: DEMO.securityToken,
+        }),
+  };
 }
 
 /**
@@ -30,7 +55,8 @@ export async function startStack(config: StartConfig): Promise<RunningStack> {
   const env = { ...config.env, SALESFORCE_INSTANCE_URL: instanceUrl, SFGQL_HOST: config.host };
   const stopEmulator = async () => emulator?.close();
   try {
-    const gateway = await listenGateway({ ...loadGatewayConfig(env), port: config.gatewayPort });
+    const gatewayEnv = emulator && isLoopback(config.host) ? demoGatewayEnv(env, emulator.url) : env;
+    const gateway = await listenGateway({ ...loadGatewayConfig(gatewayEnv), port: config.gatewayPort });
     try {
       const actions = await listenActions({ ...loadActionsConfig(env), port: config.actionsPort });
       return {
@@ -38,6 +64,7 @@ export async function startStack(config: StartConfig): Promise<RunningStack> {
         instanceUrl,
         gatewayUrl: gateway.url,
         actionsUrl: actions.url,
+        gatewayAnonymous: gateway.anonymous,
         async close() {
           await Promise.allSettled([gateway.close(), actions.close()]);
           await stopEmulator();
@@ -66,6 +93,14 @@ export function banner(stack: RunningStack): string {
     `  GPT Actions adapter  ${stack.actionsUrl}/openapi.json`,
     '',
   ];
+  if (stack.gatewayAnonymous) {
+    lines.push(
+      '!!! Demo mode: the gateway answers requests WITHOUT a token as the demo user',
+      '    (SFGQL_GATEWAY_ANONYMOUS=demo, allowed on a loopback address only; set it to off to require tokens).',
+      `    Open ${stack.gatewayUrl}/graphql in a browser and run the example query.`,
+      '',
+    );
+  }
   if (stack.emulatorUrl) {
     lines.push(
       'Get a demo access token (password grant: password followed by the security token):',
