@@ -39,6 +39,7 @@ describe('bad input: a clear error and code, no call to Salesforce', () => {
       'INVALID_INPUT',
     );
     await refused('mutation { deleteCase(id: "0035g0000000001AAA") { __typename } }', 'INVALID_INPUT');
+    await refused('{ node(id: "x\' OR Id != \'") { id } }', 'INVALID_INPUT');
   });
 
   it('filters on fields that cannot be filtered, malformed dates, empty lists', async () => {

@@ -198,6 +198,33 @@ describe('root fields', () => {
     expect(missing.data.contact).toBeNull();
   });
 
+  it('node(id): any record by its Id, typed by its key prefix, in one call (Relay)', async () => {
+    const { data } = await run(
+      '{ case(caseNumber: "00001104") { id contact { id } owner { id } } queues(first: 1) { nodes { id } } }',
+    );
+    const query = `query ($id: ID!) { node(id: $id) { __typename id
+      ... on Case { caseNumber contact { name } }
+      ... on Contact { name account { name } }
+      ... on Owner { name } } }`;
+    const asCase = await run(query, { id: data.case.id });
+    expect(asCase.data.node).toMatchObject({
+      __typename: 'Case',
+      caseNumber: '00001104',
+      contact: { name: 'Sarah Johnson' },
+    });
+    expect(asCase.calls).toBe(1);
+    const contact = await run(query, { id: data.case.contact.id.slice(0, 15) });
+    expect(contact.data.node).toMatchObject({ __typename: 'Contact', account: { name: 'Acme Corporation' } });
+    expect(contact.calls).toBe(1);
+    const owner = await run(query, { id: data.case.owner.id });
+    expect(owner.data.node.__typename).toBe('User');
+    const queue = await run(query, { id: data.queues.nodes[0].id });
+    expect(queue.data.node).toMatchObject({ __typename: 'Queue', name: expect.any(String) });
+    // An object outside the graph (an org's Id) or a record that does not exist: null.
+    expect((await run(query, { id: '00D000000000001EAA' })).data.node).toBeNull();
+    expect((await run(query, { id: '003000000000000AAA' })).data.node).toBeNull();
+  });
+
   it('users, queues, knowledge articles (published, by language), products, pricebook entries', async () => {
     const { data } = await run(
       '{ users(search: "demo") { nodes { name isActive } } queues { nodes { name developerName } } knowledgeArticles(search: "password") { nodes { title publishStatus language } } products { nodes { name } } pricebookEntries { nodes { name unitPrice product2 { name } } } leads { nodes { company } } }',

@@ -188,6 +188,29 @@ export function defineQueries(builder: Builder, registry: Registry, refs: TypeRe
         });
       }
 
+      fields.node = t.field({
+        type: refs.node,
+        nullable: true,
+        description:
+          "Any record by its Id (Relay's node field): the Id's key prefix says which object it is; null when there is none, or when the object is not in the graph.",
+        args: { id: t.arg.id({ required: true }) },
+        resolve: (_r: unknown, args: { id: string }, ctx: GraphQLContext, info: GraphQLResolveInfo) => {
+          const id = args.id.trim();
+          if (!isSalesforceId(id))
+            throw invalidInput(`id: ${JSON.stringify(args.id)} is not a Salesforce Id`);
+          const config = registry.byKeyPrefix.get(id.slice(0, 3));
+          if (!config) return null;
+          const where = soql`Id = ${toSalesforceId(id) as string}`;
+          const extra = isKnowledge(config) ? knowledgeFilters(undefined) : [];
+          return fetchOne(
+            ctx,
+            config,
+            planRecord(info, config),
+            extra.length ? soql.join([where, ...extra], ' AND ') : where,
+          );
+        },
+      });
+
       fields.globalSearch = t.field({
         type: [SearchResult],
         description:

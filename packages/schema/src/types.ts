@@ -14,6 +14,8 @@ import { type ChildrenDef, isFilterable, type ObjectConfig, type Registry, scala
 type Ref = any;
 
 export interface TypeRefs {
+  /** Relay's `Node`: every object type implements it (a Salesforce Id is unique across objects). */
+  node: Ref;
   objects: Map<string, Ref>;
   abstracts: Map<string, Ref>;
   connections: Map<string, Ref>;
@@ -177,6 +179,12 @@ export function listArgsFor(t: Ref, refs: TypeRefs, config: ObjectConfig) {
 /** Registers every object's types, inputs and relations. */
 export function defineObjectTypes(builder: Builder, registry: Registry, shared: SharedTypes): TypeRefs {
   const refs: TypeRefs = {
+    node: builder.interfaceRef<RecordSource>('Node').implement({
+      description:
+        'A record with an Id (Relay): `node(id:)` reads any record by its Id, whose key prefix says its object.',
+      fields: (t) => ({ id: t.id({ resolve: (s) => s.record.Id as string }) }),
+      resolveType: (s) => s.node.config.typeName,
+    }),
     objects: new Map(),
     abstracts: new Map(),
     connections: new Map(),
@@ -224,9 +232,12 @@ function defineObjectType(
   config: ObjectConfig,
 ) {
   const ref = refs.objects.get(config.typeName);
-  const interfaces = [...registry.abstractTypes]
-    .filter(([, a]) => a.kind === 'interface' && a.members.includes(config))
-    .map(([name]) => refs.abstracts.get(name));
+  const interfaces = [
+    refs.node,
+    ...[...registry.abstractTypes]
+      .filter(([, a]) => a.kind === 'interface' && a.members.includes(config))
+      .map(([name]) => refs.abstracts.get(name)),
+  ];
 
   ref.implement({
     description: config.spec.description,
