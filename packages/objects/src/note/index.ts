@@ -42,15 +42,25 @@ const fromBody = (html: string) =>
     .replace(/&#39;/g, "'")
     .replace(/&amp;/g, '&');
 
-async function readBody(ctx: OperationContext, id: string): Promise<string | null> {
-  const result = await ctx.client.query(soql`SELECT Content FROM ContentNote WHERE Id = ${id} LIMIT 1`);
-  const content = result.records[0]?.Content;
+/**
+ * A note's body as text, from the `Content` a query returned for it: Salesforce answers a base64
+ * field in a query with the URL of its bytes (one more API call to fetch them); some servers inline
+ * the bytes instead.
+ */
+export async function noteBodyFromContent(
+  ctx: Pick<OperationContext, 'client'>,
+  content: unknown,
+): Promise<string | null> {
   if (typeof content !== 'string' || content === '') return null;
-  // Salesforce answers a base64 field in a query with the URL of its bytes; some servers inline them.
   const bytes = content.startsWith('/services/')
     ? await ctx.client.blob(content)
     : Buffer.from(content, 'base64');
   return fromBody(bytes.toString('utf8'));
+}
+
+async function readBody(ctx: OperationContext, id: string): Promise<string | null> {
+  const result = await ctx.client.query(soql`SELECT Content FROM ContentNote WHERE Id = ${id} LIMIT 1`);
+  return noteBodyFromContent(ctx, result.records[0]?.Content);
 }
 
 const linkedRecordSchema = z.object({ id: z.string(), type: z.string().nullable() });
