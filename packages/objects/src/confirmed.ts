@@ -13,6 +13,11 @@ export interface ConfirmedWriteContext extends OperationContext {
   confirmation: Confirmation;
   /** The token from an earlier preview; without it the write is previewed, not performed. */
   token?: string | undefined;
+  /**
+   * The client's idempotency key (GraphQL `clientMutationId`, REST `Idempotency-Key`): a repeated
+   * call with the same key for the same write returns the first result instead of writing again.
+   */
+  idempotencyKey?: string | undefined;
 }
 
 /** Field keys of the spec become Salesforce API names, as the confirmation policies name fields. */
@@ -51,7 +56,8 @@ function withSummary(error: unknown, preview: WritePreview): unknown {
  * Runs a write behind a confirmation token. Without a token: validates, previews and throws
  * `CONFIRMATION_REQUIRED` carrying the confirmation request. With the token from that preview and
  * the same arguments: previews again (the record as it is now, to catch a change made in between)
- * and performs the write exactly once. Both adapters call this, so they cannot differ.
+ * and performs the write exactly once. With an idempotency key, a retry of a write that succeeded
+ * returns its first result. Both adapters call this, so they cannot differ.
  */
 export async function runConfirmedWrite(
   operation: WriteOperation,
@@ -61,7 +67,9 @@ export async function runConfirmedWrite(
   const preview = await operation.prepare(ctx, input);
   const request = toRequest(operation, preview, ctx.principal, input);
   try {
-    return await ctx.confirmation.execute(request, ctx.token, () => operation.execute(ctx, input));
+    return await ctx.confirmation.execute(request, ctx.token, () => operation.execute(ctx, input), {
+      idempotencyKey: ctx.idempotencyKey,
+    });
   } catch (error) {
     throw withSummary(error, preview);
   }

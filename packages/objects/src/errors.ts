@@ -1,5 +1,11 @@
 import { isAuthError } from '@sfgql/auth';
-import { CONFIRMATION_HTTP_STATUS, isConfirmationError, isWriteForbiddenError } from '@sfgql/confirm';
+import {
+  CONFIRMATION_HTTP_STATUS,
+  IDEMPOTENCY_HTTP_STATUS,
+  isConfirmationError,
+  isIdempotencyError,
+  isWriteForbiddenError,
+} from '@sfgql/confirm';
 import { isSalesforceError } from '@sfgql/soql';
 
 export type OperationErrorCode =
@@ -43,6 +49,7 @@ const STATUS: Record<string, number> = {
   SF_QUERY_INVALID: 400,
   SF_NOT_FOUND: 404,
   SF_REQUEST_LIMIT: 503,
+  SF_API_BUDGET_LOW: 429,
   SF_FORBIDDEN: 403,
   SF_INVALID_DATA: 400,
   SF_REQUEST_FAILED: 502,
@@ -63,6 +70,9 @@ export function reportError(error: unknown): ErrorReport {
       message: error.message,
       details,
     };
+  }
+  if (isIdempotencyError(error)) {
+    return { status: IDEMPOTENCY_HTTP_STATUS[error.code], code: error.code, message: error.message };
   }
   if (isWriteForbiddenError(error)) {
     return {

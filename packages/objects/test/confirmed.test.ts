@@ -1,6 +1,6 @@
 import { type ConfirmationError, createConfirmation, DEFAULT_GPT_ACTIONS_POLICY } from '@sfgql/confirm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getCase, getCaseByNumber, updateCase } from '../src/case/index.ts';
+import { createCase, getCase, getCaseByNumber, updateCase } from '../src/case/index.ts';
 import { type ConfirmedWriteContext, runConfirmedWrite } from '../src/confirmed.ts';
 import { deleteContact } from '../src/contact/index.ts';
 import { reportError } from '../src/errors.ts';
@@ -13,11 +13,12 @@ const confirmation = createConfirmation({
   keys: { current: 'a-test-secret-of-at-least-32-bytes!!' },
   policy: { default: {}, clients: { 'gpt-actions': DEFAULT_GPT_ACTIONS_POLICY } },
 });
-const ctxWith = (token?: string, clientId = 'gateway'): ConfirmedWriteContext => ({
+const ctxWith = (token?: string, clientId = 'gateway', idempotencyKey?: string): ConfirmedWriteContext => ({
   ...org.ctx,
   principal: { ...principal, clientId },
   confirmation,
   token,
+  idempotencyKey,
 });
 const refusal = (p: Promise<unknown>) =>
   p.then(
@@ -105,5 +106,33 @@ describe('runConfirmedWrite', () => {
       id: contact,
     }).catch((e: unknown) => e);
     expect(reportError(forbidden)).toMatchObject({ status: 403, code: 'WRITE_FORBIDDEN' });
+  });
+
+  it('returns the first result to a create retried with the same idempotency key, and creates once', async () => {
+    const input = { subject: `Idempotent ${Date.now()}`, status: 'New', origin: 'Web' };
+    const count = async () =>
+      (
+        await org.ctx.client.query({
+          text: `SELECT COUNT() FROM Case WHERE Subject = '${input.subject}'`,
+        } as never)
+      ).totalSize;
+    const key = 'c1b7e3a4-0d0e-4f51-9a43-0f6f1b3cbd11';
+    const { token } = (
+      await refusal(runConfirmedWrite(createCase, ctxWith(undefined, 'gateway', key), input))
+    )?.confirmation ?? { token: '' };
+    const first = await runConfirmedWrite(createCase, ctxWith(token, 'gateway', key), input);
+    expect(first).toMatchObject({ id: expect.stringMatching(/^500/), success: true });
+    // The answer was lost: the client repeats the call, with the spent token or after a new preview.
+    expect(await runConfirmedWrite(createCase, ctxWith(token, 'gateway', key), input)).toEqual(first);
+    const again = (await refusal(runConfirmedWrite(createCase, ctxWith(undefined, 'gateway', 'k2'), input)))
+      ?.confirmation;
+    expect(await runConfirmedWrite(createCase, ctxWith(again?.token, 'gateway', key), input)).toEqual(first);
+    expect(await count()).toBe(1);
+    const reused = await refusal(
+      runConfirmedWrite(createCase, ctxWith(token, 'gateway', key), { ...input, subject: 'Other' }),
+    );
+    expect(reportError(reused)).toMatchObject({ status: 422, code: 'IDEMPOTENCY_KEY_REUSED' });
+    const invalid = await refusal(runConfirmedWrite(createCase, ctxWith(token, 'gateway', 'a b'), input));
+    expect(reportError(invalid)).toMatchObject({ status: 400, code: 'IDEMPOTENCY_KEY_INVALID' });
   });
 });

@@ -14,7 +14,7 @@ import { reportError } from '../src/errors.ts';
 import { getEvent, scheduleEvent, updateEvent } from '../src/event/index.ts';
 import { getKnowledgeArticle, searchKnowledge } from '../src/knowledge/index.ts';
 import { createLead } from '../src/lead/index.ts';
-import { apiLimits, describeObject, getRecordById } from '../src/lookup/index.ts';
+import { apiLimits, describeObject, getRecordById, globalSearch } from '../src/lookup/index.ts';
 import { createNote, deleteNote, getNote, updateNote } from '../src/note/index.ts';
 import { createOpportunity } from '../src/opportunity/index.ts';
 import {
@@ -333,5 +333,36 @@ describe('calls', () => {
     await expect(
       logCall.prepare(org.ctx, { subject: 'x', callType: 'Inbound', whoId: '001000000000001AAA' }),
     ).rejects.toThrow(/whoId/);
+  });
+});
+
+describe('global search', () => {
+  it('finds records across objects with SOSL, and refuses a one-character term', async () => {
+    const found = (await globalSearch.run(org.ctx, { term: 'Johnson' })) as {
+      records: { type: string; record: { id: string } }[];
+    };
+    expect(found.records).toContainEqual({
+      type: 'Contact',
+      record: expect.objectContaining({ id: sarah.id }),
+    });
+    const onlyCases = (await globalSearch.run(org.ctx, { term: 'billing', objects: ['Case'] })) as {
+      records: { type: string }[];
+    };
+    expect(onlyCases.records.length).toBeGreaterThan(0);
+    expect(new Set(onlyCases.records.map((r) => r.type))).toEqual(new Set(['Case']));
+    await expect(globalSearch.run(org.ctx, { term: 'a' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
+  it('searches hostile text literally', async () => {
+    for (const term of [
+      'Johnson} RETURNING User(Id)',
+      '" OR *',
+      "Sarah' OR Name != '",
+      '(Johnson) AND NOT x',
+    ]) {
+      await expect(globalSearch.run(org.ctx, { term })).resolves.toMatchObject({
+        records: expect.any(Array),
+      });
+    }
   });
 });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { SalesforceSession } from '@sfgql/auth';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSalesforceClient } from './client.ts';
+import { createApiBudget } from './meter.ts';
 import { soql } from './soql.ts';
 
 // A scripted Salesforce stand-in: each test says what every request gets, in order.
@@ -178,5 +179,26 @@ describe('pagination and limits', () => {
     await expect(client.retrieve('Case/../User', '500000000000001')).rejects.toThrow(TypeError);
     await expect(client.queryMore('https://evil.example.com/x')).rejects.toThrow(TypeError);
     expect(seen).toHaveLength(0);
+  });
+});
+
+describe('the daily API budget', () => {
+  it('refuses non-essential calls below the low-water mark, and lets essential ones through', async () => {
+    const url = await salesforce(() => ({
+      status: 200,
+      body: EMPTY,
+      headers: { 'sforce-limit-info': 'api-usage=14950/15000' },
+    }));
+    const budget = createApiBudget({ lowWaterMark: 100 });
+    const client = createSalesforceClient({ session: session(url), budget });
+    // Nothing is known yet: the first call goes through and reports 50 left.
+    await client.nonEssential().query(soql`SELECT Id FROM Case`);
+    expect(budget.state()).toEqual({ remaining: 50, lowWaterMark: 100 });
+    await expect(client.nonEssential().query(soql`SELECT Id FROM Case`)).rejects.toMatchObject({
+      code: 'SF_API_BUDGET_LOW',
+    });
+    await expect(client.query(soql`SELECT Id FROM Case`)).resolves.toMatchObject({ totalSize: 0 });
+    expect(seen).toHaveLength(2);
+    expect(() => createApiBudget({ lowWaterMark: -1 })).toThrow(RangeError);
   });
 });

@@ -1,7 +1,7 @@
 import { isAuthError, type SalesforceSession, type SessionSource, staticSession } from '@sfgql/auth';
 import { SalesforceError, toSalesforceError } from './errors.ts';
 import { salesforceBytes, salesforceRequest } from './http.ts';
-import { type ApiMeter, createApiMeter } from './meter.ts';
+import { type ApiBudget, type ApiMeter, createApiMeter } from './meter.ts';
 import { backoffDelay, DEFAULT_RETRY, isTransient, type RetryPolicy } from './retry.ts';
 import type { SoqlFragment } from './soql.ts';
 import type { SoslStatement } from './sosl.ts';
@@ -67,6 +67,8 @@ export interface SalesforceClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Where calls are counted; one per client by default. */
   meter?: ApiMeter;
+  /** The org's daily API budget, shared by the clients of one org (see `createApiBudget`). */
+  budget?: ApiBudget;
   /** Describes shared between clients of one org; a client keeps its own by default. */
   describeCache?: DescribeCache;
   /** How long a describe is reused (default 10 minutes). */
@@ -89,6 +91,11 @@ export interface QueryOptions {
 export interface SalesforceClient {
   /** What this client has spent. */
   readonly meter: ApiMeter;
+  /**
+   * The same client for work that can wait: its calls are refused with `SF_API_BUDGET_LOW` while
+   * the org's remaining daily API calls are below the budget's low-water mark.
+   */
+  nonEssential(): SalesforceClient;
   /** The session currently in use. */
   session(): Promise<SalesforceSession>;
   /** Runs a query and follows `nextRecordsUrl` until done or `maxRecords` are in hand. */
@@ -148,7 +155,20 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const timeoutMs = options.requestTimeoutMs ?? 120_000;
 
-  async function send<T>(kind: string, method: Method, path: string, body?: unknown): Promise<T> {
+  async function send<T>(
+    kind: string,
+    method: Method,
+    path: string,
+    body: unknown,
+    essential: boolean,
+  ): Promise<T> {
+    if (!essential && options.budget?.isLow()) {
+      const { remaining, lowWaterMark } = options.budget.state();
+      throw new SalesforceError(
+        'SF_API_BUDGET_LOW',
+        `The org has ${remaining} API calls left today, below the ${lowWaterMark} kept for essential work; this call was not made.`,
+      );
+    }
     let session = await source.current();
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
@@ -156,7 +176,10 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
       try {
         const url = path.startsWith('/services/') ? path : `/services/data/v${version}${path}`;
         const answer = await salesforceRequest<T>(session, { method, path: url, body, timeoutMs });
-        if (answer.usage) meter.observeLimitInfo(answer.usage.used, answer.usage.limit);
+        if (answer.usage) {
+          meter.observeLimitInfo(answer.usage.used, answer.usage.limit);
+          options.budget?.observe(answer.usage.used, answer.usage.limit);
+        }
         return answer.body;
       } catch (raw) {
         const error = toSalesforceError(raw);
@@ -181,80 +204,115 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
     }
   }
 
-  const page = <T extends SalesforceRecord>(kind: string, path: string) =>
-    send<QueryResult<T>>(kind, 'GET', path);
-
-  return {
-    meter,
-    session: () => source.current(),
-    queryPage: (statement) => page('query', `/query?q=${encodeURIComponent(statement.text)}`),
-    async queryMore(nextRecordsUrl) {
-      if (!/^\/services\/data\/v\d+\.\d\/query\/[\w-]+$/.test(nextRecordsUrl)) {
-        throw new TypeError(`Not a query locator URL: ${JSON.stringify(nextRecordsUrl)}`);
-      }
-      return page('queryMore', nextRecordsUrl);
-    },
-    async query<T extends SalesforceRecord>(statement: SoqlFragment, queryOptions: QueryOptions = {}) {
-      const max = queryOptions.maxRecords ?? Number.POSITIVE_INFINITY;
-      const first = await this.queryPage<T>(statement);
-      const records = [...first.records];
-      let current = first;
-      while (!current.done && current.nextRecordsUrl && records.length < max) {
-        current = await this.queryMore<T>(current.nextRecordsUrl);
-        records.push(...current.records);
-      }
-      const capped = records.length > max;
-      return {
-        totalSize: first.totalSize,
-        done: current.done && !capped,
-        records: capped ? records.slice(0, max) : records,
-        ...(current.nextRecordsUrl && !current.done ? { nextRecordsUrl: current.nextRecordsUrl } : {}),
-      };
-    },
-    async search<T extends SalesforceRecord>(statement: SoslStatement) {
-      const result = await send<{ searchRecords?: T[] }>(
-        'search',
-        'GET',
-        `/search?q=${encodeURIComponent(statement.text)}`,
-      );
-      return result.searchRecords ?? [];
-    },
-    async retrieve(object, id, fields) {
-      const query = fields?.length ? `?fields=${fields.map((f) => checkName('field', f)).join(',')}` : '';
-      return send('retrieve', 'GET', `/sobjects/${checkName('object', object)}/${checkId(id)}${query}`);
-    },
-    async create(object, values) {
-      return send<SaveResult>('create', 'POST', `/sobjects/${checkName('object', object)}`, values);
-    },
-    async describe(object) {
-      checkName('object', object);
-      const session = await source.current();
-      const key = `${session.instanceUrl} ${object.toLowerCase()}`;
-      const hit = describeCache.get(key);
-      if (hit && hit.expiresAt > Date.now()) return hit.value;
-      const value = send<DescribeResult>('describe', 'GET', `/sobjects/${object}/describe`);
-      describeCache.set(key, { expiresAt: Date.now() + describeTtlMs, value });
-      value.catch(() => describeCache.delete(key));
-      return value;
-    },
-    limits: () => send('limits', 'GET', '/limits'),
-    async blob(url) {
-      if (!/^\/services\/data\/v\d+\.\d\/sobjects\/\w+\/[a-zA-Z0-9]{15,18}\/\w+$/.test(url)) {
-        throw new TypeError(`Not a blob URL: ${JSON.stringify(url)}`);
-      }
-      const session = await source.current();
-      meter.record('blob');
-      try {
-        return await salesforceBytes(session, url, timeoutMs);
-      } catch (error) {
-        throw toSalesforceError(error);
-      }
-    },
-    async update(object, id, values) {
-      await send('update', 'PATCH', `/sobjects/${checkName('object', object)}/${checkId(id)}`, values);
-    },
-    async delete(object, id) {
-      await send('delete', 'DELETE', `/sobjects/${checkName('object', object)}/${checkId(id)}`);
-    },
+  const build = (essential: boolean): SalesforceClient => {
+    const page = <T extends SalesforceRecord>(kind: string, path: string) =>
+      send<QueryResult<T>>(kind, 'GET', path, undefined, essential);
+    return {
+      meter,
+      session: () => source.current(),
+      queryPage: (statement) => page('query', `/query?q=${encodeURIComponent(statement.text)}`),
+      async queryMore(nextRecordsUrl) {
+        if (!/^\/services\/data\/v\d+\.\d\/query\/[\w-]+$/.test(nextRecordsUrl)) {
+          throw new TypeError(`Not a query locator URL: ${JSON.stringify(nextRecordsUrl)}`);
+        }
+        return page('queryMore', nextRecordsUrl);
+      },
+      async query<T extends SalesforceRecord>(statement: SoqlFragment, queryOptions: QueryOptions = {}) {
+        const max = queryOptions.maxRecords ?? Number.POSITIVE_INFINITY;
+        const first = await this.queryPage<T>(statement);
+        const records = [...first.records];
+        let current = first;
+        while (!current.done && current.nextRecordsUrl && records.length < max) {
+          current = await this.queryMore<T>(current.nextRecordsUrl);
+          records.push(...current.records);
+        }
+        const capped = records.length > max;
+        return {
+          totalSize: first.totalSize,
+          done: current.done && !capped,
+          records: capped ? records.slice(0, max) : records,
+          ...(current.nextRecordsUrl && !current.done ? { nextRecordsUrl: current.nextRecordsUrl } : {}),
+        };
+      },
+      async search<T extends SalesforceRecord>(statement: SoslStatement) {
+        const result = await send<{ searchRecords?: T[] }>(
+          'search',
+          'GET',
+          `/search?q=${encodeURIComponent(statement.text)}`,
+          undefined,
+          essential,
+        );
+        return result.searchRecords ?? [];
+      },
+      async retrieve(object, id, fields) {
+        const query = fields?.length ? `?fields=${fields.map((f) => checkName('field', f)).join(',')}` : '';
+        return send(
+          'retrieve',
+          'GET',
+          `/sobjects/${checkName('object', object)}/${checkId(id)}${query}`,
+          undefined,
+          essential,
+        );
+      },
+      async create(object, values) {
+        return send<SaveResult>(
+          'create',
+          'POST',
+          `/sobjects/${checkName('object', object)}`,
+          values,
+          essential,
+        );
+      },
+      async describe(object) {
+        checkName('object', object);
+        const session = await source.current();
+        const key = `${session.instanceUrl} ${object.toLowerCase()}`;
+        const hit = describeCache.get(key);
+        if (hit && hit.expiresAt > Date.now()) return hit.value;
+        const value = send<DescribeResult>(
+          'describe',
+          'GET',
+          `/sobjects/${object}/describe`,
+          undefined,
+          essential,
+        );
+        describeCache.set(key, { expiresAt: Date.now() + describeTtlMs, value });
+        value.catch(() => describeCache.delete(key));
+        return value;
+      },
+      limits: () => send('limits', 'GET', '/limits', undefined, essential),
+      async blob(url) {
+        if (!/^\/services\/data\/v\d+\.\d\/sobjects\/\w+\/[a-zA-Z0-9]{15,18}\/\w+$/.test(url)) {
+          throw new TypeError(`Not a blob URL: ${JSON.stringify(url)}`);
+        }
+        const session = await source.current();
+        meter.record('blob');
+        try {
+          return await salesforceBytes(session, url, timeoutMs);
+        } catch (error) {
+          throw toSalesforceError(error);
+        }
+      },
+      async update(object, id, values) {
+        await send(
+          'update',
+          'PATCH',
+          `/sobjects/${checkName('object', object)}/${checkId(id)}`,
+          values,
+          essential,
+        );
+      },
+      async delete(object, id) {
+        await send(
+          'delete',
+          'DELETE',
+          `/sobjects/${checkName('object', object)}/${checkId(id)}`,
+          undefined,
+          essential,
+        );
+      },
+      nonEssential: () => build(false),
+    };
   };
+  return build(true);
 }

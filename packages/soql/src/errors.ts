@@ -12,6 +12,8 @@ export type SalesforceErrorCode =
   | 'SF_FORBIDDEN'
   /** Salesforce refused the write's data (REQUIRED_FIELD_MISSING, INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST, ...). */
   | 'SF_INVALID_DATA'
+  /** Refused here to keep the org's remaining daily API calls for essential work. */
+  | 'SF_API_BUDGET_LOW'
   /** Anything else: Salesforce unreachable, a 5xx, an unexpected answer. */
   | 'SF_REQUEST_FAILED';
 

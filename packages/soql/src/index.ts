@@ -14,7 +14,13 @@ export { isSalesforceError, SalesforceError, type SalesforceErrorCode, toSalesfo
 export { escapeSoqlLike, escapeSoqlString } from './escape.ts';
 export { isSalesforceId, toSalesforceId } from './ids.ts';
 export { IDS_PER_STATEMENT, loadChildrenByParentId, loadRecordsById } from './loaders.ts';
-export { type ApiMeter, createApiMeter, type MeterSnapshot } from './meter.ts';
+export {
+  type ApiBudget,
+  type ApiMeter,
+  createApiBudget,
+  createApiMeter,
+  type MeterSnapshot,
+} from './meter.ts';
 export {
   type ChildSelection,
   type DeferredPart,
@@ -32,6 +38,7 @@ export { SoqlFragment, type SoqlScalar, type SoqlValue, soql } from './soql.ts';
 export {
   escapeSoslTerm,
   type FindOptions,
+  hasSearchableWord,
   type Returning,
   type SearchScope,
   SoslStatement,

@@ -37,3 +37,28 @@ export function createApiMeter(): ApiMeter {
     },
   };
 }
+
+/**
+ * The org's daily API budget as Salesforce last reported it (`Sforce-Limit-Info`), shared by every
+ * client of one org. Below `lowWaterMark` remaining calls, non-essential calls are refused so that
+ * what is left serves the work that matters.
+ */
+export interface ApiBudget {
+  observe(used: number, limit: number): void;
+  isLow(): boolean;
+  state(): { remaining: number | undefined; lowWaterMark: number };
+}
+
+export function createApiBudget(options: { lowWaterMark: number }): ApiBudget {
+  if (!Number.isInteger(options.lowWaterMark) || options.lowWaterMark < 0) {
+    throw new RangeError('lowWaterMark must be a non-negative integer');
+  }
+  let remaining: number | undefined;
+  return {
+    observe(used, limit) {
+      remaining = Math.max(0, limit - used);
+    },
+    isLow: () => remaining !== undefined && remaining < options.lowWaterMark,
+    state: () => ({ remaining, lowWaterMark: options.lowWaterMark }),
+  };
+}

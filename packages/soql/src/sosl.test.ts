@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { soql } from './soql.ts';
-import { escapeSoslTerm, sosl } from './sosl.ts';
+import { escapeSoslTerm, hasSearchableWord, sosl } from './sosl.ts';
 
 describe('sosl.find', () => {
   it('escapes every reserved character', () => {
@@ -36,13 +36,17 @@ describe('sosl.find', () => {
   it('cannot be steered by the search text (property)', () => {
     fc.assert(
       fc.property(fc.string({ minLength: 2, maxLength: 40 }), (text) => {
-        fc.pre(text.replace(/\s/g, '').length >= 2);
+        fc.pre(hasSearchableWord(text));
         const statement = sosl.find(text, { returning: [{ object: 'Contact', fields: ['Id'] }] });
         const braces = /^FIND \{(.*)\} IN ALL FIELDS RETURNING Contact\(Id\)$/s.exec(statement.text);
         expect(braces).not.toBeNull();
         // Inside the braces, every reserved character is preceded by a backslash.
         const inside = braces?.[1] ?? '';
-        const unescaped = inside.replace(/\\./gs, '').match(/[?&|!{}[\]()^~*:\\"'+-]/);
+        // Operator words typed as words come back quoted; everything else must be escaped.
+        const unescaped = inside
+          .replace(/\\./gs, '')
+          .replace(/"(?:and|or|not)"/gi, '')
+          .match(/[?&|!{}[\]()^~*:\\"'+-]/);
         expect(unescaped).toBeNull();
       }),
       { numRuns: 2000 },
@@ -52,10 +56,19 @@ describe('sosl.find', () => {
   it('refuses terms shorter than two characters, empty RETURNING and bad limits', () => {
     const returning = [{ object: 'Contact', fields: ['Id'] }];
     expect(() => sosl.find(' a ', { returning })).toThrow(TypeError);
+    expect(() => sosl.find('?? -', { returning })).toThrow(TypeError);
     expect(() => sosl.find('ab', { returning: [] })).toThrow(TypeError);
     expect(() => sosl.find('ab', { returning, limit: 0 })).toThrow(TypeError);
     expect(() => sosl.find('ab', { returning: [{ object: 'Contact); DELETE', fields: ['Id'] }] })).toThrow(
       TypeError,
     );
+  });
+});
+
+describe('operator words', () => {
+  it('quotes AND, OR and NOT typed as words, so they are searched for', () => {
+    expect(
+      sosl.find('rock and roll or not', { returning: [{ object: 'Account', fields: ['Id'] }] }).text,
+    ).toBe('FIND {rock "and" roll "or" "not"} IN ALL FIELDS RETURNING Account(Id)');
   });
 });

@@ -2,6 +2,12 @@ import { type SoqlFragment, soql } from './soql.ts';
 
 // Every character SOSL reserves in a FIND term; each is escaped with a backslash, even in quotes.
 const RESERVED = /[?&|!{}[\]()^~*:\\"'+-]/g;
+const OPERATOR_WORD = /^(?:and|or|not)$/i;
+
+/** Whether a text has a word of at least two letters or digits, as a FIND term needs. */
+export function hasSearchableWord(text: string): boolean {
+  return text.split(/\s+/).some((w) => (w.match(/[\p{L}\p{N}]/gu) ?? []).length >= 2);
+}
 
 /** Escapes a search term so that every character is searched for literally. */
 export function escapeSoslTerm(term: string): string {
@@ -60,14 +66,18 @@ function checkLimit(limit: number | undefined, max: number): string {
  */
 function find(text: string, options: FindOptions): SoslStatement {
   const words = text.trim().split(/\s+/).filter(Boolean);
-  // Salesforce refuses search terms shorter than two characters.
-  if (words.join('').length < 2) throw new TypeError('A search term needs at least two characters');
+  // Salesforce refuses a term without a word of at least two letters or digits.
+  if (!hasSearchableWord(text))
+    throw new TypeError('A search term needs a word of at least two letters or digits');
   if (options.returning.length === 0)
     throw new TypeError('A SOSL search needs at least one RETURNING object');
   const term =
     options.match === 'phrase'
       ? `"${escapeSoslTerm(words.join(' '))}"`
-      : words.map((w) => escapeSoslTerm(w) + (options.prefix ? '*' : '')).join(' ');
+      : words
+          // AND, OR and NOT are operators in a FIND term: as words someone typed, they are quoted.
+          .map((w) => (OPERATOR_WORD.test(w) ? `"${w}"` : escapeSoslTerm(w) + (options.prefix ? '*' : '')))
+          .join(' ');
   const returning = options.returning.map((r) => {
     const parts = [soql.fields(r.fields).text];
     if (r.where) parts.push(`WHERE ${r.where.text}`);

@@ -1,4 +1,4 @@
-import { sosl, toSalesforceId } from '@sfgql/soql';
+import { hasSearchableWord, sosl, toSalesforceId } from '@sfgql/soql';
 import { z } from 'zod';
 import { accountSpec } from '../account/spec.ts';
 import { campaignSpec } from '../campaign/spec.ts';
@@ -69,8 +69,8 @@ export const globalSearch = defineRead({
     term: z
       .string()
       .trim()
-      .min(2, 'term needs at least two characters')
       .max(200)
+      .refine(hasSearchableWord, 'term needs a word of at least two letters or digits')
       .describe('What to look for.'),
     objects: z
       .array(z.enum(GLOBAL_SEARCH_OBJECTS.map((s) => s.apiName) as [string, ...string[]]))
