@@ -180,6 +180,21 @@ describe('relations', () => {
     const links = data.notes.nodes.flatMap((n: Data) => n.linkedRecords);
     expect(links.some((l: Data) => l.type === 'Case')).toBe(true);
   });
+
+  it('Note: body, read with the notes (plus one call per note where Salesforce gives a URL)', async () => {
+    const { data, calls } = await run('{ notes(first: 2) { nodes { title textPreview body } } }');
+    expect(data.notes.nodes.length).toBeGreaterThan(0);
+    for (const note of data.notes.nodes) {
+      expect(note.body).toEqual(expect.any(String));
+      expect(note.body.length).toBeGreaterThan(0);
+      expect(note.body.startsWith(note.textPreview.slice(0, 20))).toBe(true);
+      expect(note.body).not.toMatch(/<[a-z]+>/);
+    }
+    // Salesforce answers a query with each body's URL (one more call per note); the emulator inlines
+    // the bytes, which costs nothing more. The URL path is tested in @sfgql/objects.
+    expect(calls).toBeGreaterThanOrEqual(1);
+    expect(calls).toBeLessThanOrEqual(1 + data.notes.nodes.length);
+  });
 });
 
 describe('root fields', () => {

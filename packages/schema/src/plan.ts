@@ -147,6 +147,9 @@ function collect(ctx: WalkContext, node: PlanNode, sets: readonly (SelectionSetN
     if (!def) continue;
     if (def.kind === 'scalar') {
       node.fields.add(def.field.apiName);
+    } else if (def.kind === 'noteBody') {
+      // The statement returns the URL of the body's bytes; the field's resolver fetches them.
+      node.fields.add('Content');
     } else if (def.kind === 'parent') {
       // The lookup's Id comes along: it is what a batch loader needs if the parent is deferred.
       node.fields.add(def.foreignKey);

@@ -60,7 +60,12 @@ export interface LinksDef {
   kind: 'links';
 }
 
-export type FieldDef = ScalarDef | ParentDef | ChildrenDef | LinksDef;
+/** A note's body: ContentNote's base64 `Content`, read as text. */
+export interface NoteBodyDef {
+  kind: 'noteBody';
+}
+
+export type FieldDef = ScalarDef | ParentDef | ChildrenDef | LinksDef | NoteBodyDef;
 
 /** The standard objects of `@sfgql/objects`, with their graph names. */
 export const STANDARD_OBJECTS: readonly {
@@ -212,7 +217,10 @@ export function createRegistry(options: RegistryOptions = {}): Registry {
       if (child)
         relations.set(name, { kind: 'children', relationship: c.relationship, child, foreignKey: c.field });
     }
-    if (spec.apiName === 'ContentNote') relations.set('linkedRecords', { kind: 'links' });
+    if (spec.apiName === 'ContentNote') {
+      relations.set('linkedRecords', { kind: 'links' });
+      relations.set('body', { kind: 'noteBody' });
+    }
 
     const renames = RENAMED_SCALARS[config.typeName] ?? {};
     for (const [key, field] of Object.entries(spec.fields)) {

@@ -1,3 +1,4 @@
+import { noteBodyFromContent } from '@sfgql/objects/note';
 import type { FieldKind, FieldSpec } from '@sfgql/objects/spec';
 import { type SalesforceRecord, soql } from '@sfgql/soql';
 import type { GraphQLResolveInfo } from 'graphql';
@@ -274,6 +275,14 @@ function defineObjectType(
               ctx: GraphQLContext,
               info: GraphQLResolveInfo,
             ) => resolveChildren(s, args, ctx, info, def),
+          });
+        } else if (def.kind === 'noteBody') {
+          fields[name] = t.string({
+            nullable: true,
+            description:
+              'The text of the note. Salesforce answers a query with the URL of each body, so this costs one more call per note.',
+            resolve: (s: RecordSource, _args: unknown, ctx: GraphQLContext) =>
+              noteBodyFromContent(ctx, s.record.Content),
           });
         } else {
           fields[name] = t.field({
