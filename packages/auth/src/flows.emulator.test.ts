@@ -8,6 +8,7 @@ import {
   refreshSession,
   revokeToken,
 } from './flows.ts';
+import { createCredentialProvider } from './provider.ts';
 import { fetchUserInfo } from './userinfo.ts';
 
 /** Every client flow of this package against the emulator, over HTTP as against Salesforce. */
@@ -213,5 +214,45 @@ describe('revoke', () => {
       code: 'SF_AUTH_FAILED',
       salesforceError: 'invalid_token',
     });
+  });
+});
+
+describe('refresh after expiry under load', () => {
+  it('20 concurrent requests that meet the expired token cause exactly one refresh', async () => {
+    const request = createAuthorizeRequest({
+      loginUrl: emulator.url,
+      clientId: DEMO.clientId,
+      redirectUri: CALLBACK,
+      scope: 'api refresh_token',
+    });
+    const callback = await approve(request.url);
+    const first = await exchangeAuthorizationCode({
+      ...client(),
+      code: callback.searchParams.get('code') ?? '',
+      redirectUri: CALLBACK,
+      expectedState: request.state,
+      returnedState: callback.searchParams.get('state'),
+      codeVerifier: request.codeVerifier,
+    });
+    const tokenCalls = vi.fn(fetch);
+    const provider = createCredentialProvider({
+      login: () => Promise.reject(new Error('the grant is not re-run while a refresh token exists')),
+      initial: first,
+      ...client(),
+      fetch: tokenCalls,
+    });
+    clock += LIFETIME_MS + 1;
+    // What a client does per request: use the current session; on 401, ask for a fresh one once and replay.
+    const call = async () => {
+      const session = await provider.current();
+      if (await isLive(session.accessToken)) return session.accessToken;
+      const fresh = await (provider.refresh as NonNullable<typeof provider.refresh>)(session);
+      expect(await isLive(fresh.accessToken)).toBe(true);
+      return fresh.accessToken;
+    };
+    const tokens = await Promise.all(Array.from({ length: 20 }, call));
+    expect(new Set(tokens).size).toBe(1);
+    expect(tokenCalls).toHaveBeenCalledTimes(1);
+    expect(String(tokenCalls.mock.calls[0]?.[0])).toContain('/services/oauth2/token');
   });
 });
