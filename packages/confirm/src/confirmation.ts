@@ -1,6 +1,12 @@
 import type { AuditResult, AuditTrail } from './audit.ts';
 import { hashArgs } from './canonical.ts';
 import { ConfirmationError, type MismatchedPart } from './errors.ts';
+import {
+  createMemoryIdempotencyStore,
+  IdempotencyError,
+  type IdempotencyStore,
+  isValidIdempotencyKey,
+} from './idempotency.ts';
 import { createMemoryNonceStore, type NonceStore } from './nonce-store.ts';
 import { checkWrite, DEFAULT_GATEWAY_POLICY, isDestructive, type PolicyConfig, policyFor } from './policy.ts';
 import { summarize } from './summary.ts';
@@ -16,6 +22,16 @@ export const DEFAULT_TTL_MS = 5 * 60_000;
  */
 const CLOCK_SKEW_MS = 60_000;
 
+/** How long the result of a keyed write is replayed: a day, as Stripe keeps its idempotency keys. */
+export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60_000;
+
+/**
+ * How long a keyed write may run before its key is free again: longer than the Salesforce client's
+ * two-minute deadline, so a write still running is never started a second time; short enough that
+ * a key held by a process that crashed mid-write frees itself.
+ */
+const PENDING_TTL_MS = 3 * 60_000;
+
 export interface ConfirmationOptions {
   /** The signing secrets (see `ConfirmationKeys` for rotation). */
   keys: ConfirmationKeys;
@@ -25,6 +41,13 @@ export interface ConfirmationOptions {
   store?: NonceStore;
   /** Where executed writes are recorded. */
   audit?: AuditTrail;
+  /**
+   * Where idempotency keys and the results of keyed writes are kept; a memory store by default (one
+   * instance only; several share `createRedisIdempotencyStore`).
+   */
+  idempotency?: IdempotencyStore;
+  /** How long the result of a keyed write is replayed; a day by default. */
+  idempotencyTtlMs?: number;
   /** Write policies by client; by default every client may write anything, always confirmed. */
   policy?: PolicyConfig;
   /** The clock, in epoch milliseconds (for tests). */
@@ -43,6 +66,18 @@ export interface WriteContext {
   systemModstamp: string | undefined;
 }
 
+/** Options of one `execute`. */
+export interface ExecuteOptions {
+  /**
+   * The client's idempotency key (GraphQL `clientMutationId`, REST `Idempotency-Key`). A repeated
+   * call with the same key, by the same principal, for the same write returns the first result and
+   * writes nothing, whatever token it carries. The same key for another write is refused
+   * (`IDEMPOTENCY_KEY_REUSED`), as is a repeat while the first call still runs
+   * (`IDEMPOTENCY_KEY_IN_USE`). A write that fails frees its key.
+   */
+  idempotencyKey?: string | undefined;
+}
+
 /** The server side of the confirmation protocol. */
 export interface Confirmation {
   /**
@@ -59,11 +94,14 @@ export interface Confirmation {
    * operation). Throws `CONFIRMATION_INVALID`, `_EXPIRED`, `_MISMATCH`, `_USED` or `_STALE` (with a
    * fresh preview) when the token does not authorise the write; `write` then does not run.
    * Every write that runs is recorded in the audit trail, whether Salesforce accepted it or not.
+   * With an idempotency key (see {@link ExecuteOptions}), a write that already succeeded under that
+   * key is not run again: its result is returned.
    */
   execute<T>(
     request: WriteRequest,
     token: string | undefined,
     write: (ctx: WriteContext) => Promise<T>,
+    options?: ExecuteOptions,
   ): Promise<T>;
   /** Whether the client may perform this write (throws `WriteForbiddenError`) and needs to confirm it. */
   check(request: WriteRequest): { confirm: boolean };
@@ -130,6 +168,8 @@ export function createConfirmation(options: ConfirmationOptions): Confirmation {
   if (!(ttlMs >= 1000)) throw new RangeError('The confirmation ttlMs must be at least one second.');
   const now = options.now ?? Date.now;
   const store = options.store ?? createMemoryNonceStore({ now });
+  const idempotency = options.idempotency ?? createMemoryIdempotencyStore({ now });
+  const idempotencyTtlMs = options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS;
   const policies = options.policy ?? { default: DEFAULT_GATEWAY_POLICY };
   const signer = createTokenSigner(options.keys, ttlMs);
 
@@ -199,6 +239,63 @@ export function createConfirmation(options: ConfirmationOptions): Confirmation {
   }
 
   async function execute<T>(
+    request: WriteRequest,
+    token: string | undefined,
+    write: (ctx: WriteContext) => Promise<T>,
+    executeOptions: ExecuteOptions = {},
+  ): Promise<T> {
+    const key = executeOptions.idempotencyKey;
+    if (key === undefined) return executeOnce(request, token, write);
+    validate(request);
+    check(request);
+    if (!isValidIdempotencyKey(key)) {
+      throw new IdempotencyError(
+        'IDEMPOTENCY_KEY_INVALID',
+        'An idempotency key is 1 to 255 printable ASCII characters, such as a UUID.',
+      );
+    }
+    // Keys are the caller's own: the same key from another user or client is another key.
+    const { userId, orgId, clientId } = request.principal;
+    const scoped = hashArgs({ userId, orgId, clientId, key });
+    // What makes two calls the same write: everything the token binds, except the token itself.
+    const fingerprint = hashArgs({
+      operation: request.operation,
+      action: request.action,
+      object: request.object,
+      recordId: request.action === 'create' ? null : (request.recordId ?? null),
+      args: request.args,
+    });
+    const held = await idempotency.reserve(scoped, fingerprint, PENDING_TTL_MS);
+    if (held) {
+      if (held.fingerprint !== fingerprint) {
+        throw new IdempotencyError(
+          'IDEMPOTENCY_KEY_REUSED',
+          'This idempotency key was used for another write; use a new key for each write.',
+        );
+      }
+      if (held.state === 'pending') {
+        throw new IdempotencyError(
+          'IDEMPOTENCY_KEY_IN_USE',
+          'A write with this idempotency key is still running; repeat the call once it has answered.',
+        );
+      }
+      return held.result as T;
+    }
+    let value: T;
+    try {
+      value = await executeOnce(request, token, write);
+    } catch (error) {
+      // Nothing was written (a preview, a refusal, a failed write): a retry may run it.
+      await idempotency.release(scoped).catch(() => {});
+      throw error;
+    }
+    // The write happened: its result is the answer even if the store cannot keep it (the key then
+    // stays pending until it expires, and a retry meanwhile is told the write is running).
+    await idempotency.complete(scoped, fingerprint, value, idempotencyTtlMs).catch(() => {});
+    return value;
+  }
+
+  async function executeOnce<T>(
     request: WriteRequest,
     token: string | undefined,
     write: (ctx: WriteContext) => Promise<T>,

@@ -10,7 +10,9 @@ export {
   type Confirmation,
   type ConfirmationOptions,
   createConfirmation,
+  DEFAULT_IDEMPOTENCY_TTL_MS,
   DEFAULT_TTL_MS,
+  type ExecuteOptions,
   type WriteContext,
 } from './confirmation.ts';
 export {
@@ -23,6 +25,17 @@ export {
   WriteForbiddenError,
   type WriteForbiddenReason,
 } from './errors.ts';
+export {
+  createMemoryIdempotencyStore,
+  IDEMPOTENCY_HTTP_STATUS,
+  type IdempotencyEntry,
+  IdempotencyError,
+  type IdempotencyErrorCode,
+  type IdempotencyStore,
+  isIdempotencyError,
+  isValidIdempotencyKey,
+  type MemoryIdempotencyStore,
+} from './idempotency.ts';
 export { createMemoryNonceStore, type MemoryNonceStore, type NonceStore } from './nonce-store.ts';
 export {
   checkWrite,

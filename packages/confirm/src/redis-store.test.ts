@@ -3,11 +3,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { fakeClock, outcome, SECRET, updateCase } from '../test/fixtures.ts';
+import { createTask, fakeClock, outcome, SECRET, updateCase } from '../test/fixtures.ts';
 import { startRedis, type TestRedis } from '../test/redis-server.ts';
 import { applyToWorld, memoryWorld, runScenario, stepsArb } from '../test/scenario.ts';
 import { createConfirmation } from './confirmation.ts';
-import { createRedisNonceStore } from './redis-store.ts';
+import { createRedisIdempotencyStore, createRedisNonceStore } from './redis-store.ts';
 
 const newClient = (url: string) => createClient({ url });
 type Client = ReturnType<typeof newClient>;
@@ -157,5 +157,75 @@ describe('two confirmation instances sharing one Redis', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('createRedisIdempotencyStore', () => {
+  it('reserves with SET NX PX, keeps the result with its ttl, and frees the key on release', async () => {
+    const client = await connect();
+    const prefix = `i:${randomUUID()}:`;
+    const store = createRedisIdempotencyStore({ client, keyPrefix: prefix });
+    expect(await store.reserve('k', 'f', 60_000)).toBeNull();
+    expect(await store.reserve('k', 'f', 60_000)).toEqual({ state: 'pending', fingerprint: 'f' });
+    await store.complete('k', 'f', { id: 'a', success: true }, 120_000);
+    expect(await store.reserve('k', 'f', 60_000)).toEqual({
+      state: 'done',
+      fingerprint: 'f',
+      result: { id: 'a', success: true },
+    });
+    const ttl = await client.pTTL(`${prefix}k`);
+    expect(ttl).toBeGreaterThan(119_000);
+    await store.release('k');
+    expect(await client.exists(`${prefix}k`)).toBe(0);
+    expect(await store.reserve('k', 'g', 200)).toBeNull();
+    await sleep(300);
+    expect(await store.reserve('k', 'h', 200)).toBeNull();
+  });
+
+  it('lets two instances run a retried create once and replay its result', async () => {
+    const prefix = `i:${randomUUID()}:`;
+    const [a, b] = await Promise.all(
+      [1, 2].map(async () => {
+        const client = await connect();
+        return createConfirmation({
+          keys: { current: SECRET },
+          store: createRedisNonceStore({ client, keyPrefix: prefix }),
+          idempotency: createRedisIdempotencyStore({ client, keyPrefix: prefix }),
+        });
+      }),
+    );
+    if (!a || !b) throw new Error('unreachable');
+    const write = vi.fn(async () => ({ id: '00T000000000001AAA', success: true }));
+    const request = createTask();
+    const { token } = await a.preview(request);
+    // The first call and its retries race across the two instances.
+    const outcomes = await Promise.all(
+      [a, b, a, b].map((c) => outcome(c.execute(request, token, write, { idempotencyKey: 'k' }))),
+    );
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
+    expect(outcomes.filter((o) => o !== 'ok')).toEqual(Array(3).fill('IDEMPOTENCY_KEY_IN_USE'));
+    // Once it answered, a retry on either instance gets its result, with the used token or a new one.
+    expect(await b.execute(request, token, write, { idempotencyKey: 'k' })).toEqual(
+      await write.mock.results[0]?.value,
+    );
+    const fresh = await b.preview(request);
+    expect(await a.execute(request, fresh.token, write, { idempotencyKey: 'k' })).toEqual({
+      id: '00T000000000001AAA',
+      success: true,
+    });
+    expect(write).toHaveBeenCalledTimes(1);
+  });
+
+  it('runs no keyed write when Redis cannot be reached', async () => {
+    const client = await connect();
+    const confirmation = createConfirmation({
+      keys: { current: SECRET },
+      idempotency: createRedisIdempotencyStore({ client }),
+    });
+    const { token } = await confirmation.preview(createTask());
+    await client.close();
+    const write = vi.fn(async () => ({}));
+    await expect(confirmation.execute(createTask(), token, write, { idempotencyKey: 'k' })).rejects.toThrow();
+    expect(write).not.toHaveBeenCalled();
   });
 });
