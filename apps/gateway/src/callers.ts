@@ -42,6 +42,15 @@ export interface CallerResolver {
 }
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/**
+ * The integration user could not sign in: the caller's key is fine, the gateway's `SF_*` settings
+ * or Salesforce are not (answered 503, logged with the cause).
+ */
+export class IntegrationUnavailableError extends Error {
+  override readonly name = 'IntegrationUnavailableError';
+  readonly code = 'SF_INTEGRATION_UNAVAILABLE';
+}
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /**
@@ -85,7 +94,15 @@ export function createCallerResolver(options: CallerOptions): CallerResolver {
     identity.catch(() => {
       identity = undefined;
     });
-    const { userId, orgId } = await identity;
+    let who: { userId: string; orgId: string };
+    try {
+      who = await identity;
+    } catch (cause) {
+      throw new IntegrationUnavailableError('The integration user could not sign in to Salesforce', {
+        cause,
+      });
+    }
+    const { userId, orgId } = who;
     return { kind, ...(name ? { keyName: name } : {}), session: source, userId, orgId };
   };
 

@@ -8,7 +8,7 @@ import { createSalesforceClient, type SalesforceClient } from '@sfgql/soql';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerOptions } from 'graphql-yoga';
 import { Registry } from 'prom-client';
-import { type Caller, createCallerResolver } from './callers.ts';
+import { type Caller, createCallerResolver, IntegrationUnavailableError } from './callers.ts';
 import type { GatewayConfig, QueryLimits } from './config.ts';
 import { createLogger, type Logger, yogaLogger } from './logger.ts';
 import { useErrorReports } from './plugins/use-error-reports.ts';
@@ -205,6 +205,12 @@ export function createGateway(options: GatewayOptions) {
               code: error.code,
               http: { status: 401, headers: { 'www-authenticate': 'Bearer' } },
             },
+          });
+        }
+        if (error instanceof IntegrationUnavailableError) {
+          logger.error({ err: error }, 'integration user unavailable');
+          throw new GraphQLError(error.message, {
+            extensions: { code: error.code, http: { status: 503 } },
           });
         }
         throw error;

@@ -2,6 +2,7 @@ import { serviceAuthFromEnv } from '@sfgql/auth';
 import { DEMO } from '@sfgql/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.ts';
+import { createGateway } from '../src/yoga.ts';
 import { type Harness, startHarness } from './harness.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: log lines and response shapes are checked by the assertions
@@ -158,6 +159,34 @@ describe('authentication: API keys and the integration user', () => {
     } finally {
       await demo.close();
     }
+  });
+
+  it('answers 503 (not 401) when the integration user cannot sign in, and logs why', async () => {
+    const broken = serviceAuthFromEnv({
+      SF_LOGIN_URL: h.emulator.url,
+      SF_CLIENT_ID: DEMO.clientId,
+      SF_CLIENT_SECRET: DEMO.clientSecret,
+      SF_USERNAME: DEMO.username,
+      SF_PASSWORD: 'wrong-password',
+    })?.source;
+    const own: string[] = [];
+    const gateway = createGateway({
+      instanceUrl: h.emulator.url,
+      apiVersion: '60.0',
+      authCacheTtlMs: 60_000,
+      apiKeys: [{ name: 'reporting', key: API_KEY }],
+      ...(broken ? { integration: broken } : {}),
+      logger: createLogger({ destination: { write: (line: string) => void own.push(line) } }),
+    });
+    const response = await gateway.fetch('http://gateway/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+      body: JSON.stringify({ query: CASE }),
+    });
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as Data).errors[0].extensions.code).toBe('SF_INTEGRATION_UNAVAILABLE');
+    expect(own.join('')).toContain('integration user unavailable');
+    expect(own.join('')).not.toContain('wrong-password');
   });
 
   it('the integration user comes from serviceAuthFromEnv', () => {
