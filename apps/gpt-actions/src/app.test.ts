@@ -355,6 +355,47 @@ describe("the service profile's writes", () => {
     ]);
   });
 
+  it('answers a create retried with the same Idempotency-Key with the first result, and creates once', async () => {
+    const post = async (body: Json, key: string) => {
+      const response = await stack.app.request('/cases/from-conversation', {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${stack.token}`,
+          'content-type': 'application/json',
+          'idempotency-key': key,
+        },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as Json };
+    };
+    const body = {
+      Subject: `Idempotent refund ${Date.now()}`,
+      summary: 'Charged twice.',
+      transcript: 'Customer: charged twice.',
+      email: 'sarah.johnson@acme.example.com',
+    };
+    const key = '5f0c2a59-3f3e-4f7e-a5b1-8d8b3b0e3d21';
+    const preview = await post(body, key);
+    expect(preview.status).toBe(200);
+    const token = preview.body.confirmationToken;
+    const first = await post({ ...body, confirmationToken: token }, key);
+    expect(first.status).toBe(201);
+    // The answer was lost on the way: the same call again, and after a fresh confirmation.
+    expect(await post({ ...body, confirmationToken: token }, key)).toEqual(first);
+    const fresh = (await post(body, key)).body;
+    expect(fresh).toEqual(first.body);
+    const count = stack.emulator.org.db
+      .prepare(`SELECT COUNT(*) AS n FROM "Case" WHERE Subject = ?`)
+      .get(body.Subject) as { n: number };
+    expect(count.n).toBe(1);
+    const reused = await post({ ...body, Subject: 'Another case', confirmationToken: token }, key);
+    expect(reused.status).toBe(422);
+    expect(reused.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    const invalid = await post({ ...body, confirmationToken: token }, 'not a key');
+    expect(invalid.status).toBe(400);
+    expect(invalid.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_INVALID' });
+  });
+
   it('answers from knowledge: search, then the article', async () => {
     const found = await stack.call('GET', '/knowledge-articles?term=billing%20discrepancies');
     expect(found.status).toBe(200);

@@ -166,6 +166,7 @@ export function createActionsApp(options: ActionsOptions) {
           params: c.req.param() as Record<string, string>,
           query: new URL(c.req.url).searchParams,
           body,
+          idempotencyKey: c.req.header('idempotency-key'),
         });
       } catch (error) {
         const report = reportError(error);

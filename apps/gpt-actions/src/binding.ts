@@ -23,6 +23,11 @@ export interface ActionRequest {
   query: URLSearchParams;
   /** The parsed JSON body; undefined when there is none. */
   body: unknown;
+  /**
+   * The `Idempotency-Key` header of a write: a retried write with the same key returns the first
+   * result instead of writing again (see `@sfgql/confirm`).
+   */
+  idempotencyKey?: string | undefined;
 }
 
 /** An OpenAPI parameter object. */
@@ -391,7 +396,12 @@ export function bindOperation(op: Operation, route: OperationRoute): Binding {
     try {
       const result = await runConfirmedWrite(
         op as WriteOperation,
-        { ...request.caller, confirmation: request.confirmation, token },
+        {
+          ...request.caller,
+          confirmation: request.confirmation,
+          token,
+          idempotencyKey: request.idempotencyKey,
+        },
         values,
       );
       return (op as WriteOperation).action === 'create'

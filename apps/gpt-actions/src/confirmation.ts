@@ -5,6 +5,7 @@ import {
   createConfirmation,
   DEFAULT_GATEWAY_POLICY,
   DEFAULT_GPT_ACTIONS_POLICY,
+  type IdempotencyStore,
   loadOrCreateSecret,
   type NonceStore,
   type WritePolicy,
@@ -43,6 +44,7 @@ export function createActionsConfirmation(options: {
   writes: WriteScope;
   ttlMs?: number;
   store?: NonceStore;
+  idempotency?: IdempotencyStore;
   auditFile?: string;
   now?: () => number;
 }): Confirmation {
@@ -52,6 +54,7 @@ export function createActionsConfirmation(options: {
     policy: { default: policy, clients: { [CLIENT_ID]: policy } },
     ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}),
     ...(options.store ? { store: options.store } : {}),
+    ...(options.idempotency ? { idempotency: options.idempotency } : {}),
     ...(options.auditFile
       ? {
           audit: createAuditTrail({
@@ -66,16 +69,18 @@ export function createActionsConfirmation(options: {
 
 /**
  * The confirmation protocol as configured: the configured secret (or the demo secret kept in the
- * data folder), the Redis nonce store when a Redis URL is set, and the audit trail in the data folder.
+ * data folder), the Redis nonce and idempotency stores when a Redis URL is set, and the audit trail
+ * in the data folder.
  */
 export async function confirmationFromConfig(
   config: Pick<ActionsConfig, 'confirmSecret' | 'dataDir' | 'writes' | 'confirmTtlMs' | 'redisUrl'>,
 ): Promise<{ confirmation: Confirmation; close(): Promise<void> }> {
   const secret = config.confirmSecret ?? (await loadOrCreateSecret(config.dataDir));
   let store: NonceStore | undefined;
+  let idempotency: IdempotencyStore | undefined;
   let close = async () => {};
   if (config.redisUrl) {
-    const [{ createClient }, { createRedisNonceStore }] = await Promise.all([
+    const [{ createClient }, { createRedisIdempotencyStore, createRedisNonceStore }] = await Promise.all([
       import('redis'),
       import('@sfgql/confirm/redis'),
     ]);
@@ -83,6 +88,7 @@ export async function confirmationFromConfig(
     client.on('error', (error) => console.error('[gpt-actions] redis:', error));
     await client.connect();
     store = createRedisNonceStore({ client });
+    idempotency = createRedisIdempotencyStore({ client });
     close = async () => {
       await client.close();
     };
@@ -92,6 +98,7 @@ export async function confirmationFromConfig(
     writes: config.writes,
     ttlMs: config.confirmTtlMs,
     ...(store ? { store } : {}),
+    ...(idempotency ? { idempotency } : {}),
     ...(config.dataDir === ':memory:' ? {} : { auditFile: join(config.dataDir, 'gpt-actions-audit.jsonl') }),
   });
   return { confirmation, close };
