@@ -62,6 +62,9 @@ describe('bad input: a clear error and code, no call to Salesforce', () => {
     expect(await refused('{ contacts(first: 201) { nodes { id } } }', 'INVALID_INPUT')).toContain('200');
     await refused('{ accounts { nodes { contacts(first: 1000) { nodes { id } } } } }', 'INVALID_INPUT');
     await refused('{ contacts(after: "eyJ2YWx1ZXMiOlsxXX0") { nodes { id } } }', 'INVALID_INPUT');
+    await refused('{ contacts(first: 2, last: 2) { nodes { id } } }', 'INVALID_INPUT');
+    await refused('{ contacts(last: 500) { nodes { id } } }', 'INVALID_INPUT');
+    await refused('{ cases(last: 2, orderBy: [{ field: status }]) { nodes { id } } }', 'INVALID_INPUT');
   });
 
   it('queries over the depth or alias limits', async () => {

@@ -395,6 +395,53 @@ describe('pagination', () => {
     expect(new Set(nodes.map((n) => n.id)).size).toBe(total);
   });
 
+  it('walks backward with last / before: the same list, the same order, from its end', async () => {
+    const order = 'orderBy: [{ field: lastName }, { field: firstName, direction: DESC, nulls: LAST }]';
+    const forward = await all(
+      `query ($after: String) { contacts(first: 150, after: $after, ${order}) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`,
+    );
+    const backward: Data[] = [];
+    let before: string | null = null;
+    for (let page = 0; page < 100; page++) {
+      const { data, calls } = await run(
+        `query ($before: String) { contacts(last: 70, before: $before, ${order}) { edges { cursor node { id } } pageInfo { hasPreviousPage hasNextPage startCursor } } }`,
+        { before },
+      );
+      expect(calls).toBe(1);
+      const connection = data.contacts;
+      expect(connection.pageInfo.hasNextPage).toBe(before !== null);
+      backward.unshift(...connection.edges.map((e: Data) => e.node));
+      if (!connection.pageInfo.hasPreviousPage) break;
+      expect(connection.pageInfo.startCursor).toBe(connection.edges[0].cursor);
+      before = connection.pageInfo.startCursor;
+    }
+    expect(backward.map((n) => n.id)).toEqual(forward.map((n) => n.id));
+
+    // A cursor from a forward page works backward too: the records just before it.
+    const middle = (await run(`{ contacts(first: 10, ${order}) { edges { cursor node { id } } } }`)).data
+      .contacts.edges;
+    const { data } = await run(
+      `query ($b: String) { contacts(last: 3, before: $b, ${order}) { nodes { id } pageInfo { hasPreviousPage } } }`,
+      { b: middle[5].cursor },
+    );
+    expect(data.contacts.nodes.map((n: Data) => n.id)).toEqual(
+      middle.slice(2, 5).map((e: Data) => e.node.id),
+    );
+    expect(data.contacts.pageInfo.hasPreviousPage).toBe(true);
+  });
+
+  it('last on a child list: the last records of each parent, in order', async () => {
+    const { data, calls } = await run(
+      '{ accounts(first: 5) { nodes { all: contacts(first: 200, orderBy: [{ field: lastName }]) { nodes { id } } tail: contacts(last: 2, orderBy: [{ field: lastName }]) { nodes { id } pageInfo { hasPreviousPage } } } } }',
+    );
+    for (const account of data.accounts.nodes) {
+      const ids = account.all.nodes.map((n: Data) => n.id);
+      expect(account.tail.nodes.map((n: Data) => n.id)).toEqual(ids.slice(-2));
+      expect(account.tail.pageInfo.hasPreviousPage).toBe(ids.length > 2);
+    }
+    expect(calls).toBeLessThanOrEqual(2);
+  });
+
   it('pages a child list of one parent', async () => {
     const { data } = await run(
       '{ accounts(first: 1, where: { name: { eq: "Acme Corporation" } }) { nodes { contacts(first: 1) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } } }',

@@ -50,12 +50,16 @@ export function connectionOf(
   const kept = options.verify ? records.filter(options.verify) : records;
   // A first page that holds the whole list already says how many there are: no count query.
   const complete = args.after === null && records.length <= args.first;
+  const page = kept.slice(0, args.first);
+  // A backward page was read from its end: put it back in the list's order.
+  if (args.backward) page.reverse();
+  const more = records.length > args.first;
   return {
-    records: kept.slice(0, args.first).map((r) => sourceOf(r, node)),
+    records: page.map((r) => sourceOf(r, node)),
     keys: args.keys,
     offset: options.offset,
-    hasNextPage: records.length > args.first,
-    hasPreviousPage: args.after !== null,
+    hasNextPage: args.backward ? args.after !== null : more,
+    hasPreviousPage: args.backward ? more : args.after !== null,
     count: complete ? async () => kept.length : options.count,
   };
 }
@@ -87,7 +91,7 @@ export async function fetchPage(
   let offset = 0;
   if (args.after !== null) {
     const cursor = decodeCursor(args.after, args.keys);
-    if ('values' in cursor) where = allOf([where, afterCondition(args.keys, cursor.values)]);
+    if ('values' in cursor) where = allOf([where, afterCondition(args.fetchKeys, cursor.values)]);
     else offset = cursor.offset;
   }
   const countWhere = allOf([args.where, options.extra]);

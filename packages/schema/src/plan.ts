@@ -24,6 +24,7 @@ import {
   allOf,
   compileWhere,
   type Filter,
+  isKeysetOrder,
   type OrderByInput,
   type OrderKey,
   orderByClause,
@@ -57,10 +58,17 @@ export interface ParentPlan {
 
 /** The arguments of a list (root or child connection). */
 export interface ListArgs {
+  /** The page size: `first`, or `last` when paging backward. */
   first: number;
+  /** The cursor to continue from in the direction of travel: `after`, or `before` when backward. */
   after: string | null;
+  /** `last` / `before`: the page ends at the cursor (or the list's end) and is read in reverse. */
+  backward: boolean;
   where: SoqlFragment | null;
+  /** The list's order (cursors are made of these keys' values). */
   keys: OrderKey[];
+  /** The order the rows are fetched in: `keys`, or `keys` reversed when paging backward. */
+  fetchKeys: OrderKey[];
   orderBy: SoqlFragment;
 }
 
@@ -203,17 +211,37 @@ export function listArgs(
   args: Record<string, unknown>,
   extras: readonly SoqlFragment[] = [],
 ): ListArgs {
-  const first = (args.first as number | null | undefined) ?? DEFAULT_FIRST;
+  const last = (args.last as number | null | undefined) ?? null;
+  const before = (args.before as string | null | undefined) ?? null;
+  const backward = last !== null || before !== null;
+  if (backward && ((args.first ?? null) !== null || (args.after ?? null) !== null))
+    throw new OperationError(
+      'INVALID_INPUT',
+      'page forward (first, after) or backward (last, before), not both at once',
+    );
+  const name = backward ? 'last' : 'first';
+  const first = (backward ? last : (args.first as number | null | undefined)) ?? DEFAULT_FIRST;
   if (!Number.isInteger(first) || first < 0 || first > MAX_FIRST) {
-    throw new OperationError('INVALID_INPUT', `first must be from 0 to ${MAX_FIRST}, got ${first}`);
+    throw new OperationError('INVALID_INPUT', `${name} must be from 0 to ${MAX_FIRST}, got ${first}`);
   }
   const keys = orderKeys(config, args.orderBy as OrderByInput[] | null | undefined);
+  // Backward pages read the list in reverse from the cursor: that needs keys that compare.
+  if (backward && !isKeysetOrder(keys))
+    throw new OperationError(
+      'INVALID_INPUT',
+      'last and before need a list ordered by fields that compare (not by a picklist or a checkbox)',
+    );
+  const fetchKeys = backward
+    ? keys.map((k) => ({ ...k, descending: !k.descending, nullsFirst: !k.nullsFirst }))
+    : keys;
   return {
     first,
-    after: (args.after as string | null | undefined) ?? null,
+    after: backward ? before : ((args.after as string | null | undefined) ?? null),
+    backward,
     where: allOf([...extras, compileWhere(config, args.where as Filter | null | undefined)]),
     keys,
-    orderBy: orderByClause(keys),
+    fetchKeys,
+    orderBy: orderByClause(fetchKeys),
   };
 }
 

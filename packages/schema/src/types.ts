@@ -168,6 +168,10 @@ export function listArgsFor(t: Ref, refs: TypeRefs, config: ObjectConfig) {
   return {
     first: t.arg.int({ description: 'How many records (0-200, default 10).' }),
     after: t.arg.string({ description: 'The cursor of the record to continue after.' }),
+    last: t.arg.int({
+      description: 'How many records at the end (0-200), or just before `before`; not with first or after.',
+    }),
+    before: t.arg.string({ description: 'The cursor of the record to end just before (paging backward).' }),
     where: t.arg({ type: refs.filters.get(config.typeName), description: 'Which records.' }),
     orderBy: t.arg({
       type: [refs.orderBys.get(config.typeName)],

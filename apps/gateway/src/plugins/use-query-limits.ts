@@ -34,10 +34,11 @@ const DEFAULT_SEARCH = 20;
  * costs 40,000 times what each contact asks for: that is what Salesforce would be asked to return.
  */
 export const estimateCost: ComplexityEstimator = ({ field, args, childComplexity }) => {
-  // Lists taking `first` are the ones that fetch records; `edges` and `nodes` are that same page.
+  // Lists taking `first` (or `last`) are the ones that fetch records; `edges` and `nodes` are that page.
   if (!field.args.some((a) => a.name === 'first')) return 1 + childComplexity;
   const fallback = field.name === 'globalSearch' ? DEFAULT_SEARCH : DEFAULT_PAGE;
-  const first = typeof args.first === 'number' && args.first >= 0 ? args.first : fallback;
+  const asked = typeof args.first === 'number' ? args.first : args.last;
+  const first = typeof asked === 'number' && asked >= 0 ? asked : fallback;
   return 1 + Math.max(first, 1) * childComplexity;
 };
 
