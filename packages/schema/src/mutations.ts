@@ -60,6 +60,8 @@ function typeOf(key: string, prop: JsonSchema): { type: string | [string]; descr
 export interface MutationResult {
   kind: 'result';
   value: Record<string, unknown>;
+  /** The caller's `clientMutationId`, echoed. */
+  clientMutationId: string | null;
 }
 type Payload = MutationResult | ({ kind: 'confirmation' } & ConfirmationRequest);
 
@@ -67,7 +69,8 @@ type Payload = MutationResult | ({ kind: 'confirmation' } & ConfirmationRequest)
  * One mutation per write operation, behind the confirmation protocol: without a token the answer
  * is a `ConfirmationRequired` to show a person; with it (and the same arguments) the write runs
  * once and the result comes back. Refusals (expired, used, mismatched, stale, forbidden) are errors
- * with their code.
+ * with their code. `clientMutationId` is an idempotency key: a mutation repeated with the same one
+ * (its answer lost on the way) returns the first result instead of writing twice.
  */
 export function defineMutations(
   builder: Builder,
@@ -151,6 +154,12 @@ export function defineMutations(
                 resolve: (m: MutationResult) => m.value[key] ?? null,
               });
             }
+            out.clientMutationId = r.field({
+              type: 'String',
+              nullable: true,
+              description: 'The clientMutationId the mutation was called with.',
+              resolve: (m: MutationResult) => m.clientMutationId,
+            });
             if (config && operation.action !== 'delete') {
               out.record = r.field({
                 type: refs.objects.get(config.typeName),
@@ -190,6 +199,10 @@ export function defineMutations(
             confirmationToken: t.arg.string({
               description: 'The token of the ConfirmationRequired answer, to perform the write.',
             }),
+            clientMutationId: t.arg.string({
+              description:
+                'An idempotency key (a UUID, 1-255 printable ASCII characters): repeating the mutation with the same key returns the first result instead of writing again, with the used token or a new one.',
+            }),
           },
           resolve: async (
             _root: unknown,
@@ -197,6 +210,7 @@ export function defineMutations(
               id?: string | null;
               input?: Record<string, unknown> | null;
               confirmationToken?: string | null;
+              clientMutationId?: string | null;
             },
             ctx: GraphQLContext,
           ): Promise<Payload> => {
@@ -219,10 +233,15 @@ export function defineMutations(
                   principal: ctx.principal,
                   confirmation: ctx.confirmation,
                   token: args.confirmationToken ?? undefined,
+                  idempotencyKey: args.clientMutationId ?? undefined,
                 },
                 values,
               );
-              return { kind: 'result', value: value as Record<string, unknown> };
+              return {
+                kind: 'result',
+                value: value as Record<string, unknown>,
+                clientMutationId: args.clientMutationId ?? null,
+              };
             } catch (error) {
               if (isConfirmationError(error) && error.code === 'CONFIRMATION_REQUIRED' && error.confirmation)
                 return { kind: 'confirmation', ...error.confirmation };
