@@ -4,6 +4,7 @@ import { createRedisBearerCache, createRedisTokenStore, serviceAuthFromEnv } fro
 import {
   createConfirmation,
   DEFAULT_GATEWAY_POLICY,
+  type IdempotencyStore,
   loadOrCreateSecret,
   type NonceStore,
 } from '@sfgql/confirm';
@@ -25,8 +26,8 @@ export const ANONYMOUS_WARNING =
 
 /**
  * Starts the gateway on `config.host:config.port` (0 picks a free port), with what the
- * configuration asks for: the confirmation secret, Redis (single-use confirmations and checked
- * caller tokens shared by every instance, and the integration user's session), the integration
+ * configuration asks for: the confirmation secret, Redis (single-use confirmations, idempotency
+ * keys and checked caller tokens shared by every instance, and the integration user's session), the integration
  * user for API keys and anonymous access.
  */
 export async function listenGateway(
@@ -38,10 +39,11 @@ export async function listenGateway(
   const secret = config.confirmSecret ?? (await loadOrCreateSecret(config.dataDir));
   let redis: { close(): Promise<unknown> } | undefined;
   let nonces: NonceStore | undefined;
+  let idempotency: IdempotencyStore | undefined;
   let shared: Pick<Parameters<typeof createGateway>[0], 'bearerCache'> = {};
   let tokenStore: ReturnType<typeof createRedisTokenStore> | undefined;
   if (config.redisUrl) {
-    const [{ createClient }, { createRedisNonceStore }] = await Promise.all([
+    const [{ createClient }, { createRedisIdempotencyStore, createRedisNonceStore }] = await Promise.all([
       import('redis'),
       import('@sfgql/confirm/redis'),
     ]);
@@ -50,6 +52,7 @@ export async function listenGateway(
     await client.connect();
     redis = client;
     nonces = createRedisNonceStore({ client });
+    idempotency = createRedisIdempotencyStore({ client });
     shared = { bearerCache: createRedisBearerCache({ client }) };
     tokenStore = createRedisTokenStore({ client });
   }
@@ -62,6 +65,7 @@ export async function listenGateway(
       policy: { default: DEFAULT_GATEWAY_POLICY },
       ttlMs: config.confirmTtlMs,
       ...(nonces ? { store: nonces } : {}),
+      ...(idempotency ? { idempotency } : {}),
     });
     const integration = config.serviceEnv
       ? serviceAuthFromEnv(config.serviceEnv, tokenStore ? { store: tokenStore } : {})?.source
