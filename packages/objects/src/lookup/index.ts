@@ -69,6 +69,7 @@ export const globalSearch = defineRead({
     term: z
       .string()
       .trim()
+      .min(2, 'term needs at least two characters')
       .max(200)
       .refine(hasSearchableWord, 'term needs a word of at least two letters or digits')
       .describe('What to look for.'),
