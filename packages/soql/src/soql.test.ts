@@ -9,6 +9,12 @@ describe('escapeSoqlString', () => {
     expect(escapeSoqlString('line\nbreak\ttab"quote')).toBe('line\\nbreak\\ttab\\"quote');
   });
 
+  it('turns a lone surrogate into U+FFFD, so that the statement can be sent at all', () => {
+    expect(escapeSoqlString('a\ud800b\udfff')).toBe('a\ufffdb\ufffd');
+    expect(escapeSoqlString('🙂')).toBe('🙂');
+    expect(() => encodeURIComponent(escapeSoqlString('\ud800'))).not.toThrow();
+  });
+
   it('makes LIKE wildcards literal', () => {
     expect(escapeSoqlLike('100%_off')).toBe('100\\%\\_off');
   });

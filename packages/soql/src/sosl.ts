@@ -9,9 +9,9 @@ export function hasSearchableWord(text: string): boolean {
   return text.split(/\s+/).some((w) => (w.match(/[\p{L}\p{N}]/gu) ?? []).length >= 2);
 }
 
-/** Escapes a search term so that every character is searched for literally. */
+/** Escapes a search term so that every character is searched for literally (lone surrogates as U+FFFD). */
 export function escapeSoslTerm(term: string): string {
-  return term.replace(RESERVED, (ch) => `\\${ch}`);
+  return term.toWellFormed().replace(RESERVED, (ch) => `\\${ch}`);
 }
 
 /** A finished SOSL statement, built only by `sosl.find`. */
