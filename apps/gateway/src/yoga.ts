@@ -11,6 +11,7 @@ import { Registry } from 'prom-client';
 import { type Caller, createCallerResolver, IntegrationUnavailableError } from './callers.ts';
 import type { GatewayConfig, QueryLimits } from './config.ts';
 import { createLogger, type Logger, yogaLogger } from './logger.ts';
+import { useBodyLimit } from './plugins/use-body-limit.ts';
 import { useErrorReports } from './plugins/use-error-reports.ts';
 import { useHealth } from './plugins/use-health.ts';
 import { type GatewayContext, useObservability } from './plugins/use-observability.ts';
@@ -219,6 +220,7 @@ export function createGateway(options: GatewayOptions) {
     batching: { limit: limits.maxBatch },
     plugins: [
       ...observability.first,
+      useBodyLimit(),
       useHealth({ instanceUrl: options.instanceUrl, ...(options.fetch ? { fetch: options.fetch } : {}) }),
       useQueryLimits(limits),
       useErrorReports(),

@@ -80,8 +80,12 @@ export function createActionsApp(options: ActionsOptions) {
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
+      // The rest of the body is never read, so the connection cannot carry another request: closed,
+      // or the client's next request on it would fail with a reset instead of an answer.
       onError: () =>
-        problemResponse(problem(413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than 2 MB.')),
+        problemResponse(problem(413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than 2 MB.'), {
+          connection: 'close',
+        }),
     }),
   );
 
@@ -148,6 +152,16 @@ export function createActionsApp(options: ActionsOptions) {
         let body: unknown;
         if (binding.method === 'post' || binding.method === 'patch') {
           const text = await c.req.text();
+          const type = c.req.header('content-type') ?? '';
+          if (text.trim() && !/^application\/([\w.+-]*\+)?json\s*(;|$)/i.test(type)) {
+            return problemResponse(
+              problem(
+                415,
+                'UNSUPPORTED_MEDIA_TYPE',
+                `The body must be JSON sent as application/json, not ${JSON.stringify(type || 'without a content type')}.`,
+              ),
+            );
+          }
           if (text.trim()) {
             try {
               body = JSON.parse(text);

@@ -1,7 +1,14 @@
 import { KNOWLEDGE_LANGUAGES } from '@sfgql/objects/knowledge';
 import { apiLimits, describeObject, GLOBAL_SEARCH_OBJECTS } from '@sfgql/objects/lookup';
 import { termSearch } from '@sfgql/objects/search';
-import { isSalesforceId, type SoqlFragment, soql, sosl, toSalesforceId } from '@sfgql/soql';
+import {
+  hasSearchableWord,
+  isSalesforceId,
+  type SoqlFragment,
+  soql,
+  sosl,
+  toSalesforceId,
+} from '@sfgql/soql';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Builder, GraphQLContext } from './builder.ts';
 import { fetchOne, fetchPage, invalidInput } from './lists.ts';
@@ -228,6 +235,9 @@ export function defineQueries(builder: Builder, registry: Registry, refs: TypeRe
         ) => {
           const term = args.term.trim();
           if (term.replace(/\s+/g, '').length < 2) throw invalidInput('term needs at least two characters');
+          // SOSL ignores punctuation, symbols and emoji: a term of nothing else finds nothing.
+          if (!hasSearchableWord(term))
+            throw invalidInput('term needs a word of at least two letters or digits');
           if (term.length > 200) throw invalidInput('term is at most 200 characters');
           const first = args.first ?? 20;
           if (!Number.isInteger(first) || first < 1 || first > 200)

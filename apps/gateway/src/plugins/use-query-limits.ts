@@ -61,6 +61,36 @@ function spreadsUnknownFragment(document: DocumentNode): boolean {
 }
 
 /**
+ * Whether a document's fragments spread each other in a cycle (graphql's NoFragmentCycles rule
+ * reports it). graphql-depth-limit would follow such a cycle until the stack overflows: a 500.
+ */
+function hasFragmentCycle(document: DocumentNode): boolean {
+  const spreads = new Map<string, string[]>();
+  for (const d of document.definitions) {
+    if (d.kind !== Kind.FRAGMENT_DEFINITION) continue;
+    const names: string[] = [];
+    visit(d, {
+      FragmentSpread: (node) => {
+        names.push(node.name.value);
+      },
+    });
+    spreads.set(d.name.value, names);
+  }
+  const done = new Set<string>();
+  const onPath = new Set<string>();
+  const cyclic = (name: string): boolean => {
+    if (onPath.has(name)) return true;
+    if (done.has(name)) return false;
+    onPath.add(name);
+    const found = (spreads.get(name) ?? []).some(cyclic);
+    onPath.delete(name);
+    done.add(name);
+    return found;
+  };
+  return [...spreads.keys()].some(cyclic);
+}
+
+/**
  * The depth rule of `@envelop/depth-limit` (graphql-depth-limit), with a code and a clear message.
  * That library walks fragments as it is created and throws a TypeError on a spread of a fragment the
  * document does not define, which would surface as a 500: such a document is left to graphql's
@@ -77,7 +107,8 @@ function depthRule(maxDepth: number): ValidationRule {
   if (!rule) throw new Error('@envelop/depth-limit did not add its validation rule');
   const library = rule;
   const QueryDepthRule = (context: ValidationContext): ASTVisitor => {
-    if (spreadsUnknownFragment(context.getDocument())) return {};
+    const document = context.getDocument();
+    if (spreadsUnknownFragment(document) || hasFragmentCycle(document)) return {};
     const coded = Object.create(context, {
       reportError: {
         value: (error: GraphQLError) =>
