@@ -1,11 +1,11 @@
 import { loginWithPassword, revokeToken } from '@sfgql/auth';
 import { DEMO, type RunningEmulator, startEmulator } from '@sfgql/emulator';
+import { startRedis, type TestRedis } from '@sfgql/testing/redis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGatewayConfig } from '../src/config.ts';
 import { listenGateway, type RunningServer } from '../src/listen.ts';
 import { createLogger } from '../src/logger.ts';
-import { startRedis, type TestRedis } from './redis-server.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: response shapes are checked by the assertions
 type Data = any;

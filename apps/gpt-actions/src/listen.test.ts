@@ -1,10 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from '@sfgql/emulator';
+import { startRedis } from '@sfgql/testing/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadActionsConfig } from './config.ts';
 import { listenActions, type RunningServer } from './listen.ts';
@@ -74,42 +72,6 @@ describe('listenActions', () => {
     });
   });
 });
-
-/** A redis-server of this test's own, on a free port, without persistence. */
-async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  const child: ChildProcess = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) resolve();
-    });
-    child.once('error', (error) =>
-      reject(
-        new Error('The multi-instance test needs redis-server (apt-get install -y redis-server)', {
-          cause: error,
-        }),
-      ),
-    );
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
-  });
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    async stop() {
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 describe('several instances behind a load balancer', () => {
   it('accept a token any of them issued, and write once however many receive it', async () => {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startRedis, type TestRedis } from '@sfgql/testing/redis';
 import fc from 'fast-check';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTask, fakeClock, outcome, SECRET, updateCase } from '../test/fixtures.ts';
-import { startRedis, type TestRedis } from '../test/redis-server.ts';
 import { applyToWorld, memoryWorld, runScenario, stepsArb } from '../test/scenario.ts';
 import { createConfirmation } from './confirmation.ts';
 import { createRedisIdempotencyStore, createRedisNonceStore } from './redis-store.ts';
