@@ -1,41 +1,29 @@
-import { loginWithPassword, type SalesforceSession } from '@sfgql/auth';
-import { DEMO, type RunningEmulator, startEmulator } from '@sfgql/emulator';
+import type { SalesforceSession } from '@sfgql/auth';
+import { DEMO, type RunningEmulator } from '@sfgql/emulator';
+import { startDemoOrg } from '@sfgql/testing/demo-org';
+import { type EmulatorControl, emulatorControl } from '@sfgql/testing/emulator-control';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSalesforceClient } from './client.ts';
 import { soql } from './soql.ts';
 
 let emulator: RunningEmulator;
 let session: SalesforceSession;
-const control = async (method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${emulator.url}/__emulator/${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return response.status === 204 ? undefined : ((await response.json()) as Record<string, unknown>);
-};
+let control: EmulatorControl;
 const noWait = { sleep: async () => {} };
 
 beforeAll(async () => {
-  emulator = await startEmulator({ dataDir: ':memory:' });
-  session = await loginWithPassword({
-    loginUrl: emulator.url,
-    clientId: DEMO.clientId,
-    clientSecret: DEMO.clientSecret,
-    username: DEMO.username,
-    password: DEMO.password,
-    securityToken: DEMO.securityToken,
-  });
+  ({ emulator, session } = await startDemoOrg());
+  control = emulatorControl(emulator.url);
 });
 afterAll(() => emulator.close());
 beforeEach(async () => {
-  await control('DELETE', 'faults');
-  await control('POST', 'metrics/reset');
+  await control.clearFaults();
+  await control.resetMetrics();
 });
 
 describe("retries against the emulator's fault injection", () => {
   it('reads recover from 500s and 503s', async () => {
-    await control('PUT', 'faults', {
+    await control.setFaults({
       seed: 7,
       rules: [
         { kind: 'error503', resources: ['query'], times: 1 },
@@ -46,12 +34,12 @@ describe("retries against the emulator's fault injection", () => {
     const result = await client.query(soql`SELECT Id FROM Case WHERE CaseNumber = ${DEMO.caseNumber}`);
     expect(result.totalSize).toBe(1);
     expect(client.meter.snapshot().calls).toBe(3);
-    const metrics = (await control('GET', 'metrics')) as { faults?: { total?: number } };
+    const metrics = await control.metrics();
     expect(metrics.faults).toMatchObject({ total: 2 });
   });
 
   it('reads recover from a connection dropped mid-response', async () => {
-    await control('PUT', 'faults', {
+    await control.setFaults({
       seed: 7,
       rules: [{ kind: 'dropConnection', resources: ['query'], times: 1 }],
     });
@@ -61,7 +49,7 @@ describe("retries against the emulator's fault injection", () => {
   });
 
   it('never repeats a write that met a fault, so nothing is written twice', async () => {
-    await control('PUT', 'faults', {
+    await control.setFaults({
       seed: 7,
       rules: [{ kind: 'error503', resources: ['sobjects'], methods: ['POST'], times: 1 }],
     });
@@ -76,7 +64,7 @@ describe("retries against the emulator's fault injection", () => {
   });
 
   it('stops at REQUEST_LIMIT_EXCEEDED without retrying', async () => {
-    await control('PUT', 'faults', {
+    await control.setFaults({
       seed: 7,
       rules: [{ kind: 'requestLimit', resources: ['query'], afterCalls: 0 }],
     });

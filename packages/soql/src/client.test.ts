@@ -1,5 +1,6 @@
-import { loginWithPassword, type SalesforceSession } from '@sfgql/auth';
-import { DEMO, type RunningEmulator, startEmulator } from '@sfgql/emulator';
+import type { SalesforceSession } from '@sfgql/auth';
+import { DEMO, type RunningEmulator } from '@sfgql/emulator';
+import { startDemoOrg } from '@sfgql/testing/demo-org';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSalesforceClient } from './client.ts';
@@ -9,15 +10,7 @@ import { soql } from './soql.ts';
 let emulator: RunningEmulator;
 let session: SalesforceSession;
 beforeAll(async () => {
-  emulator = await startEmulator({ dataDir: ':memory:' });
-  session = await loginWithPassword({
-    loginUrl: emulator.url,
-    clientId: DEMO.clientId,
-    clientSecret: DEMO.clientSecret,
-    username: DEMO.username,
-    password: DEMO.password,
-    securityToken: DEMO.securityToken,
-  });
+  ({ emulator, session } = await startDemoOrg());
 });
 afterAll(() => emulator.close());
 

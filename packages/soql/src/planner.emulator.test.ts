@@ -1,5 +1,6 @@
-import { loginWithPassword } from '@sfgql/auth';
-import { DEMO, type RunningEmulator, startEmulator } from '@sfgql/emulator';
+import type { RunningEmulator } from '@sfgql/emulator';
+import { startDemoOrg } from '@sfgql/testing/demo-org';
+import { emulatorControl } from '@sfgql/testing/emulator-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSalesforceClient, type SalesforceClient } from './client.ts';
 import { loadChildrenByParentId, loadRecordsById } from './loaders.ts';
@@ -8,29 +9,14 @@ import { soql } from './soql.ts';
 
 let emulator: RunningEmulator;
 let client: SalesforceClient;
-const metrics = async () =>
-  ((await (await fetch(`${emulator.url}/__emulator/metrics`)).json()) as { total: number }).total;
-const resetMetrics = async () =>
-  (await fetch(`${emulator.url}/__emulator/metrics/reset`, { method: 'POST' })).body?.cancel();
+const metrics = async () => (await emulatorControl(emulator.url).metrics()).total;
+const resetMetrics = () => emulatorControl(emulator.url).resetMetrics();
 
 beforeAll(async () => {
-  emulator = await startEmulator({ dataDir: ':memory:' });
-  await (
-    await fetch(`${emulator.url}/__emulator/seed`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ scale: 300 }),
-    })
-  ).body?.cancel();
-  const session = await loginWithPassword({
-    loginUrl: emulator.url,
-    clientId: DEMO.clientId,
-    clientSecret: DEMO.clientSecret,
-    username: DEMO.username,
-    password: DEMO.password,
-    securityToken: DEMO.securityToken,
-  });
-  client = createSalesforceClient({ session });
+  const org = await startDemoOrg();
+  emulator = org.emulator;
+  await emulatorControl(emulator.url).seed(300);
+  client = createSalesforceClient({ session: org.session });
 });
 afterAll(() => emulator.close());
 

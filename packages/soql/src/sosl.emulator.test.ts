@@ -1,5 +1,5 @@
-import { loginWithPassword } from '@sfgql/auth';
-import { DEMO, type RunningEmulator, startEmulator } from '@sfgql/emulator';
+import type { RunningEmulator } from '@sfgql/emulator';
+import { startDemoOrg } from '@sfgql/testing/demo-org';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSalesforceClient, type SalesforceClient } from './client.ts';
@@ -9,15 +9,9 @@ import { hasSearchableWord, sosl } from './sosl.ts';
 let emulator: RunningEmulator;
 let client: SalesforceClient;
 beforeAll(async () => {
-  emulator = await startEmulator({ dataDir: ':memory:' });
-  const session = await loginWithPassword({
-    loginUrl: emulator.url,
-    clientId: DEMO.clientId,
-    clientSecret: DEMO.clientSecret,
-    username: DEMO.username,
-    password: DEMO.password,
-    securityToken: DEMO.securityToken,
-  });
+  const org = await startDemoOrg();
+  emulator = org.emulator;
+  const session = org.session;
   client = createSalesforceClient({ session });
 });
 afterAll(() => emulator.close());
