@@ -1,6 +1,6 @@
-import { loginWithPassword } from '@sfgql/auth';
-import { DEMO, type RunningEmulator, startEmulator } from '@sfgql/emulator';
+import type { RunningEmulator } from '@sfgql/emulator';
 import { createSalesforceClient } from '@sfgql/soql';
+import { startDemoOrg } from '@sfgql/testing/demo-org';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contactSpec } from '../src/contact/spec.ts';
 import { genericOperations, loadOrgSpecs } from '../src/custom.ts';
@@ -9,8 +9,7 @@ import type { OperationContext, ReadOperation, WriteOperation } from '../src/ope
 let emulator: RunningEmulator;
 let ctx: OperationContext;
 beforeAll(async () => {
-  emulator = await startEmulator({
-    dataDir: ':memory:',
+  const org = await startDemoOrg({
     metadata: {
       fields: {
         Contact: [
@@ -52,15 +51,8 @@ beforeAll(async () => {
       ],
     },
   });
-  const session = await loginWithPassword({
-    loginUrl: emulator.url,
-    clientId: DEMO.clientId,
-    clientSecret: DEMO.clientSecret,
-    username: DEMO.username,
-    password: DEMO.password,
-    securityToken: DEMO.securityToken,
-  });
-  ctx = { client: createSalesforceClient({ session }) };
+  emulator = org.emulator;
+  ctx = { client: createSalesforceClient({ session: org.session }) };
 });
 afterAll(() => emulator.close());
 

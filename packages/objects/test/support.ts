@@ -1,6 +1,7 @@
-import { loginWithPassword } from '@sfgql/auth';
-import { DEMO, type RunningEmulator, startEmulator } from '@sfgql/emulator';
+import type { RunningEmulator } from '@sfgql/emulator';
 import { createSalesforceClient } from '@sfgql/soql';
+import { startDemoOrg } from '@sfgql/testing/demo-org';
+import { emulatorControl } from '@sfgql/testing/emulator-control';
 import type { OperationContext } from '../src/operation.ts';
 
 export interface TestOrg {
@@ -14,26 +15,14 @@ export interface TestOrg {
 
 /** An emulator with the demo org, and an operation context logged in as the demo user. */
 export async function startTestOrg(options: { now?: () => Date } = {}): Promise<TestOrg> {
-  const emulator = await startEmulator({ dataDir: ':memory:', ...(options.now ? { now: options.now } : {}) });
-  const session = await loginWithPassword({
-    loginUrl: emulator.url,
-    clientId: DEMO.clientId,
-    clientSecret: DEMO.clientSecret,
-    username: DEMO.username,
-    password: DEMO.password,
-    securityToken: DEMO.securityToken,
-  });
+  const { emulator, session } = await startDemoOrg(options.now ? { now: options.now } : {});
+  const control = emulatorControl(emulator.url);
   const ctx: OperationContext = { client: createSalesforceClient({ session, retry: { retries: 0 } }) };
   return {
     emulator,
     ctx,
-    async calls() {
-      const metrics = (await (await fetch(`${emulator.url}/__emulator/metrics`)).json()) as { total: number };
-      return metrics.total;
-    },
-    async resetCalls() {
-      await (await fetch(`${emulator.url}/__emulator/metrics/reset`, { method: 'POST' })).body?.cancel();
-    },
+    calls: async () => (await control.metrics()).total,
+    resetCalls: () => control.resetMetrics(),
     close: () => emulator.close(),
   };
 }
