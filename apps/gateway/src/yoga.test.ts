@@ -1,5 +1,5 @@
-import { loginWithPassword } from '@sfgql/auth';
-import { DEMO, type RunningEmulator, startEmulator } from '@sfgql/emulator';
+import type { RunningEmulator } from '@sfgql/emulator';
+import { startDemoOrg } from '@sfgql/testing/demo-org';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGatewayConfig } from './config.ts';
 import { createLogger } from './logger.ts';
@@ -10,16 +10,9 @@ let token: string;
 let gateway: ReturnType<typeof createGateway>;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ dataDir: ':memory:' });
-  const session = await loginWithPassword({
-    loginUrl: emulator.url,
-    clientId: DEMO.clientId,
-    clientSecret: DEMO.clientSecret,
-    username: DEMO.username,
-    password: DEMO.password,
-    securityToken: DEMO.securityToken,
-  });
-  token = session.accessToken;
+  const org = await startDemoOrg();
+  emulator = org.emulator;
+  token = org.session.accessToken;
   gateway = createGateway({
     instanceUrl: emulator.url,
     apiVersion: '60.0',

@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loginWithPassword } from '@sfgql/auth';
-import { DEMO, type RunningEmulator, startEmulator } from '@sfgql/emulator';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { RunningEmulator } from '@sfgql/emulator';
+import { launchChromium, type TestChromium } from '@sfgql/testing/chromium';
+import { startDemoOrg } from '@sfgql/testing/demo-org';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGatewayConfig } from '../src/config.ts';
 import { listenGateway, type RunningServer } from '../src/listen.ts';
@@ -15,24 +16,12 @@ import { createLogger } from '../src/logger.ts';
  * reads the answer on the page. Nothing may come from elsewhere: GraphiQL's scripts and styles are
  * served by the gateway itself (no CDN).
  */
-const CHROMIUM = '/usr/bin/chromium';
-
 let emulator: RunningEmulator;
 let gateway: RunningServer;
 let token: string;
-let browser: BrowserContext | undefined;
+let chromium: TestChromium;
 const folders: string[] = [];
 const elsewhere: string[] = [];
-
-/** The browser; without Chromium the test fails (never skips) with how to install it. */
-function context(): BrowserContext {
-  if (!browser) {
-    throw new Error(
-      `Chromium is missing at ${CHROMIUM}: install it with \`apt-get update && apt-get install -y chromium\` (CI does this in .ci/run).`,
-    );
-  }
-  return browser;
-}
 
 const tempDir = (prefix: string) => {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -41,15 +30,9 @@ const tempDir = (prefix: string) => {
 };
 
 beforeAll(async () => {
-  emulator = await startEmulator({ dataDir: ':memory:' });
-  ({ accessToken: token } = await loginWithPassword({
-    loginUrl: emulator.url,
-    clientId: DEMO.clientId,
-    clientSecret: DEMO.clientSecret,
-    username: DEMO.username,
-    password: DEMO.password,
-    securityToken: DEMO.securityToken,
-  }));
+  const org = await startDemoOrg();
+  emulator = org.emulator;
+  token = org.session.accessToken;
   gateway = await listenGateway(
     loadGatewayConfig({
       SALESFORCE_INSTANCE_URL: emulator.url,
@@ -59,28 +42,15 @@ beforeAll(async () => {
     }),
     { logger: createLogger({ level: 'silent' }) },
   );
-  if (!existsSync(CHROMIUM)) return;
-  browser = await chromium.launchPersistentContext(tempDir('sfgql-chromium-'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  browser.on('request', (request) => {
+  chromium = await launchChromium();
+  chromium.browser?.on('request', (request) => {
     const url = request.url();
     if (!url.startsWith(gateway.url) && !/^(blob|data):/.test(url)) elsewhere.push(url);
   });
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await chromium?.close();
   await gateway?.close();
   await emulator?.close();
   for (const dir of folders) rmSync(dir, { recursive: true, force: true });
@@ -105,7 +75,7 @@ const shown = (page: Page, selector: string) =>
 
 describe('GraphiQL in headless Chromium', () => {
   it('loads without a CDN, runs a query with the token in its headers and shows the answer', async () => {
-    const page = await context().newPage();
+    const page = await chromium.context().newPage();
     try {
       const response = await page.goto(`${gateway.url}/graphql`);
       expect(response?.status()).toBe(200);

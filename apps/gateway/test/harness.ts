@@ -1,5 +1,7 @@
-import { loginWithPassword, serviceAuthFromEnv } from '@sfgql/auth';
-import { DEMO, type RunningEmulator, startEmulator } from '@sfgql/emulator';
+import { serviceAuthFromEnv } from '@sfgql/auth';
+import { DEMO, type RunningEmulator } from '@sfgql/emulator';
+import { startDemoOrg } from '@sfgql/testing/demo-org';
+import { emulatorControl } from '@sfgql/testing/emulator-control';
 import { createLogger } from '../src/logger.ts';
 import { createGateway, type GatewayOptions } from '../src/yoga.ts';
 
@@ -35,19 +37,11 @@ export async function startHarness(
     integration?: boolean;
   } = {},
 ): Promise<Harness> {
-  const emulator = await startEmulator({
-    dataDir: ':memory:',
+  const { emulator, session } = await startDemoOrg({
     ...(options.scale ? { scale: options.scale } : {}),
     ...(options.metadata ? { metadata: options.metadata as never } : {}),
   });
-  const session = await loginWithPassword({
-    loginUrl: emulator.url,
-    clientId: DEMO.clientId,
-    clientSecret: DEMO.clientSecret,
-    username: DEMO.username,
-    password: DEMO.password,
-    securityToken: DEMO.securityToken,
-  });
+  const control = emulatorControl(emulator.url);
   const token = session.accessToken;
   const integration = options.integration
     ? serviceAuthFromEnv({
@@ -87,12 +81,8 @@ export async function startHarness(
       });
       return { status: response.status, body: (await response.json()) as never };
     },
-    async calls() {
-      return (await (await fetch(`${emulator.url}/__emulator/metrics`)).json()) as never;
-    },
-    async resetCalls() {
-      await (await fetch(`${emulator.url}/__emulator/metrics/reset`, { method: 'POST' })).body?.cancel();
-    },
+    calls: () => control.metrics(),
+    resetCalls: () => control.resetMetrics(),
     close: () => emulator.close(),
   };
 }

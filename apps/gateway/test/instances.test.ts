@@ -1,5 +1,6 @@
-import { loginWithPassword, revokeToken } from '@sfgql/auth';
-import { DEMO, type RunningEmulator, startEmulator } from '@sfgql/emulator';
+import { revokeToken } from '@sfgql/auth';
+import { type RunningEmulator, startEmulator } from '@sfgql/emulator';
+import { loginAsDemo } from '@sfgql/testing/demo-org';
 import { startRedis, type TestRedis } from '@sfgql/testing/redis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,15 +16,7 @@ let redis: TestRedis;
 let a: RunningServer;
 let b: RunningServer;
 
-const login = () =>
-  loginWithPassword({
-    loginUrl: emulator.url,
-    clientId: DEMO.clientId,
-    clientSecret: DEMO.clientSecret,
-    username: DEMO.username,
-    password: DEMO.password,
-    securityToken: DEMO.securityToken,
-  });
+const login = () => loginAsDemo(emulator.url);
 
 beforeAll(async () => {
   emulator = await startEmulator({ dataDir: ':memory:' });

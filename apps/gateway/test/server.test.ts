@@ -1,5 +1,6 @@
 import { serviceAuthFromEnv } from '@sfgql/auth';
 import { DEMO } from '@sfgql/emulator';
+import { emulatorControl } from '@sfgql/testing/emulator-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.ts';
 import { createGateway } from '../src/yoga.ts';
@@ -102,15 +103,12 @@ describe('structured logs (pino)', () => {
     await post({ query: CASE }, { authorization: `Bearer ${h.token}x` });
     await post({ query: '{ case(' }, { authorization: `Bearer ${h.token}` });
     // An unexpected failure: Salesforce answering with a server error.
-    await fetch(`${h.emulator.url}/__emulator/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ rules: [{ kind: 'error500', rate: 1, resources: ['query'] }] }),
-    }).then((r) => r.body?.cancel());
+    const control = emulatorControl(h.emulator.url);
+    await control.setFaults({ rules: [{ kind: 'error500', rate: 1, resources: ['query'] }] });
     try {
       await h.graphql(CASE);
     } finally {
-      await fetch(`${h.emulator.url}/__emulator/faults`, { method: 'DELETE' }).then((r) => r.body?.cancel());
+      await control.clearFaults();
     }
     const text = lines.join('');
     expect(lines.length).toBeGreaterThanOrEqual(8);
