@@ -1,11 +1,12 @@
 import { serviceAuthFromEnv } from '@sfgql/auth';
 import { DEMO } from '@sfgql/emulator';
+import { loginAsDemo } from '@sfgql/testing/demo-org';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActionsApp } from './app.ts';
 import { loadActionsConfig } from './config.ts';
 import { createActionsConfirmation } from './confirmation.ts';
 import { profiles } from './profiles.ts';
-import { FIXED, type Json, loginAs, SECRET, startStack, type TestStack } from './test-support.ts';
+import { FIXED, type Json, SECRET, startStack, type TestStack } from './test-support.ts';
 
 let stack: TestStack;
 let caseId: string;
@@ -131,7 +132,7 @@ describe('Salesforce errors', () => {
   });
 
   it('answers 403 when the signed-in user may not write, after the confirmation', async () => {
-    const analyst = await loginAs(stack.emulator, DEMO.users.readOnly);
+    const analyst = (await loginAsDemo(stack.emulator.url, DEMO.users.readOnly)).accessToken;
     const preview = await stack.call('PATCH', `/cases/${caseId}/status`, { Status: 'Working' }, analyst);
     expect(preview.status).toBe(200);
     const refused = await stack.call(

@@ -1,3 +1,4 @@
+import { emulatorControl } from '@sfgql/testing/emulator-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContractChecker, type Json, startStack, type TestStack } from './test-support.ts';
 
@@ -60,7 +61,7 @@ describe.each(flows)('the guide’s conversation against the $profile profile', 
   let caseId: string;
 
   beforeAll(async () => {
-    await (await fetch(`${stack.emulator.url}/__emulator/reset`, { method: 'POST' })).body?.cancel();
+    await emulatorControl(stack.emulator.url).reset();
     const doc = await (await stack.app.request(`/openapi.json?profile=${flow.profile}`)).json();
     check = createContractChecker(doc);
   });
@@ -157,7 +158,7 @@ describe.each(flows)('the guide’s conversation against the $profile profile', 
 describe('hostile q values against the cookbook', () => {
   let check: ReturnType<typeof createContractChecker>;
   beforeAll(async () => {
-    await (await fetch(`${stack.emulator.url}/__emulator/reset`, { method: 'POST' })).body?.cancel();
+    await emulatorControl(stack.emulator.url).reset();
     check = createContractChecker(await (await stack.app.request('/openapi.json?profile=cookbook')).json());
   });
 

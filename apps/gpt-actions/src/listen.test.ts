@@ -2,11 +2,13 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from '@sfgql/emulator';
+import { loginAsDemo } from '@sfgql/testing/demo-org';
+import { emulatorControl } from '@sfgql/testing/emulator-control';
 import { startRedis } from '@sfgql/testing/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadActionsConfig } from './config.ts';
 import { listenActions, type RunningServer } from './listen.ts';
-import { type Json, loginAs } from './test-support.ts';
+import type { Json } from './test-support.ts';
 
 let emulator: RunningEmulator;
 let token: string;
@@ -14,7 +16,7 @@ let dataDir: string;
 const servers: RunningServer[] = [];
 beforeAll(async () => {
   emulator = await startEmulator({ dataDir: ':memory:' });
-  token = await loginAs(emulator);
+  token = (await loginAsDemo(emulator.url)).accessToken;
   dataDir = await mkdtemp(join(tmpdir(), 'gpt-actions-'));
 });
 afterAll(async () => {
@@ -84,7 +86,7 @@ describe('several instances behind a load balancer', () => {
       const [a, b] = [await start(env), await start(env)] as [RunningServer, RunningServer];
       const id = await caseId(a);
       const preview = await call(a, 'PATCH', `/cases/${id}/status`, { Status: 'Escalated' });
-      await (await fetch(`${emulator.url}/__emulator/metrics/reset`, { method: 'POST' })).body?.cancel();
+      await emulatorControl(emulator.url).resetMetrics();
       const confirmed = { Status: 'Escalated', confirmationToken: preview.body.confirmationToken };
       const answers = await Promise.all([
         call(a, 'PATCH', `/cases/${id}/status`, confirmed),
@@ -96,7 +98,7 @@ describe('several instances behind a load balancer', () => {
         'CONFIRMATION_USED',
         'CONFIRMATION_USED',
       ]);
-      const metrics = (await (await fetch(`${emulator.url}/__emulator/metrics`)).json()) as Json;
+      const metrics = await emulatorControl(emulator.url).metrics();
       expect(metrics.byResource['PATCH /sobjects/Case/{id}']).toBe(1);
     } finally {
       for (const server of servers.splice(0)) await server.close();

@@ -1,12 +1,7 @@
-import { loginWithPassword } from '@sfgql/auth';
 import { createConfirmation } from '@sfgql/confirm';
-import {
-  DEMO,
-  type DemoUser,
-  type EmulatorOptions,
-  type RunningEmulator,
-  startEmulator,
-} from '@sfgql/emulator';
+import type { EmulatorOptions, RunningEmulator } from '@sfgql/emulator';
+import { startDemoOrg } from '@sfgql/testing/demo-org';
+import { emulatorControl } from '@sfgql/testing/emulator-control';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { type ActionsOptions, createActionsApp } from './app.ts';
 import type { WriteScope } from './config.ts';
@@ -36,19 +31,6 @@ export function documentApp(options: Partial<ActionsOptions> = {}): ActionsApp {
   });
 }
 
-/** Logs a demo user in with the password grant and returns the access token. */
-export async function loginAs(emulator: RunningEmulator, user: DemoUser = DEMO.users.admin): Promise<string> {
-  const session = await loginWithPassword({
-    loginUrl: emulator.url,
-    clientId: DEMO.clientId,
-    clientSecret: DEMO.clientSecret,
-    username: user.username,
-    password: user.password,
-    securityToken: user.securityToken,
-  });
-  return session.accessToken;
-}
-
 export interface TestStack {
   emulator: RunningEmulator;
   app: ActionsApp;
@@ -75,7 +57,8 @@ export async function startStack(
     now?: () => number;
   } = {},
 ): Promise<TestStack> {
-  const emulator = await startEmulator({ dataDir: ':memory:', ...options.emulator });
+  const { emulator, session } = await startDemoOrg(options.emulator);
+  const control = emulatorControl(emulator.url);
   const app = createActionsApp({
     ...FIXED,
     instanceUrl: emulator.url,
@@ -87,7 +70,7 @@ export async function startStack(
     }),
     ...options.app,
   });
-  const token = await loginAs(emulator);
+  const token = session.accessToken;
   return {
     emulator,
     app,
@@ -108,14 +91,8 @@ export async function startStack(
         headers: response.headers,
       };
     },
-    async metrics() {
-      return (await (await fetch(`${emulator.url}/__emulator/metrics`)).json()) as Awaited<
-        ReturnType<TestStack['metrics']>
-      >;
-    },
-    async resetMetrics() {
-      await (await fetch(`${emulator.url}/__emulator/metrics/reset`, { method: 'POST' })).body?.cancel();
-    },
+    metrics: () => control.metrics(),
+    resetMetrics: () => control.resetMetrics(),
     close: () => emulator.close(),
   };
 }
