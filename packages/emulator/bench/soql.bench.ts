@@ -2,14 +2,16 @@
  * SOQL engine benchmark: seeds 100k contacts (timed) and runs representative queries through the
  * emulator's query executor, next to the raw SQLite statements they compile to, as a ratio.
  *
- *   pnpm --filter @sfgql/emulator bench [-- --contacts 100000 --memory]
+ *   pnpm --filter @sfgql/emulator bench:soql [-- --contacts 100000 --memory --json results.json]
+ *
+ * `pnpm bench` runs it through `bench/src/emulator.ts`, which records its `--json` output.
  *
  * "emulator" is `executeSoql` (plan cache lookup or parse and compile, run, shape the records as
  * Salesforce does); "raw" runs the plan's own SQL (and its child statements) and only reads rows;
  * "HTTP" is a whole `GET /query` through the app in-process (session, metering, JSON), for scale.
  * Not part of `pnpm test`: timings depend on the machine.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
@@ -22,7 +24,11 @@ import type { QueryPlan } from '../src/soql/compile.ts';
 import { executeSoql, planQuery } from '../src/soql/execute.ts';
 
 const { values: args } = parseArgs({
-  options: { contacts: { type: 'string', default: '100000' }, memory: { type: 'boolean', default: false } },
+  options: {
+    contacts: { type: 'string', default: '100000' },
+    memory: { type: 'boolean', default: false },
+    json: { type: 'string' },
+  },
 });
 const contacts = Number(args.contacts);
 const dir = args.memory ? ':memory:' : mkdtempSync(join(tmpdir(), 'sfgql-bench-'));
@@ -170,5 +176,11 @@ for (const query of queries) {
   });
 }
 console.table(table);
+if (args.json) {
+  writeFileSync(
+    args.json,
+    `${JSON.stringify({ contacts, storage: dir === ':memory:' ? 'memory' : 'disk (WAL)', seedSeconds: Math.round(seedSeconds * 10) / 10, queries: table }, null, 2)}\n`,
+  );
+}
 org.close();
 if (dir !== ':memory:') rmSync(dir, { recursive: true, force: true });
