@@ -1,7 +1,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO, type RunningEmulator, startEmulator } from '@sfgql/emulator';
+import type { RunningEmulator } from '@sfgql/emulator';
+import { startDemoOrg } from '@sfgql/testing/demo-org';
+import { emulatorControl } from '@sfgql/testing/emulator-control';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeClock, SECRET } from '../test/fixtures.ts';
@@ -48,12 +50,6 @@ async function api(method: string, path: string, body?: unknown): Promise<unknow
   return json;
 }
 
-async function control(method: string, path: string): Promise<unknown> {
-  const response = await fetch(`${emulator.url}/__emulator/${path}`, { method });
-  expect(response.ok).toBe(true);
-  return response.status === 204 ? undefined : response.json();
-}
-
 async function readCase(id: string): Promise<{ Status: string; SystemModstamp: string }> {
   return (await api('GET', `/sobjects/Case/${id}?fields=Status,SystemModstamp`)) as {
     Status: string;
@@ -63,20 +59,9 @@ async function readCase(id: string): Promise<{ Status: string; SystemModstamp: s
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sfgql-confirm-emulator-'));
-  emulator = await startEmulator({ dataDir: ':memory:', now: () => new Date(emulatorMs) });
-  const response = await fetch(`${emulator.url}/services/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: DEMO.clientId,
-      client_secret: DEMO.clientSecret,
-      username: DEMO.username,
-      password: DEMO.password + DEMO.securityToken,
-    }),
-  });
-  expect(response.status).toBe(200);
-  ({ access_token: accessToken } = (await response.json()) as { access_token: string });
+  const org = await startDemoOrg({ now: () => new Date(emulatorMs) });
+  emulator = org.emulator;
+  accessToken = org.session.accessToken;
 });
 afterAll(async () => {
   await emulator?.close();
@@ -113,7 +98,7 @@ describe('confirmed writes against the emulator', () => {
             modstamp: cases.map((c) => c.SystemModstamp),
             deleted: [false, false],
           };
-          await control('POST', 'metrics/reset');
+          await emulatorControl(emulator.url).resetMetrics();
 
           const clock = fakeClock();
           const store = createMemoryNonceStore({ now: clock.now });
@@ -172,7 +157,7 @@ describe('confirmed writes against the emulator', () => {
           expect(result.outcomes).toEqual(result.expected);
           expect(runWrites.map((w) => w.tokenId)).toEqual(result.executed);
 
-          const metrics = (await control('GET', 'metrics')) as { byResource: Record<string, number> };
+          const metrics = await emulatorControl(emulator.url).metrics();
           const count = (action: string) => runWrites.filter((w) => w.action === action).length;
           expect({
             update: metrics.byResource['PATCH /sobjects/Case/{id}'] ?? 0,

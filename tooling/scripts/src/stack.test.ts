@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO } from '@sfgql/emulator';
+import { loginAsDemo } from '@sfgql/testing/demo-org';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStartConfig } from './config.ts';
 import { banner, type RunningStack, startStack } from './stack.ts';
@@ -24,19 +25,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function demoToken(): Promise<string> {
-  const response = await fetch(`${stack.instanceUrl}/services/oauth2/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: DEMO.clientId,
-      client_secret: DEMO.clientSecret,
-      username: DEMO.username,
-      password: DEMO.password + DEMO.securityToken,
-    }),
-  });
-  return ((await response.json()) as { access_token: string }).access_token;
-}
+const demoToken = async () => (await loginAsDemo(stack.instanceUrl)).accessToken;
 
 describe('the main job', () => {
   it('serves the case lookup end to end over real HTTP: emulator, gateway and REST adapter', async () => {
