@@ -1,11 +1,12 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   AuthError,
   type BearerCache,
+  bearerToken,
+  createApiKeyChecker,
   createBearerAuthenticator,
-  fetchUserInfo,
-  parseIdentityUrl,
+  createSourceIdentity,
   type SalesforceSession,
+  type SessionIdentity,
   type SessionSource,
 } from '@sfgql/auth';
 import type { ApiKey } from './config.ts';
@@ -41,8 +42,6 @@ export interface CallerResolver {
   resolve(headers: Headers): Promise<Caller>;
 }
 
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
-
 /**
  * The integration user could not sign in: the caller's key is fine, the gateway's `SF_*` settings
  * or Salesforce are not (answered 503, logged with the cause).
@@ -51,7 +50,6 @@ export class IntegrationUnavailableError extends Error {
   override readonly name = 'IntegrationUnavailableError';
   readonly code = 'SF_INTEGRATION_UNAVAILABLE';
 }
-const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /**
  * Resolves a request's caller: an API key (`X-API-Key`, or as the bearer token) acts as the
@@ -65,38 +63,18 @@ export function createCallerResolver(options: CallerOptions): CallerResolver {
     fetch: options.fetch,
     ...(options.shared ? { shared: options.shared } : {}),
   });
-  const keys = (options.apiKeys ?? []).map((k) => ({ name: k.name, digest: digest(k.key) }));
+  const keys = options.apiKeys ?? [];
   if ((keys.length || options.anonymous) && !options.integration)
     throw new Error('API keys and anonymous access need the integration user (integration)');
-
   /** The name of the key, compared as digests in constant time against every key (no early exit). */
-  const keyName = (presented: string): string | undefined => {
-    const d = digest(presented);
-    let found: string | undefined;
-    for (const key of keys) if (timingSafeEqual(d, key.digest) && found === undefined) found = key.name;
-    return found;
-  };
+  const keyName = createApiKeyChecker(keys);
 
-  let identity: Promise<{ userId: string; orgId: string }> | undefined;
+  const source = options.integration as SessionSource;
+  const identity = createSourceIdentity(source, { fetch: options.fetch });
   const integrationCaller = async (kind: 'apiKey' | 'anonymous', name?: string): Promise<Caller> => {
-    const source = options.integration as SessionSource;
-    identity ??= source.current().then(async (session) => {
-      if (session.userId && session.orgId) return { userId: session.userId, orgId: session.orgId };
-      const parsed = session.identityUrl ? parseIdentityUrl(session.identityUrl) : undefined;
-      if (parsed) return parsed;
-      const info = await fetchUserInfo({
-        instanceUrl: session.instanceUrl,
-        accessToken: session.accessToken,
-        fetch: options.fetch,
-      });
-      return { userId: info.user_id, orgId: info.organization_id };
-    });
-    identity.catch(() => {
-      identity = undefined;
-    });
-    let who: { userId: string; orgId: string };
+    let who: SessionIdentity;
     try {
-      who = await identity;
+      who = await identity();
     } catch (cause) {
       throw new IntegrationUnavailableError('The integration user could not sign in to Salesforce', {
         cause,
@@ -115,7 +93,7 @@ export function createCallerResolver(options: CallerOptions): CallerResolver {
         return integrationCaller('apiKey', name);
       }
       const authorization = headers.get('authorization');
-      const bearer = BEARER.exec(authorization ?? '')?.[1];
+      const bearer = bearerToken(authorization);
       if (bearer && keys.length) {
         // A key sent as the bearer token is never sent on to Salesforce.
         const name = keyName(bearer);

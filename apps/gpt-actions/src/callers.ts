@@ -1,10 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   AuthError,
+  bearerToken,
+  createApiKeyChecker,
   createBearerAuthenticator,
-  fetchUserInfo,
-  parseIdentityUrl,
-  type SalesforceSession,
+  createSourceIdentity,
   type SessionSource,
 } from '@sfgql/auth';
 import { createSalesforceClient, type DescribeCache } from '@sfgql/soql';
@@ -27,8 +26,6 @@ interface ResolverOptions {
   describeCache: DescribeCache;
   fetch?: typeof fetch;
 }
-
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /**
  * Pass-through: ChatGPT sends the Salesforce access token of the user who signed in, the token is
@@ -53,13 +50,11 @@ export function createPassThroughCallers(options: ResolverOptions & { ttlMs: num
       };
     },
     forget(authorization) {
-      const token = BEARER.exec(authorization ?? '')?.[1];
+      const token = bearerToken(authorization);
       if (token) authenticator.forget(token);
     },
   };
 }
-
-const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /**
  * API-key mode: callers present the adapter's key as a bearer token and act as one integration
@@ -69,35 +64,19 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 export function createApiKeyCallers(
   options: ResolverOptions & { apiKey: string; source: SessionSource },
 ): CallerResolver {
-  const expected = digest(options.apiKey);
-  let identity: Promise<{ userId: string; orgId: string }> | undefined;
-  const identify = async (session: SalesforceSession) => {
-    if (session.userId && session.orgId) return { userId: session.userId, orgId: session.orgId };
-    const parsed = session.identityUrl ? parseIdentityUrl(session.identityUrl) : undefined;
-    if (parsed) return parsed;
-    const info = await fetchUserInfo({
-      instanceUrl: session.instanceUrl,
-      accessToken: session.accessToken,
-      fetch: options.fetch,
-    });
-    return { userId: info.user_id, orgId: info.organization_id };
-  };
+  const keyName = createApiKeyChecker([{ name: CLIENT_ID, key: options.apiKey }]);
+  const identity = createSourceIdentity(options.source, { fetch: options.fetch });
   return {
     async resolve(authorization) {
-      const key = BEARER.exec(authorization ?? '')?.[1];
+      const key = bearerToken(authorization);
       if (!key)
         throw new AuthError(
           'SF_AUTH_REQUIRED',
           'Send the API key in the Authorization header: "Bearer <key>"',
         );
       // Compared as digests, in constant time: neither the key nor its length leaks through timing.
-      if (!timingSafeEqual(digest(key), expected))
-        throw new AuthError('SF_AUTH_FAILED', 'The API key is not valid');
-      identity ??= options.source.current().then(identify);
-      identity.catch(() => {
-        identity = undefined;
-      });
-      const { userId, orgId } = await identity;
+      if (keyName(key) === undefined) throw new AuthError('SF_AUTH_FAILED', 'The API key is not valid');
+      const { userId, orgId } = await identity();
       return {
         client: createSalesforceClient({
           session: options.source,

@@ -2,6 +2,7 @@ import { DEMO, type RunningEmulator, startEmulator } from '@sfgql/emulator';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   type BearerCache,
+  bearerToken,
   type CheckedIdentity,
   createBearerAuthenticator,
   createRedisBearerCache,
@@ -175,5 +176,15 @@ describe('createRedisBearerCache', () => {
     expect(await cache.get('bad')).toBeUndefined();
     await cache.delete('hash');
     expect(await cache.get('hash')).toBeUndefined();
+  });
+});
+
+describe('bearerToken', () => {
+  it('reads the one token of a Bearer header, in any case, and nothing else', () => {
+    expect(bearerToken('Bearer abc.def!ghi')).toBe('abc.def!ghi');
+    expect(bearerToken('bearer  abc ')).toBe('abc');
+    for (const header of [undefined, null, '', 'Bearer', 'Bearer a b', 'Basic abc', 'abc']) {
+      expect(bearerToken(header)).toBeUndefined();
+    }
   });
 });

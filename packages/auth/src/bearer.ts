@@ -49,7 +49,12 @@ export interface BearerAuthenticator {
   forget(accessToken: string): void;
 }
 
-const BEARER = /^Bearer\s+([^\s]+)\s*$/i;
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/** The token of an `Authorization: Bearer <token>` header (any case, one token), or `undefined`. */
+export function bearerToken(authorization: string | null | undefined): string | undefined {
+  return BEARER.exec(authorization ?? '')?.[1];
+}
 
 /**
  * Pass-through authentication: callers present their own Salesforce token. Each token is checked
@@ -67,7 +72,7 @@ export function createBearerAuthenticator(options: BearerAuthenticatorOptions): 
 
   return {
     authenticate(authorization) {
-      const token = BEARER.exec(authorization ?? '')?.[1];
+      const token = bearerToken(authorization);
       if (!token) {
         return Promise.reject(
           new AuthError(

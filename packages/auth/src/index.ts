@@ -1,7 +1,9 @@
+export { createApiKeyChecker, type NamedApiKey } from './api-keys.ts';
 export {
   type BearerAuthenticator,
   type BearerAuthenticatorOptions,
   type BearerCache,
+  bearerToken,
   type CheckedIdentity,
   createBearerAuthenticator,
   createRedisBearerCache,
@@ -19,6 +21,7 @@ export {
   refreshSession,
   revokeToken,
 } from './flows.ts';
+export { createSourceIdentity, identifySession, type SessionIdentity } from './identity.ts';
 export { loginWithPassword, type PasswordLoginOptions } from './password.ts';
 export { type CredentialProviderOptions, createCredentialProvider } from './provider.ts';
 export { parseIdentityUrl, type SalesforceSession, type SessionSource, staticSession } from './session.ts';
