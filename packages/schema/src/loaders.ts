@@ -1,6 +1,7 @@
 import { KEY_PREFIXES } from '@sfgql/objects/lookup';
 import {
   type ChildSelection,
+  idBatches,
   loadChildrenByParentId,
   loadRecordsById,
   type SalesforceClient,
@@ -72,13 +73,6 @@ export interface Loaders {
 }
 
 const keyOf = (...parts: unknown[]) => JSON.stringify(parts);
-const IDS = 200;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** What an Id's key prefix says its object is (for polymorphic links). */
 const typeOfId = (id: string) => Object.entries(KEY_PREFIXES).find(([, p]) => id.startsWith(p))?.[0] ?? null;
@@ -117,7 +111,7 @@ export function createLoaders(client: SalesforceClient, options: { childLevels: 
       memo(keyOf('counts', childObject, foreignKey, where?.text ?? null), () =>
         createLoader(async (parentIds) => {
           const counts = new Map<string, number>(parentIds.map((id) => [id, 0]));
-          for (const batch of chunks(parentIds, IDS)) {
+          for (const batch of idBatches(parentIds)) {
             const key = soql.ident(foreignKey);
             const condition = where ? soql`${key} IN ${batch} AND (${where})` : soql`${key} IN ${batch}`;
             const result = await client.query(
@@ -132,7 +126,7 @@ export function createLoaders(client: SalesforceClient, options: { childLevels: 
       memo('links', () =>
         createLoader(async (noteIds) => {
           const links = new Map<string, LinkedRecord[]>(noteIds.map((id) => [id, []]));
-          for (const batch of chunks(noteIds, IDS)) {
+          for (const batch of idBatches(noteIds)) {
             const result = await client.query(
               soql`SELECT ContentDocumentId, LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId IN ${batch}`,
             );

@@ -13,7 +13,7 @@ export {
 export { isSalesforceError, SalesforceError, type SalesforceErrorCode, toSalesforceError } from './errors.ts';
 export { escapeSoqlLike, escapeSoqlString } from './escape.ts';
 export { isSalesforceId, toSalesforceId } from './ids.ts';
-export { IDS_PER_STATEMENT, loadChildrenByParentId, loadRecordsById } from './loaders.ts';
+export { IDS_PER_STATEMENT, idBatches, loadChildrenByParentId, loadRecordsById } from './loaders.ts';
 export {
   type ApiBudget,
   type ApiMeter,

@@ -5,9 +5,10 @@ import { soql } from './soql.ts';
 /** Ids per statement: 200 ids keep a statement near 5 000 characters, far inside SOQL's limits. */
 export const IDS_PER_STATEMENT = 200;
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+/** Splits ids into batches of {@link IDS_PER_STATEMENT}, one `IN (...)` statement each. */
+export function idBatches(ids: readonly string[]): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) out.push(ids.slice(i, i + IDS_PER_STATEMENT));
   return out;
 }
 
@@ -21,7 +22,7 @@ export async function loadRecordsById<T extends SalesforceRecord = SalesforceRec
 ): Promise<Map<string, T>> {
   const ids = [...new Set(options.ids)];
   const byId = new Map<string, T>();
-  for (const batch of chunks(ids, IDS_PER_STATEMENT)) {
+  for (const batch of idBatches(ids)) {
     const plan = planQuery(
       { object: options.object, ...options.selection, where: soql`Id IN ${batch}` },
       options.plan,
@@ -50,7 +51,7 @@ export async function loadChildrenByParentId<T extends SalesforceRecord = Salesf
 ): Promise<Map<string, T[]>> {
   const ids = [...new Set(options.parentIds)];
   const byParent = new Map<string, T[]>(ids.map((id) => [id, []]));
-  for (const batch of chunks(ids, IDS_PER_STATEMENT)) {
+  for (const batch of idBatches(ids)) {
     const plan = planQuery(
       {
         object: options.parentObject,
