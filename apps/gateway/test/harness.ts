@@ -1,6 +1,6 @@
 import { serviceAuthFromEnv } from '@sfgql/auth';
-import { DEMO, type RunningEmulator } from '@sfgql/emulator';
-import { startDemoOrg } from '@sfgql/testing/demo-org';
+import type { RunningEmulator } from '@sfgql/emulator';
+import { demoServiceEnv, startDemoOrg } from '@sfgql/testing/demo-org';
 import { emulatorControl } from '@sfgql/testing/emulator-control';
 import { createLogger } from '../src/logger.ts';
 import { createGateway, type GatewayOptions } from '../src/yoga.ts';
@@ -44,14 +44,7 @@ export async function startHarness(
   const control = emulatorControl(emulator.url);
   const token = session.accessToken;
   const integration = options.integration
-    ? serviceAuthFromEnv({
-        SF_LOGIN_URL: emulator.url,
-        SF_CLIENT_ID: DEMO.clientId,
-        SF_CLIENT_SECRET: DEMO.clientSecret,
-        SF_USERNAME: DEMO.username,
-        SF_PASSWORD: DEMO.password,
-        SF_SECURITY_TOKEN: DEMO.securityToken,
-      })?.source
+    ? serviceAuthFromEnv(demoServiceEnv(emulator.url))?.source
     : undefined;
   const gateway = createGateway({
     ...(integration ? { integration } : {}),

@@ -1,5 +1,6 @@
 import { serviceAuthFromEnv } from '@sfgql/auth';
 import { DEMO } from '@sfgql/emulator';
+import { demoServiceEnv } from '@sfgql/testing/demo-org';
 import { emulatorControl } from '@sfgql/testing/emulator-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.ts';
@@ -188,16 +189,7 @@ describe('authentication: API keys and the integration user', () => {
   });
 
   it('the integration user comes from serviceAuthFromEnv', () => {
-    expect(
-      serviceAuthFromEnv({
-        SF_LOGIN_URL: h.emulator.url,
-        SF_CLIENT_ID: DEMO.clientId,
-        SF_CLIENT_SECRET: DEMO.clientSecret,
-        SF_USERNAME: DEMO.username,
-        SF_PASSWORD: DEMO.password,
-        SF_SECURITY_TOKEN: DEMO.securityToken,
-      })?.flow,
-    ).toBe('password');
+    expect(serviceAuthFromEnv(demoServiceEnv(h.emulator.url))?.flow).toBe('password');
   });
 });
 

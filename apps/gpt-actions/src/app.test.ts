@@ -1,6 +1,6 @@
 import { serviceAuthFromEnv } from '@sfgql/auth';
 import { DEMO } from '@sfgql/emulator';
-import { loginAsDemo } from '@sfgql/testing/demo-org';
+import { demoServiceEnv, loginAsDemo } from '@sfgql/testing/demo-org';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActionsApp } from './app.ts';
 import { loadActionsConfig } from './config.ts';
@@ -416,14 +416,7 @@ describe("the service profile's writes", () => {
 describe('API-key mode', () => {
   it('acts as the integration user for callers with the key, and refuses others', async () => {
     const apiKey = 'an-api-key-of-at-least-32-characters-long';
-    const service = serviceAuthFromEnv({
-      SF_LOGIN_URL: stack.emulator.url,
-      SF_CLIENT_ID: DEMO.clientId,
-      SF_CLIENT_SECRET: DEMO.clientSecret,
-      SF_USERNAME: DEMO.users.standard.username,
-      SF_PASSWORD: DEMO.users.standard.password,
-      SF_SECURITY_TOKEN: DEMO.users.standard.securityToken,
-    });
+    const service = serviceAuthFromEnv(demoServiceEnv(stack.emulator.url, DEMO.users.standard));
     const app = createActionsApp({
       ...FIXED,
       instanceUrl: stack.emulator.url,

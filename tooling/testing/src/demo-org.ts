@@ -22,6 +22,21 @@ export function loginAsDemo(url: string, user: DemoUser = DEMO.users.admin): Pro
   });
 }
 
+/**
+ * The `SF_*` settings (for `serviceAuthFromEnv` of `@sfgql/auth`) that make a demo user (the admin
+ * unless told) the integration user, with the password flow.
+ */
+export function demoServiceEnv(url: string, user: DemoUser = DEMO.users.admin): Record<string, string> {
+  return {
+    SF_LOGIN_URL: url,
+    SF_CLIENT_ID: DEMO.clientId,
+    SF_CLIENT_SECRET: DEMO.clientSecret,
+    SF_USERNAME: user.username,
+    SF_PASSWORD: user.password,
+    SF_SECURITY_TOKEN: user.securityToken,
+  };
+}
+
 /** An emulator with the demo org, and the demo admin's session on it. */
 export interface DemoOrg {
   emulator: RunningEmulator;
