@@ -92,7 +92,7 @@ describe('SalesforceClient.query', () => {
       }),
       { numRuns: 1000 },
     );
-  });
+  }, 180_000);
 
   it("maps Salesforce's errors to typed errors and keeps the errorCode", async () => {
     const client = createSalesforceClient({ session });
