@@ -114,6 +114,36 @@ describe('bad input: a clear error and code, no call to Salesforce', () => {
     await refused(doc, 'QUERY_TOO_COSTLY', { n: 100 });
   });
 
+  it('a remembered cost follows every variable it depends on: defaults, nulls and @include', async () => {
+    const costly = 'accounts(first: 200) { nodes { contacts(first: 200) { nodes { name } } } }';
+    // $n left out takes its default (costly); sent as null, the schema's default page applies (cheap).
+    const byDefault =
+      'query ($n: Int = 200) { accounts(first: $n) { nodes { contacts(first: $n) { nodes { name cases(first: $n) { nodes { subject } } } } } } }';
+    await refused(byDefault, 'QUERY_TOO_COSTLY');
+    await h.resetCalls();
+    expect((await h.graphql(byDefault, { n: null })).body.errors).toBeUndefined();
+    await refused(byDefault, 'QUERY_TOO_COSTLY');
+    // The costly part counts only when it is included; other variables (the filter) do not matter.
+    const included = `query ($big: Boolean!, $name: String) { contacts(first: 1, where: { lastName: { eq: $name } }) { nodes { name } } big: ${costly.replace('(first: 200)', '(first: 200) @include(if: $big)')} }`;
+    await refused(included, 'QUERY_TOO_COSTLY', { big: true, name: 'a' });
+    expect((await h.graphql(included, { big: false, name: 'a' })).body.errors).toBeUndefined();
+    await refused(included, 'QUERY_TOO_COSTLY', { big: true, name: 'b' });
+    // One document, two operations: each has its own cost.
+    const two = `query Small { contacts(first: 1) { nodes { name } } } query Big { ${costly.replace('name', 'name cases(first: 50) { nodes { subject } }')} }`;
+    const run = async (operationName: string) => {
+      const response = await h.gateway.fetch('http://gateway/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${h.token}` },
+        body: JSON.stringify({ query: two, operationName }),
+      });
+      return ((await response.json()) as { errors?: { extensions?: { code?: string } }[] }).errors;
+    };
+    for (let i = 0; i < 2; i++) {
+      expect(await run('Small')).toBeUndefined();
+      expect((await run('Big'))?.[0]?.extensions?.code).toBe('QUERY_TOO_COSTLY');
+    }
+  });
+
   it('GraphiQL and other tools may introspect the schema within the limits', async () => {
     const { body } = await h.graphql(getIntrospectionQuery());
     expect(body.errors).toBeUndefined();

@@ -3,6 +3,7 @@ import {
   type ASTVisitor,
   type DocumentNode,
   GraphQLError,
+  type GraphQLSchema,
   Kind,
   parse,
   type ValidationContext,
@@ -175,16 +176,105 @@ function aliasRule(maxAliases: number): ValidationRule {
 }
 
 /**
+ * The variables a document's cost can depend on: those given to a `first` or `last` argument (the
+ * page sizes {@link estimateCost} reads) or to `@skip` / `@include` (which drop what they mark).
+ * Any other variable (a filter, a search term, an Id) leaves the cost as it is.
+ */
+function costVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  visit(document, {
+    Argument(node, _key, _parent, _path, ancestors) {
+      const owner = ancestors[ancestors.length - 1];
+      const counts =
+        owner && 'kind' in owner && owner.kind === Kind.DIRECTIVE
+          ? owner.name.value === 'skip' || owner.name.value === 'include'
+          : node.name.value === 'first' || node.name.value === 'last';
+      if (!counts) return false;
+      visit(node.value, {
+        Variable: (v) => {
+          names.add(v.name.value);
+        },
+      });
+      return false;
+    },
+  });
+  return [...names].sort();
+}
+
+/** Costs remembered per document and schema, by operation and cost variables; at most this many each. */
+const COSTS_PER_DOCUMENT = 64;
+
+interface CostEntry {
+  variables: string[];
+  bySchema: WeakMap<GraphQLSchema, Map<string, number>>;
+}
+
+/**
+ * The cost of an operation, computed once per document, schema, operation name and values of the
+ * variables the cost can depend on ({@link costVariables}): the same query sent again (with other
+ * filters or search terms) costs a map lookup instead of a walk of the document with TypeInfo.
+ * A cost that cannot be measured (variables of the wrong type) throws as `getComplexity` does and
+ * is not remembered.
+ */
+function createCostMeter(estimator: ComplexityEstimator) {
+  const byDocument = new WeakMap<DocumentNode, CostEntry>();
+  return (args: {
+    schema: GraphQLSchema;
+    document: DocumentNode;
+    operationName?: string | null | undefined;
+    variableValues?: unknown;
+  }): number => {
+    const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+    let entry = byDocument.get(args.document);
+    if (!entry) {
+      entry = { variables: costVariables(args.document), bySchema: new WeakMap() };
+      byDocument.set(args.document, entry);
+    }
+    let costs = entry.bySchema.get(args.schema);
+    if (!costs) {
+      costs = new Map();
+      entry.bySchema.set(args.schema, costs);
+    }
+    // A variable left out (its default applies) differs from one sent as null (null applies).
+    let key: string | undefined;
+    try {
+      key = JSON.stringify([
+        args.operationName ?? null,
+        ...entry.variables.map((name) => (Object.hasOwn(variables, name) ? [variables[name]] : 0)),
+      ]);
+    } catch {
+      key = undefined;
+    }
+    const known = key === undefined ? undefined : costs.get(key);
+    if (known !== undefined) return known;
+    const cost = getComplexity({
+      schema: args.schema,
+      query: args.document,
+      variables,
+      ...(args.operationName ? { operationName: args.operationName } : {}),
+      estimators: [estimator],
+    });
+    if (key !== undefined) {
+      if (costs.size >= COSTS_PER_DOCUMENT) costs.clear();
+      costs.set(key, cost);
+    }
+    return cost;
+  };
+}
+
+/**
  * Refuses abusive queries before anything reaches Salesforce:
  * - tokens: graphql's own parser stops after `maxTokens` (its `maxTokens` option), so a huge
  *   document costs no more than that to reject;
  * - depth: `@envelop/depth-limit`; aliases: see {@link aliasRule};
  * - cost: `graphql-query-complexity` with {@link estimateCost}, checked as execution starts because
  *   it depends on the variables (`first: $n`) while validation results are cached per document;
+ *   remembered per document and the values of the variables it depends on (see {@link createCostMeter});
  * - batching: Yoga's `batching.limit` (set by the gateway from `maxBatch`).
  */
 export function useQueryLimits(limits: QueryLimits = DEFAULT_QUERY_LIMITS): Plugin {
   const rules = [depthRule(limits.maxDepth), aliasRule(limits.maxAliases)];
+  const costOf = createCostMeter(estimateCost);
   return {
     onParse({ setParseFn }) {
       setParseFn((source, options) => {
@@ -210,13 +300,7 @@ export function useQueryLimits(limits: QueryLimits = DEFAULT_QUERY_LIMITS): Plug
     onExecute({ args, setResultAndStopExecution }) {
       let cost: number;
       try {
-        cost = getComplexity({
-          schema: args.schema,
-          query: args.document,
-          variables: (args.variableValues ?? {}) as Record<string, unknown>,
-          ...(args.operationName ? { operationName: args.operationName } : {}),
-          estimators: [estimateCost],
-        });
+        cost = costOf(args);
       } catch (error) {
         // Variables of the wrong type: execution reports them, with their names.
         if (!(error instanceof GraphQLError) || !/nodes/i.test(error.message)) return;
