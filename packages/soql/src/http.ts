@@ -1,3 +1,7 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import type { SalesforceSession } from '@sfgql/auth';
 
 /** What Salesforce answered: the parsed JSON body (undefined for 204) and the usage header. */
@@ -67,16 +71,104 @@ function errorFrom(status: number, text: string): HttpError {
 }
 
 /**
- * One request to Salesforce's REST API with `fetch`. The whole exchange, body included, runs under
- * one deadline, and a connection dropped mid-body rejects the promise like any network error.
- * (jsforce 3's HTTP layer, used here before, never settled in that case and raised an error no one
- * could catch, which ends a Node process.)
+ * Connections kept open between requests (closed a second before the server's `Keep-Alive: timeout`
+ * hint), the most recently used first so that idle ones expire.
+ */
+const AGENTS = {
+  'http:': new HttpAgent({ keepAlive: true, scheduling: 'lifo' }),
+  'https:': new HttpsAgent({ keepAlive: true, scheduling: 'lifo' }),
+};
+
+const gunzipAsync = promisify(gunzip);
+
+interface Exchange {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** The error a deadline ends an exchange with: what `AbortSignal.timeout` gives `fetch`. */
+const timeoutError = (ms: number) =>
+  new DOMException(`The request to Salesforce took longer than ${ms} ms`, 'TimeoutError');
+
+/**
+ * One HTTP exchange with `node:http(s)` over kept-alive connections: the response's whole body
+ * (gunzipped), or an error. It settles exactly once: on the body's end, on any error of the request
+ * or the response (a connection dropped mid-body is `ECONNRESET`), or at the deadline, which covers
+ * the whole exchange, body included, and destroys the request.
+ *
+ * Not `fetch`: Node's fetch (undici) spends three to four times the CPU of `node:http` on a small
+ * JSON exchange (its web streams, abort signals and header guards), and the gateway makes one or
+ * more of these per GraphQL request; see docs/performance.md.
+ */
+function exchange(
+  url: URL,
+  options: { method: string; headers: Record<string, string>; body?: string; timeoutMs: number },
+): Promise<Exchange> {
+  return new Promise((resolve, reject) => {
+    const agent = url.protocol === 'https:' || url.protocol === 'http:' ? AGENTS[url.protocol] : undefined;
+    if (!agent) {
+      reject(new TypeError(`Not an http(s) URL: ${url.origin}`));
+      return;
+    }
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    let settled = false;
+    const headers: Record<string, string | number> = { ...options.headers, 'accept-encoding': 'gzip' };
+    if (options.body !== undefined) headers['content-length'] = Buffer.byteLength(options.body);
+    const request = send(url, { method: options.method, headers, agent }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', fail);
+      response.on('close', () => {
+        if (!response.complete)
+          fail(
+            Object.assign(new Error('The connection closed before the response ended'), {
+              code: 'ECONNRESET',
+            }),
+          );
+      });
+      response.on('end', () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+        const encoding = response.headers['content-encoding'];
+        const answer = (body: Buffer) =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body });
+        if (!encoding || encoding === 'identity') answer(raw);
+        else if (encoding === 'gzip' || encoding === 'x-gzip') gunzipAsync(raw).then(answer, reject);
+        else reject(new TypeError(`Salesforce answered with an unexpected content-encoding: ${encoding}`));
+      });
+    });
+    const timer = setTimeout(() => fail(timeoutError(options.timeoutMs)), options.timeoutMs);
+    function fail(error: unknown) {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      request.destroy();
+      reject(error);
+    }
+    request.on('error', fail);
+    request.end(options.body);
+  });
+}
+
+const header = (headers: IncomingHttpHeaders, name: string): string | null => {
+  const value = headers[name];
+  return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+};
+
+/**
+ * One request to Salesforce's REST API. The whole exchange, body included, runs under one deadline,
+ * and a connection dropped mid-body rejects the promise like any network error. (jsforce 3's HTTP
+ * layer, used here before, never settled in that case and raised an error no one could catch, which
+ * ends a Node process.)
  */
 export async function salesforceRequest<T>(
   session: SalesforceSession,
   request: { method: string; path: string; body?: unknown; timeoutMs: number },
 ): Promise<HttpAnswer<T>> {
-  const response = await fetch(new URL(request.path, session.instanceUrl), {
+  const response = await exchange(new URL(request.path, session.instanceUrl), {
     method: request.method,
     headers: {
       authorization: `Bearer ${session.accessToken}`,
@@ -84,12 +176,11 @@ export async function salesforceRequest<T>(
       ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
     },
     ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-    redirect: 'manual',
-    signal: AbortSignal.timeout(request.timeoutMs),
+    timeoutMs: request.timeoutMs,
   });
-  const text = await response.text();
+  const text = response.body.toString('utf8');
   if (response.status < 200 || response.status >= 300) throw errorFrom(response.status, text);
-  const usage = parseUsage(response.headers.get('sforce-limit-info'));
+  const usage = parseUsage(header(response.headers, 'sforce-limit-info'));
   return { body: (text === '' ? undefined : JSON.parse(text)) as T, ...(usage ? { usage } : {}) };
 }
 
@@ -99,12 +190,12 @@ export async function salesforceBytes(
   path: string,
   timeoutMs: number,
 ): Promise<Buffer> {
-  const response = await fetch(new URL(path, session.instanceUrl), {
+  const response = await exchange(new URL(path, session.instanceUrl), {
+    method: 'GET',
     headers: { authorization: `Bearer ${session.accessToken}` },
-    redirect: 'manual',
-    signal: AbortSignal.timeout(timeoutMs),
+    timeoutMs,
   });
-  const bytes = Buffer.from(await response.arrayBuffer());
-  if (!response.ok) throw errorFrom(response.status, bytes.toString('utf8'));
-  return bytes;
+  if (response.status < 200 || response.status >= 300)
+    throw errorFrom(response.status, response.body.toString('utf8'));
+  return response.body;
 }

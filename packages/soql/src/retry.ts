@@ -45,7 +45,7 @@ export function isTransient(error: unknown): boolean {
   if (TRANSIENT_ERROR_CODES.has(errorCode) || /^ERROR_HTTP_5\d\d$/.test(errorCode)) return true;
   const code = typeof e.code === 'string' ? e.code : typeof e.cause?.code === 'string' ? e.cause.code : '';
   if (NETWORK_ERROR_CODES.has(code)) return true;
-  // fetch reports a refused or dropped connection as a TypeError("fetch failed").
+  // node:http reports network failures by `code` (above); fetch, as a TypeError("fetch failed").
   return error instanceof TypeError && /fetch failed|terminated|socket/i.test(error.message);
 }
 
