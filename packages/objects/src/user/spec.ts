@@ -1,3 +1,4 @@
+import { soql } from '@sfgql/soql';
 import { field, idField } from '../field.ts';
 import { defineObject } from '../spec.ts';
 
@@ -9,7 +10,9 @@ export const userSpec = defineObject({
   description: 'A person who uses Salesforce: an agent, a rep, an admin.',
   keyPrefix: '005',
   nameField: 'name',
-  operations: ['get'],
+  operations: ['search', 'get'],
+  // Inactive users cannot take work: searches leave them out.
+  searchFilter: soql`IsActive = TRUE`,
   fields: {
     id: idField('user'),
     name: field('Name', 'string', 'Full name.', { readOnly: true, compact: true, search: 'like' }),
