@@ -49,6 +49,25 @@ async function approve(authorizeUrl: string): Promise<URL> {
   return new URL(allowed.headers.get('location') ?? '');
 }
 
+/** Signs in through the authorize pages with PKCE and the refresh_token scope, then exchanges the code. */
+async function codeFlowSession() {
+  const request = createAuthorizeRequest({
+    loginUrl: emulator.url,
+    clientId: DEMO.clientId,
+    redirectUri: CALLBACK,
+    scope: 'api refresh_token',
+  });
+  const callback = await approve(request.url);
+  return exchangeAuthorizationCode({
+    ...client(),
+    code: callback.searchParams.get('code') ?? '',
+    redirectUri: CALLBACK,
+    expectedState: request.state,
+    returnedState: callback.searchParams.get('state'),
+    codeVerifier: request.codeVerifier,
+  });
+}
+
 const isLive = (accessToken: string) =>
   fetchUserInfo({ instanceUrl: emulator.url, accessToken }).then(
     () => true,
@@ -57,21 +76,7 @@ const isLive = (accessToken: string) =>
 
 describe('authorization code with PKCE, refresh and revoke', () => {
   it('exchanges the code, refreshes after expiry, and revoking the refresh token ends the session', async () => {
-    const request = createAuthorizeRequest({
-      loginUrl: emulator.url,
-      clientId: DEMO.clientId,
-      redirectUri: CALLBACK,
-      scope: 'api refresh_token',
-    });
-    const callback = await approve(request.url);
-    const session = await exchangeAuthorizationCode({
-      ...client(),
-      code: callback.searchParams.get('code') ?? '',
-      redirectUri: CALLBACK,
-      expectedState: request.state,
-      returnedState: callback.searchParams.get('state'),
-      codeVerifier: request.codeVerifier,
-    });
+    const session = await codeFlowSession();
     expect(session).toMatchObject({ instanceUrl: emulator.url, orgId: emulator.org.orgId, issuedAt: clock });
     expect(session.refreshToken).toBeTruthy();
     expect(await isLive(session.accessToken)).toBe(true);
@@ -219,21 +224,7 @@ describe('revoke', () => {
 
 describe('refresh after expiry under load', () => {
   it('20 concurrent requests that meet the expired token cause exactly one refresh', async () => {
-    const request = createAuthorizeRequest({
-      loginUrl: emulator.url,
-      clientId: DEMO.clientId,
-      redirectUri: CALLBACK,
-      scope: 'api refresh_token',
-    });
-    const callback = await approve(request.url);
-    const first = await exchangeAuthorizationCode({
-      ...client(),
-      code: callback.searchParams.get('code') ?? '',
-      redirectUri: CALLBACK,
-      expectedState: request.state,
-      returnedState: callback.searchParams.get('state'),
-      codeVerifier: request.codeVerifier,
-    });
+    const first = await codeFlowSession();
     const tokenCalls = vi.fn(fetch);
     const provider = createCredentialProvider({
       login: () => Promise.reject(new Error('the grant is not re-run while a refresh token exists')),
