@@ -1,7 +1,7 @@
 import type { YogaLogger } from 'graphql-yoga';
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
 
-export type { Logger } from 'pino';
+export type { DestinationStream, Logger } from 'pino';
 
 /** Salesforce access tokens (`00D…!…`) and bearer credentials, wherever they might hide in text. */
 const SECRETS = [/\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._-]+/g, /\b(Bearer|ApiKey)\s+[^\s"',]+/gi];

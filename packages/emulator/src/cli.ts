@@ -44,7 +44,7 @@ function progressBar(contacts: number) {
 const program = new Command('sfgql-emulator').description('A local Salesforce REST API on embedded SQLite');
 
 program
-  .command('start')
+  .command('start', { isDefault: true })
   .description('start the emulator')
   .option('--port <port>', 'port to listen on (0 picks a free one)', integer(0, 65535, 'a port number'), 4200)
   .option('--host <host>', 'address to bind', '127.0.0.1')
@@ -122,6 +122,11 @@ program
         controls: options.controls,
         apps,
         faults,
+      }).catch((error: unknown) => {
+        if ((error as { code?: unknown }).code !== 'EADDRINUSE') throw error;
+        return program.error(
+          `error: ${options.host}:${options.port} is in use by another program: choose another --port (0 picks a free one)`,
+        );
       });
       console.log(`Salesforce emulator listening on ${emulator.url}`);
       const stop = () => {

@@ -1,17 +1,25 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HttpError, salesforceBytes, salesforceRequest } from './http.ts';
 import { isTransient } from './retry.ts';
 
 let server: Server;
 let instanceUrl: string;
 let connections = 0;
+let serverIdleLimitMs = Number.POSITIVE_INFINITY;
+const lastAnswered = new WeakMap<Socket, number>();
 const routes = new Map<string, (req: IncomingMessage, res: ServerResponse) => void>();
 
 beforeAll(async () => {
   server = createServer((req, res) => {
+    const last = lastAnswered.get(req.socket);
+    if (last !== undefined && performance.now() - last > serverIdleLimitMs) {
+      req.socket.destroy();
+      return;
+    }
+    res.on('finish', () => lastAnswered.set(req.socket, performance.now()));
     const route = routes.get(new URL(req.url ?? '/', 'http://x').pathname);
     if (route) route(req, res);
     else
@@ -126,5 +134,67 @@ describe('salesforceRequest (node:http)', () => {
     );
     expect(error).toMatchObject({ code: 'ECONNREFUSED' });
     expect(isTransient(error)).toBe(true);
+  });
+
+  describe('a kept-alive connection the server closes as a request is written to it', () => {
+    // The server below drops, unanswered, a request that arrives on a connection idle for longer than
+    // `serverIdleLimitMs`: its idle timer won the race against the request (Node's 5 s
+    // keepAliveTimeout under load, or a load balancer's). The client could not have known.
+    afterEach(() => {
+      serverIdleLimitMs = Number.POSITIVE_INFINITY;
+    });
+    const idle = async () => {
+      await salesforceRequest(session(), { method: 'GET', path: '/ok', timeoutMs: 5_000 });
+      serverIdleLimitMs = 20;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    };
+    routes.set('/ok', (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    let writes = 0;
+    routes.set('/create', (req, res) => {
+      req.resume();
+      req.on('end', () => {
+        writes++;
+        res.writeHead(201, { 'content-type': 'application/json' }).end('{"id":"x","success":true}');
+      });
+    });
+    const create = (writeMaxIdleMs: number) =>
+      salesforceRequest(session(), {
+        method: 'POST',
+        path: '/create',
+        body: { Subject: 'once' },
+        timeoutMs: 5_000,
+        writeMaxIdleMs,
+      });
+
+    it('sends a read once more on a new connection, and answers it', async () => {
+      for (let i = 0; i < 3; i++) {
+        await idle();
+        const answer = await salesforceRequest(session(), { method: 'GET', path: '/ok', timeoutMs: 5_000 });
+        expect(answer.body).toEqual({});
+        serverIdleLimitMs = Number.POSITIVE_INFINITY;
+      }
+    });
+
+    it('never writes to a connection idle longer than the write limit, so the write goes through once', async () => {
+      writes = 0;
+      for (let i = 0; i < 3; i++) {
+        await idle();
+        await expect(create(10)).resolves.toMatchObject({ body: { id: 'x', success: true } });
+        serverIdleLimitMs = Number.POSITIVE_INFINITY;
+      }
+      expect(writes).toBe(3);
+    });
+
+    it('never sends a write twice: one written to a connection closed under it fails as a network error', async () => {
+      writes = 0;
+      await idle();
+      const error = await create(60_000).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ code: expect.stringMatching(/^(ECONNRESET|EPIPE)$/) });
+      expect(isTransient(error)).toBe(true);
+      expect(writes).toBe(0);
+    });
   });
 });

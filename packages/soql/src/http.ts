@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Duplex } from 'node:stream';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { SalesforceSession } from '@sfgql/auth';
@@ -75,9 +76,47 @@ function errorFrom(status: number, text: string): HttpError {
  * hint), the most recently used first so that idle ones expire.
  */
 const AGENTS = {
-  'http:': new HttpAgent({ keepAlive: true, scheduling: 'lifo' }),
-  'https:': new HttpsAgent({ keepAlive: true, scheduling: 'lifo' }),
+  'http:': trackIdle(new HttpAgent({ keepAlive: true, scheduling: 'lifo' })),
+  'https:': trackIdle(new HttpsAgent({ keepAlive: true, scheduling: 'lifo' })),
 };
+
+/** When each kept-alive socket was last handed back to its agent. */
+const idleSince = new WeakMap<object, number>();
+
+function trackIdle<A extends HttpAgent>(agent: A): A {
+  // Node's keepSocketAlive answers whether the socket is kept (its typings say void).
+  const keep = agent.keepSocketAlive.bind(agent) as (socket: Duplex) => boolean;
+  agent.keepSocketAlive = ((socket: Duplex) => {
+    const kept = keep(socket);
+    if (kept) idleSince.set(socket, performance.now());
+    return kept;
+  }) as typeof agent.keepSocketAlive;
+  return agent;
+}
+
+/**
+ * A write is never sent on a connection idle for longer than this. A server (Node's default is 5 s,
+ * load balancers in front of Salesforce differ) may close an idle connection at the very moment a
+ * request is written to it; the request then fails before any answer and cannot be told apart from
+ * one the server received. A read is simply sent again (see {@link exchange}); a write must not be,
+ * so it takes a connection that cannot be near its server's idle limit, or a new one.
+ */
+export const WRITE_MAX_IDLE_MS = 1_000;
+
+/** Destroys the agent's kept-alive sockets that have been idle longer than `maxIdleMs`. */
+function dropIdleSockets(agent: HttpAgent, maxIdleMs: number) {
+  const now = performance.now();
+  for (const sockets of Object.values(agent.freeSockets)) {
+    for (const socket of sockets ?? []) {
+      const since = idleSince.get(socket);
+      if (since !== undefined && now - since > maxIdleMs) {
+        // The agent skips destroyed sockets when it picks one (oldest first, and with `lifo` the
+        // freshest is picked last), so the write gets a fresh one or a new connection.
+        socket.destroy();
+      }
+    }
+  }
+}
 
 const gunzipAsync = promisify(gunzip);
 
@@ -91,31 +130,63 @@ interface Exchange {
 const timeoutError = (ms: number) =>
   new DOMException(`The request to Salesforce took longer than ${ms} ms`, 'TimeoutError');
 
+/** Methods whose request may be sent twice without changing anything (RFC 9110 §9.2.2). */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+interface ExchangeOptions {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+  /** For tests: how long a connection may have been idle to carry a write. */
+  writeMaxIdleMs?: number;
+}
+
 /**
- * One HTTP exchange with `node:http(s)` over kept-alive connections: the response's whole body
- * (gunzipped), or an error. It settles exactly once: on the body's end, on any error of the request
- * or the response (a connection dropped mid-body is `ECONNRESET`), or at the deadline, which covers
- * the whole exchange, body included, and destroys the request.
+ * One HTTP exchange over kept-alive connections. A kept-alive connection can be closed by the server
+ * just as a request is written to it (the server's idle timer fires first), which fails the request
+ * with `ECONNRESET` before a single byte of answer; the server never saw it. A read that fails this
+ * way is sent once more on a new connection, at once and without counting as a retry; a write is
+ * never sent twice blindly, so it is only ever written to a connection used within the last
+ * {@link WRITE_MAX_IDLE_MS}.
+ */
+async function exchange(url: URL, options: ExchangeOptions): Promise<Exchange> {
+  const agent = url.protocol === 'https:' || url.protocol === 'http:' ? AGENTS[url.protocol] : undefined;
+  if (!agent) throw new TypeError(`Not an http(s) URL: ${url.origin}`);
+  const idempotent = IDEMPOTENT.has(options.method);
+  if (!idempotent) dropIdleSockets(agent, options.writeMaxIdleMs ?? WRITE_MAX_IDLE_MS);
+  try {
+    return await exchangeOnce(url, options, agent);
+  } catch (error) {
+    if (idempotent && isStaleConnection(error)) return exchangeOnce(url, options, false);
+    throw error;
+  }
+}
+
+/** The request was written to a reused connection that the server had closed: no answer began. */
+const STALE = Symbol('stale connection');
+const isStaleConnection = (error: unknown) =>
+  typeof error === 'object' && error !== null && (error as { [STALE]?: boolean })[STALE] === true;
+
+/**
+ * One HTTP exchange with `node:http(s)`: the response's whole body (gunzipped), or an error. It
+ * settles exactly once: on the body's end, on any error of the request or the response (a connection
+ * dropped mid-body is `ECONNRESET`), or at the deadline, which covers the whole exchange, body
+ * included, and destroys the request. `agent: false` opens a new connection for this exchange only.
  *
  * Not `fetch`: Node's fetch (undici) spends three to four times the CPU of `node:http` on a small
  * JSON exchange (its web streams, abort signals and header guards), and the gateway makes one or
  * more of these per GraphQL request; see docs/performance.md.
  */
-function exchange(
-  url: URL,
-  options: { method: string; headers: Record<string, string>; body?: string; timeoutMs: number },
-): Promise<Exchange> {
+function exchangeOnce(url: URL, options: ExchangeOptions, agent: HttpAgent | false): Promise<Exchange> {
   return new Promise((resolve, reject) => {
-    const agent = url.protocol === 'https:' || url.protocol === 'http:' ? AGENTS[url.protocol] : undefined;
-    if (!agent) {
-      reject(new TypeError(`Not an http(s) URL: ${url.origin}`));
-      return;
-    }
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     let settled = false;
+    let answered = false;
     const headers: Record<string, string | number> = { ...options.headers, 'accept-encoding': 'gzip' };
     if (options.body !== undefined) headers['content-length'] = Buffer.byteLength(options.body);
     const request = send(url, { method: options.method, headers, agent }, (response) => {
+      answered = true;
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('error', fail);
@@ -146,6 +217,9 @@ function exchange(
       settled = true;
       clearTimeout(timer);
       request.destroy();
+      const code = (error as { code?: unknown } | null)?.code;
+      if (request.reusedSocket && !answered && (code === 'ECONNRESET' || code === 'EPIPE'))
+        Object.defineProperty(error, STALE, { value: true });
       reject(error);
     }
     request.on('error', fail);
@@ -166,7 +240,14 @@ const header = (headers: IncomingHttpHeaders, name: string): string | null => {
  */
 export async function salesforceRequest<T>(
   session: SalesforceSession,
-  request: { method: string; path: string; body?: unknown; timeoutMs: number },
+  request: {
+    method: string;
+    path: string;
+    body?: unknown;
+    timeoutMs: number;
+    /** For tests: see {@link WRITE_MAX_IDLE_MS}. */
+    writeMaxIdleMs?: number;
+  },
 ): Promise<HttpAnswer<T>> {
   const response = await exchange(new URL(request.path, session.instanceUrl), {
     method: request.method,
@@ -177,6 +258,7 @@ export async function salesforceRequest<T>(
     },
     ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
     timeoutMs: request.timeoutMs,
+    ...(request.writeMaxIdleMs === undefined ? {} : { writeMaxIdleMs: request.writeMaxIdleMs }),
   });
   const text = response.body.toString('utf8');
   if (response.status < 200 || response.status >= 300) throw errorFrom(response.status, text);

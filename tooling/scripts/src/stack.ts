@@ -1,6 +1,7 @@
 import { DEMO, startEmulator } from '@sfgql/emulator';
 import { isLoopback, loadGatewayConfig } from '@sfgql/gateway/config';
 import { listenGateway } from '@sfgql/gateway/listen';
+import { createLogger, type DestinationStream } from '@sfgql/gateway/logger';
 import { loadActionsConfig } from '@sfgql/gpt-actions/config';
 import { listenActions } from '@sfgql/gpt-actions/listen';
 import type { StartConfig } from './config.ts';
@@ -38,27 +39,67 @@ function demoGatewayEnv(env: Record<string, string | undefined>, emulatorUrl: st
   };
 }
 
+/** A server of the stack could not take its port: which one, and the setting that moves it. */
+export class PortInUseError extends Error {
+  override name = 'PortInUseError';
+  constructor(server: string, variable: string, host: string, port: number, options: { cause: unknown }) {
+    super(
+      `The ${server} cannot listen on ${host}:${port}: another program uses that port. Stop it, or set ${variable} to another port (0 picks a free one).`,
+      options,
+    );
+  }
+}
+
+/** Runs `start`, naming the server and its port setting when the port is taken. */
+async function listening<T>(
+  what: { server: string; variable: string; host: string; port: number },
+  start: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === 'EADDRINUSE')
+      throw new PortInUseError(what.server, what.variable, what.host, what.port, { cause: error });
+    throw error;
+  }
+}
+
 /**
  * The main job: the emulator with the demo org (unless a real org is configured), the GraphQL
  * gateway and the GPT Actions adapter, all pointed at the same org.
  */
-export async function startStack(config: StartConfig): Promise<RunningStack> {
+export async function startStack(
+  config: StartConfig,
+  options: { logDestination?: DestinationStream } = {},
+): Promise<RunningStack> {
+  const host = config.host;
   const emulator = config.instanceUrl
     ? undefined
-    : await startEmulator({
-        port: config.emulatorPort,
-        host: config.host,
-        dataDir: config.dataDir,
-        seed: 'demo',
-      });
+    : await listening(
+        { server: 'Salesforce emulator', variable: 'SFGQL_EMULATOR_PORT', host, port: config.emulatorPort },
+        () => startEmulator({ port: config.emulatorPort, host, dataDir: config.dataDir, seed: 'demo' }),
+      );
   const instanceUrl = config.instanceUrl ?? (emulator?.url as string);
   const env = { ...config.env, SALESFORCE_INSTANCE_URL: instanceUrl, SFGQL_HOST: config.host };
   const stopEmulator = async () => emulator?.close();
   try {
     const gatewayEnv = emulator && isLoopback(config.host) ? demoGatewayEnv(env, emulator.url) : env;
-    const gateway = await listenGateway({ ...loadGatewayConfig(gatewayEnv), port: config.gatewayPort });
+    const gatewayConfig = { ...loadGatewayConfig(gatewayEnv), port: config.gatewayPort };
+    const gateway = await listening(
+      { server: 'GraphQL gateway', variable: 'SFGQL_GATEWAY_PORT', host, port: config.gatewayPort },
+      () =>
+        listenGateway(gatewayConfig, {
+          logger: createLogger({
+            level: gatewayConfig.logLevel,
+            ...(options.logDestination ? { destination: options.logDestination } : {}),
+          }),
+        }),
+    );
     try {
-      const actions = await listenActions({ ...loadActionsConfig(env), port: config.actionsPort });
+      const actions = await listening(
+        { server: 'GPT Actions adapter', variable: 'SFGQL_ACTIONS_PORT', host, port: config.actionsPort },
+        () => listenActions({ ...loadActionsConfig(env), port: config.actionsPort }),
+      );
       return {
         emulatorUrl: emulator?.url,
         instanceUrl,

@@ -1,10 +1,31 @@
 import { loadStartConfig } from './config.ts';
 import { banner, startStack } from './stack.ts';
 
+/**
+ * Log lines written before the banner are held and written after it, so that the first thing a
+ * person sees is where everything runs, and the JSON log lines follow.
+ */
+function heldStdout() {
+  let held: string[] | undefined = [];
+  return {
+    write(line: string) {
+      if (held) held.push(line);
+      else process.stdout.write(line);
+    },
+    release() {
+      const lines = held ?? [];
+      held = undefined;
+      for (const line of lines) process.stdout.write(line);
+    },
+  };
+}
+
 async function main() {
   const config = loadStartConfig();
-  const stack = await startStack(config);
+  const logs = heldStdout();
+  const stack = await startStack(config, { logDestination: logs });
   console.log(banner(stack));
+  logs.release();
   let stopping = false;
   const stop = () => {
     if (stopping) return;
@@ -18,6 +39,7 @@ async function main() {
       },
     );
   };
+  // Ctrl-C is how a person stops `pnpm start`: a normal end, status 0.
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
