@@ -3,10 +3,12 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { type BearerCache, isAuthError, type SessionSource } from '@sfgql/auth';
 import { type Confirmation, createConfirmation, DEFAULT_GATEWAY_POLICY } from '@sfgql/confirm';
 import { extendSpec, loadOrgSpecs } from '@sfgql/objects/custom';
-import { createContext, createSchema, STANDARD_SPECS } from '@sfgql/schema';
-import { createSalesforceClient, type SalesforceClient } from '@sfgql/soql';
+import { STANDARD_SPECS } from '@sfgql/objects/specs';
+import { createContext, createSchema } from '@sfgql/schema';
+import { createDescribeCache, createSalesforceClient, type SalesforceClient } from '@sfgql/soql';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerOptions } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
 import { Registry } from 'prom-client';
 import { type Caller, createCallerResolver, IntegrationUnavailableError } from './callers.ts';
 import type { GatewayConfig, QueryLimits } from './config.ts';
@@ -52,7 +54,7 @@ export type GatewayOptions = Pick<GatewayConfig, 'instanceUrl' | 'apiVersion' | 
 };
 
 /** How long an org's schema (its describes) is reused. */
-const ORG_SCHEMA_TTL_MS = 10 * 60_000;
+const USER_SCHEMA_TTL_MS = 10 * 60_000;
 
 /** What GraphiQL opens with: contacts, their accounts and latest cases, in one Salesforce call. */
 export const EXAMPLE_QUERY = `{
@@ -126,8 +128,9 @@ export function createGateway(options: GatewayOptions) {
     options.confirmation ??
     createConfirmation({ keys: { current: randomBytes(32) }, policy: { default: DEFAULT_GATEWAY_POLICY } });
   const baseSchema = createSchema();
-  const orgSchemas = new Map<string, { expiresAt: number; schema: Promise<GraphQLSchema> }>();
-  const describeCache = new Map();
+  // Each user's own schema: custom fields show as their describe shows them (field-level security).
+  const userSchemas = new LRUCache<string, Promise<GraphQLSchema>>({ max: 200, ttl: USER_SCHEMA_TTL_MS });
+  const describeCache = createDescribeCache();
   const schemaFor = async (request: Request): Promise<GraphQLSchema> => {
     if (options.customFields === false) return baseSchema;
     let caller: Caller;
@@ -137,16 +140,16 @@ export function createGateway(options: GatewayOptions) {
       // The context refuses the request with 401; the schema does not matter then.
       return baseSchema;
     }
-    const key = `${options.instanceUrl} ${caller.orgId}`;
-    const hit = orgSchemas.get(key);
-    if (hit && hit.expiresAt > Date.now()) return hit.schema;
+    const key = `${options.instanceUrl} ${caller.orgId} ${caller.userId}`;
+    const hit = userSchemas.get(key);
+    if (hit) return hit;
     const client = createSalesforceClient({
       session: caller.session,
       apiVersion: options.apiVersion,
       describeCache,
     });
     const schema = orgSchema(client, options.customObjects ?? []).catch(() => baseSchema);
-    orgSchemas.set(key, { expiresAt: Date.now() + ORG_SCHEMA_TTL_MS, schema });
+    userSchemas.set(key, schema);
     return schema;
   };
   const observability = useObservability({

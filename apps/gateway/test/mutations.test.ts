@@ -296,3 +296,35 @@ describe('refusals, each with its code', () => {
     expect((await h.calls()).total).toBe(0);
   });
 });
+
+describe('a write that happened never answers an error', () => {
+  it('createCaseFromConversation without a matching contact answers its case, with contactId null', async () => {
+    const query = `mutation ($input: CreateCaseFromConversationInput!, $token: String) {
+      createCaseFromConversation(input: $input, confirmationToken: $token) {
+        __typename
+        ... on ConfirmationRequired { token summary }
+        ... on CreateCaseFromConversationResult { id caseNumber contactId transcriptNoteId }
+      }
+    }`;
+    const input = {
+      subject: 'Question from a new visitor',
+      summary: 'Asks about pricing.',
+      transcript: 'Visitor: how much is the enterprise plan?',
+      email: 'nobody-known@example.org',
+    };
+    const preview = await h.graphql<Data>(query, { input });
+    expect(preview.body.errors).toBeUndefined();
+    expect(preview.body.data.createCaseFromConversation.summary).toContain('no matching contact');
+    const { body } = await h.graphql<Data>(query, {
+      input,
+      token: preview.body.data.createCaseFromConversation.token,
+    });
+    expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+    expect(body.data.createCaseFromConversation).toMatchObject({
+      __typename: 'CreateCaseFromConversationResult',
+      caseNumber: expect.stringMatching(/^\d{8}$/),
+      contactId: null,
+      transcriptNoteId: expect.stringMatching(/^069/),
+    });
+  });
+});

@@ -1,7 +1,7 @@
 import type { SessionSource } from '@sfgql/auth';
 import type { Confirmation } from '@sfgql/confirm';
 import { reportError } from '@sfgql/objects/errors';
-import type { DescribeCache } from '@sfgql/soql';
+import { createDescribeCache, type DescribeCache } from '@sfgql/soql';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type Binding, errorResponse, problemResponse } from './binding.ts';
@@ -36,7 +36,7 @@ const toHonoPath = (path: string) => path.replace(/\{([^}]+)\}/g, ':$1');
  * mode, as the integration user); every write goes through the confirmation protocol.
  */
 export function createActionsApp(options: ActionsOptions) {
-  const describeCache: DescribeCache = new Map();
+  const describeCache: DescribeCache = createDescribeCache();
   const apiKeyMode = Boolean(options.apiKey);
   if (apiKeyMode && !options.serviceSession)
     throw new Error('API-key mode needs the integration user (serviceSession)');

@@ -1,12 +1,20 @@
 import type { Confirmation, Principal } from '@sfgql/confirm';
 import { runConfirmedWrite } from '@sfgql/objects/confirmed';
-import type { Operation, OperationKind, ReadOperation, WriteOperation } from '@sfgql/objects/operation';
+import { type JsonSchema, jsonSchemaOf, primaryType } from '@sfgql/objects/json-schema';
+import type {
+  HttpMethod,
+  Operation,
+  OperationKind,
+  ReadOperation,
+  RestRoute,
+  WriteOperation,
+} from '@sfgql/objects/operation';
 import type { SalesforceClient } from '@sfgql/soql';
 import { externalName, fieldKeyOf, toExternalValue } from './naming.ts';
 import { confirmationFields, type InvalidParam, problem, problemFromError } from './problem.ts';
-import { type JsonSchema, jsonSchemaOf, primaryType, renameSchema, responseSchema } from './schema.ts';
+import { renameSchema, responseSchema } from './schema.ts';
 
-export type Method = 'get' | 'post' | 'patch' | 'delete';
+export type Method = HttpMethod;
 
 /** Who is calling: a client acting as them, and the principal confirmations are bound to. */
 export interface Caller {
@@ -204,19 +212,13 @@ function coerce(values: string[], schema: JsonSchema): unknown {
   return value;
 }
 
-export interface OperationRoute {
-  method: Method;
-  path: string;
-  /** Names for some keys other than the convention's (the cookbook's `CaseId`). */
-  rename?: Readonly<Record<string, string>>;
-}
-
 /**
- * Binds an operation of `@sfgql/objects` to a route, generically: its zod input becomes path,
- * query or body parameters named by the convention of `naming.ts`; reads answer 200 with the
- * result (404 when there is none); writes go through the confirmation protocol.
+ * Binds an operation of `@sfgql/objects` to its route (the catalog's, unless a profile serves it
+ * elsewhere, as the cookbook does), generically: its zod input becomes path, query or body
+ * parameters named by the convention of `naming.ts`; reads answer 200 with the result (404 when
+ * there is none); writes go through the confirmation protocol.
  */
-export function bindOperation(op: Operation, route: OperationRoute): Binding {
+export function bindOperation(op: Operation, route: RestRoute = op.rest): Binding {
   const spec = op.object;
   const rename = route.rename ?? {};
   const write = op.kind !== 'read';

@@ -1,6 +1,6 @@
 import type { ConfirmationRequest } from '@sfgql/confirm';
 import { reportError } from '@sfgql/objects/errors';
-import type { JsonSchema } from './schema.ts';
+import type { JsonSchema } from '@sfgql/objects/json-schema';
 
 /** One input a caller got wrong: its name as the caller sent it, and why. */
 export interface InvalidParam {

@@ -1,9 +1,26 @@
-import { updateCaseStatus } from '@sfgql/objects/case';
-import { operationFamilies, operations } from '@sfgql/objects/catalog';
+import {
+  addCaseComment,
+  caseCommentsOf,
+  createCase,
+  createCaseFromConversation,
+  deleteCase,
+  getCase,
+  getCaseByNumber,
+  routeCaseToQueue,
+  searchCases,
+  updateCase,
+  updateCaseStatus,
+} from '@sfgql/objects/case';
+import { operationFamilies } from '@sfgql/objects/catalog';
+import { getContact, searchContacts } from '@sfgql/objects/contact';
+import { getKnowledgeArticle, searchKnowledge } from '@sfgql/objects/knowledge';
+import { createLead, getLead, searchLeads, updateLead } from '@sfgql/objects/lead';
+import { getRecordById, globalSearch } from '@sfgql/objects/lookup';
 import type { Operation } from '@sfgql/objects/operation';
+import { logCall } from '@sfgql/objects/task';
+import { getUser, listQueues, searchUsers } from '@sfgql/objects/user';
 import { type Binding, bindOperation } from './binding.ts';
 import { cookbookBindings } from './cookbook.ts';
-import { routeOf } from './routes.ts';
 
 /**
  * One OpenAPI document for one custom GPT: a set of operations small enough for GPT Actions (at
@@ -19,19 +36,8 @@ export interface Profile {
   bindings: Binding[];
 }
 
-/** Every operation a typed profile can name: the catalog's, and the cookbook's status change. */
-const ALL: ReadonlyMap<string, Operation> = new Map([
-  ...operations,
-  [updateCaseStatus.name, updateCaseStatus as Operation],
-]);
-
-function typed(names: readonly string[]): Binding[] {
-  return names.map((name) => {
-    const op = ALL.get(name);
-    if (!op) throw new Error(`No operation ${name}`);
-    return bindOperation(op, routeOf(op));
-  });
-}
+/** A typed profile's operations, each at its catalog route. */
+const typed = (ops: readonly Operation[]): Binding[] => ops.map((op) => bindOperation(op));
 
 const CONFIRMING = `Changes are confirmed. The first call of a change writes nothing: it answers status "confirmation_required" with a summary. Read the summary to the user word for word. Only if they agree, repeat the same call with the same arguments plus its confirmationToken; if they do not, do not call again.`;
 
@@ -46,26 +52,26 @@ function instructions(context: string, steps: string[], example: string, writes 
   return `**Context**: ${context}\n\n**Instructions**:\n${numbered(all)}\n\n**Example**:\nUser: ${example}`;
 }
 
-export const SERVICE_OPERATIONS = [
-  'getCaseDetailsFromNumber',
-  'updateCaseStatus',
-  'deleteCase',
-  'createCaseFromConversation',
-  'addCaseComment',
-  'searchKnowledge',
-  'getKnowledgeArticle',
-  'searchContacts',
-  'listQueues',
-  'routeCaseToQueue',
-  'searchCases',
-  'getCase',
-  'createCase',
-  'updateCase',
-  'listCaseComments',
-  'logCall',
-  'getContact',
-  'globalSearch',
-] as const;
+const SERVICE_OPERATIONS: readonly Operation[] = [
+  getCaseByNumber,
+  updateCaseStatus,
+  deleteCase,
+  createCaseFromConversation,
+  addCaseComment,
+  searchKnowledge,
+  getKnowledgeArticle,
+  searchContacts,
+  listQueues,
+  routeCaseToQueue,
+  searchCases,
+  getCase,
+  createCase,
+  updateCase,
+  caseCommentsOf,
+  logCall,
+  getContact,
+  globalSearch,
+];
 
 /** The profiles, the default first. */
 export const profiles: readonly Profile[] = [
@@ -115,11 +121,13 @@ export const profiles: readonly Profile[] = [
       ],
       'Add Acme Corporation as a new opportunity closing next month.',
     ),
-    bindings: typed(
-      ['contacts', 'leads', 'accounts', 'opportunities', 'products'].flatMap((family) =>
-        familyOperations(family),
-      ),
-    ),
+    bindings: typed([
+      ...operationFamilies.contacts,
+      ...operationFamilies.leads,
+      ...operationFamilies.accounts,
+      ...operationFamilies.opportunities,
+      ...operationFamilies.products,
+    ]),
   },
   {
     name: 'activities',
@@ -135,15 +143,15 @@ export const profiles: readonly Profile[] = [
       'Log my call with Sarah Johnson: she wants a refund for the duplicate charge.',
     ),
     bindings: typed([
-      ...familyOperations('tasks'),
-      ...familyOperations('events'),
-      ...familyOperations('notes'),
-      'searchContacts',
-      'searchLeads',
-      'searchUsers',
-      'getUser',
-      'getRecordById',
-      'globalSearch',
+      ...operationFamilies.tasks,
+      ...operationFamilies.events,
+      ...operationFamilies.notes,
+      searchContacts,
+      searchLeads,
+      searchUsers,
+      getUser,
+      getRecordById,
+      globalSearch,
     ]),
   },
   {
@@ -160,13 +168,13 @@ export const profiles: readonly Profile[] = [
       'Add Sarah Johnson to the Spring Webinar campaign.',
     ),
     bindings: typed([
-      ...familyOperations('campaigns'),
-      'searchContacts',
-      'getContact',
-      'searchLeads',
-      'getLead',
-      'createLead',
-      'updateLead',
+      ...operationFamilies.campaigns,
+      searchContacts,
+      getContact,
+      searchLeads,
+      getLead,
+      createLead,
+      updateLead,
     ]),
   },
   {
@@ -183,18 +191,12 @@ export const profiles: readonly Profile[] = [
       false,
     ),
     bindings: typed([
-      ...familyOperations('usersAndQueues'),
-      ...familyOperations('lookups'),
-      ...familyOperations('knowledge'),
+      ...operationFamilies.usersAndQueues,
+      ...operationFamilies.lookups,
+      ...operationFamilies.knowledge,
     ]),
   },
 ];
-
-function familyOperations(family: string): string[] {
-  const list = (operationFamilies as Record<string, readonly Operation[]>)[family];
-  if (!list) throw new Error(`No operation family ${family}`);
-  return list.map((op) => op.name);
-}
 
 export const DEFAULT_PROFILE = 'service';
 

@@ -1,52 +1,6 @@
+import { isSchema, type JsonSchema } from '@sfgql/objects/json-schema';
 import type { ObjectSpec } from '@sfgql/objects/spec';
-import { z } from 'zod';
 import { externalName } from './naming.ts';
-
-/** A JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1). */
-export type JsonSchema = { [keyword: string]: unknown };
-
-const isSchema = (value: unknown): value is JsonSchema =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
-
-/** The JSON Schema of a zod schema, as a caller sends it (`input`) or receives it (`output`). */
-export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
-  delete json.$schema;
-  return simplify(json);
-}
-
-/**
- * `anyOf: [X, { type: 'null' }]` (zod's nullable) becomes X with `type: [X.type, 'null']`: the same
- * schema, in the form models and GPT Actions' parser read most reliably.
- */
-function simplify(schema: JsonSchema): JsonSchema {
-  const out: JsonSchema = {};
-  for (const [keyword, value] of Object.entries(schema)) {
-    if (keyword === 'properties' && isSchema(value)) {
-      out.properties = Object.fromEntries(
-        Object.entries(value).map(([name, s]) => [name, isSchema(s) ? simplify(s) : s]),
-      );
-    } else if ((keyword === 'anyOf' || keyword === 'oneOf' || keyword === 'allOf') && Array.isArray(value)) {
-      out[keyword] = value.map((s) => (isSchema(s) ? simplify(s) : s));
-    } else if ((keyword === 'items' || keyword === 'additionalProperties') && isSchema(value)) {
-      out[keyword] = simplify(value);
-    } else {
-      out[keyword] = value;
-    }
-  }
-  const anyOf = out.anyOf;
-  if (Array.isArray(anyOf) && anyOf.length === 2) {
-    const nonNull = anyOf.find((s) => !(isSchema(s) && s.type === 'null'));
-    const hasNull = anyOf.some((s) => isSchema(s) && s.type === 'null' && Object.keys(s).length === 1);
-    if (hasNull && isSchema(nonNull) && typeof nonNull.type === 'string') {
-      const { anyOf: _, ...rest } = out;
-      const merged: JsonSchema = { ...nonNull, ...rest, type: [nonNull.type, 'null'] };
-      if (Array.isArray(nonNull.enum)) merged.enum = [...nonNull.enum, null];
-      return merged;
-    }
-  }
-  return out;
-}
 
 /**
  * Renames the properties of (nested) objects that are fields of `spec` to their API names, and the
@@ -119,20 +73,4 @@ function dropRequired(schema: JsonSchema): JsonSchema {
     }
   }
   return out;
-}
-
-/** The first type a schema names, looking through nullable forms. */
-export function primaryType(schema: JsonSchema): string | undefined {
-  if (typeof schema.type === 'string') return schema.type;
-  if (Array.isArray(schema.type)) return schema.type.find((t) => t !== 'null') as string | undefined;
-  for (const keyword of ['anyOf', 'oneOf'] as const) {
-    const list = schema[keyword];
-    if (Array.isArray(list)) {
-      for (const s of list) {
-        const type = isSchema(s) ? primaryType(s) : undefined;
-        if (type && type !== 'null') return type;
-      }
-    }
-  }
-  return undefined;
 }

@@ -1,5 +1,6 @@
 import { createConfirmation } from '@sfgql/confirm';
 import type { EmulatorOptions, RunningEmulator } from '@sfgql/emulator';
+import { ID_OBJECTS } from '@sfgql/objects/json-schema';
 import { startDemoOrg } from '@sfgql/testing/demo-org';
 import { emulatorControl } from '@sfgql/testing/emulator-control';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -98,16 +99,13 @@ export async function startStack(
 }
 
 /**
- * Checks a response against what the document promises for its operation and status: the status
- * is documented, and the body matches the documented schema (JSON Schema 2020-12, with the
- * document's components).
- */
-/**
  * An Ajv (JSON Schema 2020-12) that knows a document's component schemas, and compiles schemas
  * that refer to them. `strict` also refuses unknown keywords and other schema mistakes.
  */
 export function createSchemaCompiler(document: Json, strict = false) {
   const ajv = new Ajv2020({ strict, strictTypes: false, allErrors: true, validateFormats: false });
+  // The catalog's annotation on Ids (an OpenAPI `x-` extension): known, so strict mode accepts it.
+  ajv.addKeyword(ID_OBJECTS);
   const local = (schema: Json): Json =>
     JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', '"urn:schemas:'));
   for (const [name, schema] of Object.entries(document.components.schemas as Record<string, Json>)) {

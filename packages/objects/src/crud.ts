@@ -1,4 +1,3 @@
-import { soql } from '@sfgql/soql';
 import { z } from 'zod';
 import { OperationError } from './errors.ts';
 import { createInputSchema, idSchema, updateInputSchema } from './input.ts';
@@ -8,9 +7,11 @@ import {
   type FieldChange,
   type OperationContext,
   type ReadOperation,
+  restRoute,
+  typeName,
   type WriteOperation,
 } from './operation.ts';
-import { termSearch } from './search.ts';
+import { readOne, runList, runOne, scopeShape } from './read.ts';
 import {
   compactKeys,
   fromSalesforce,
@@ -20,7 +21,7 @@ import {
   toSalesforce,
 } from './spec.ts';
 
-/** Input of every search: an optional term, a limit, and extra fields to return. */
+/** Input of every search: an optional term, the object's scopes, a limit, and extra fields to return. */
 export function searchInputSchema(spec: ObjectSpec) {
   const keys = Object.keys(spec.fields) as [string, ...string[]];
   return z.strictObject({
@@ -32,6 +33,7 @@ export function searchInputSchema(spec: ObjectSpec) {
       .describe(
         'Words, an email, a phone number in any format, or a number. Leave out for the 10 most recently modified.',
       ),
+    ...scopeShape(spec, 'lists'),
     limit: z.int().min(1).max(50).default(10).describe('How many records to return (1-50, default 10).'),
     fields: z
       .array(z.enum(keys))
@@ -48,20 +50,12 @@ export async function getRecord(
   id: string,
   keys?: readonly string[],
 ) {
-  const result = await ctx.client.query(
-    soql`SELECT ${soql.fields(selectFields(spec, keys))} FROM ${soql.ident(spec.apiName)} WHERE Id = ${id} LIMIT 1`,
-  );
-  const record = result.records[0];
-  return record ? fromSalesforce(spec, record, keys) : null;
+  return runOne(ctx, spec, { id, ...(keys ? { keys } : {}) });
 }
 
 /** Like getRecord, but for writes: a missing record is NOT_FOUND, and SystemModstamp comes along. */
 async function currentRecord(ctx: OperationContext, spec: ObjectSpec, id: string) {
-  const fields = [...new Set([...selectFields(spec), 'SystemModstamp'])];
-  const result = await ctx.client.query(
-    soql`SELECT ${soql.fields(fields)} FROM ${soql.ident(spec.apiName)} WHERE Id = ${id} LIMIT 1`,
-  );
-  const record = result.records[0];
+  const record = await readOne(ctx, spec, { id }, [...selectFields(spec), 'SystemModstamp']);
   if (!record) throw new OperationError('NOT_FOUND', `No ${spec.label} has the Id ${id}.`);
   return {
     values: fromSalesforce(spec, record),
@@ -75,8 +69,7 @@ function describeRecord(spec: ObjectSpec, values: Record<string, unknown>, id?: 
   return name ? `${label} "${String(name)}"${id ? ` (${id})` : ''}` : `${label}${id ? ` ${id}` : ''}`;
 }
 
-/** `Knowledge Article` → `KnowledgeArticle`, for operation names. */
-export const typeName = (label: string) => label.replace(/[^A-Za-z0-9]/g, '');
+export { typeName };
 
 const formatValue = (v: unknown) => (v === null || v === undefined || v === '' ? 'empty' : JSON.stringify(v));
 
@@ -85,25 +78,21 @@ export function searchOperation(spec: ObjectSpec): ReadOperation {
   return defineRead({
     name: `search${typeName(spec.labelPlural)}`,
     object: spec,
+    verb: 'search',
     summary: `Search ${spec.labelPlural.toLowerCase()} by name, email, phone or other fields; without a term, the 10 most recently modified.`,
     input: searchInputSchema(spec),
     output: z.object({ records: z.array(recordSchema(spec)) }),
-    async execute(ctx, { term, limit, fields }) {
-      const keys = [...new Set([...compact, ...(fields ?? [])])];
-      const where = [];
-      const search = term ? termSearch(spec, term) : null;
-      if (term && !search)
-        throw new OperationError('INVALID_INPUT', `${spec.labelPlural} cannot be searched by term.`);
-      if (search) where.push(search.condition);
-      if (spec.searchFilter) where.push(spec.searchFilter);
-      // A loose phone pattern may match more than it should: fetch more, then keep the real matches.
-      const fetchLimit = search?.verify ? Math.min(limit * 5, 200) : limit;
-      const whereClause = where.length ? soql` WHERE ${soql.join(where, ' AND ')}` : soql``;
-      const result = await ctx.client.query(
-        soql`SELECT ${soql.fields(selectFields(spec, keys))} FROM ${soql.ident(spec.apiName)}${whereClause} ORDER BY LastModifiedDate DESC LIMIT ${fetchLimit}`,
-      );
-      const records = search?.verify ? result.records.filter(search.verify) : result.records;
-      return { records: records.slice(0, limit).map((r) => fromSalesforce(spec, r, keys)) };
+    rest: restRoute(spec, 'search'),
+    view: { kind: 'list', object: spec },
+    async execute(ctx, input) {
+      const { term, limit, fields } = input;
+      const records = await runList(ctx, spec, {
+        term,
+        limit,
+        scopes: input,
+        keys: [...new Set([...compact, ...(fields ?? [])])],
+      });
+      return { records };
     },
   });
 }
@@ -112,10 +101,16 @@ export function getOperation(spec: ObjectSpec): ReadOperation {
   return defineRead({
     name: `get${typeName(spec.label)}`,
     object: spec,
+    verb: 'get',
     summary: `Get one ${spec.label.toLowerCase()} by its Salesforce Id, with all its fields.`,
-    input: z.strictObject({ id: idSchema([spec.apiName]).describe(`The ${spec.label} Id.`) }),
+    input: z.strictObject({
+      id: idSchema([spec.apiName]).describe(`The ${spec.label} Id.`),
+      ...scopeShape(spec, 'one'),
+    }),
     output: recordSchema(spec).nullable(),
-    execute: (ctx, { id }) => getRecord(ctx, spec, id),
+    rest: restRoute(spec, 'get'),
+    view: { kind: 'one', object: spec },
+    execute: (ctx, input) => runOne(ctx, spec, { id: input.id, scopes: input }),
   });
 }
 
@@ -132,6 +127,8 @@ export function createOperation(spec: ObjectSpec): WriteOperation {
     name: `create${typeName(spec.label)}`,
     action: 'create',
     object: spec,
+    verb: 'create',
+    rest: restRoute(spec, 'create'),
     summary: `Create a ${spec.label.toLowerCase()}. Asks for confirmation first.`,
     input: createInputSchema(spec),
     output: createdSchema,
@@ -168,6 +165,8 @@ export function updateOperation(spec: ObjectSpec): WriteOperation {
     name: `update${typeName(spec.label)}`,
     action: 'update',
     object: spec,
+    verb: 'update',
+    rest: restRoute(spec, 'update'),
     summary: `Change fields of a ${spec.label.toLowerCase()}; only the fields given are changed. Asks for confirmation first.`,
     input: updateInputSchema(spec),
     output: doneSchema,
@@ -202,6 +201,8 @@ export function deleteOperation(spec: ObjectSpec): WriteOperation {
     name: `delete${typeName(spec.label)}`,
     action: 'delete',
     object: spec,
+    verb: 'delete',
+    rest: restRoute(spec, 'delete'),
     summary: `Delete a ${spec.label.toLowerCase()} (it goes to the Recycle Bin for 15 days). Destructive: asks for confirmation first.`,
     input: z.strictObject({ id: idSchema([spec.apiName]).describe(`The ${spec.label} Id.`) }),
     output: doneSchema,

@@ -1,31 +1,22 @@
 import { isSalesforceId, toSalesforceId } from '@sfgql/soql';
 import { z } from 'zod';
+import { ID_OBJECTS } from './json-schema.ts';
 import type { FieldSpec, ObjectSpec } from './spec.ts';
+import { KEY_PREFIXES } from './specs.ts';
+import { withArticle } from './words.ts';
 
-/** Key prefixes of the objects the specs reference, to refuse an Id of the wrong object early. */
-export const KEY_PREFIXES: Readonly<Record<string, string>> = {
-  Account: '001',
-  Contact: '003',
-  User: '005',
-  Opportunity: '006',
-  Group: '00G',
-  Lead: '00Q',
-  Task: '00T',
-  Event: '00U',
-  OpportunityLineItem: '00k',
-  CampaignMember: '00v',
-  Pricebook2: '01s',
-  Product2: '01t',
-  PricebookEntry: '01u',
-  Case: '500',
-  CaseComment: '00a',
-  Campaign: '701',
-  ContentDocument: '069',
-  ContentNote: '069',
-  ContentDocumentLink: '06A',
-  KnowledgeArticleVersion: 'ka0',
-  KnowledgeArticle: 'kA0',
-};
+/**
+ * An Id of any of the given objects, whatever its key prefix: for inputs that find the object from
+ * the Id itself (an Id of an object outside the list names no record, rather than a wrong input).
+ */
+export function anyIdSchema(objects: readonly string[]) {
+  return z
+    .string()
+    .trim()
+    .refine((v) => isSalesforceId(v), { message: 'must be a 15- or 18-character Salesforce Id' })
+    .transform((v) => toSalesforceId(v) as string)
+    .meta({ [ID_OBJECTS]: [...objects] });
+}
 
 /** An Id of one of the given objects, normalised to 18 characters. */
 export function idSchema(objects: readonly string[]) {
@@ -36,9 +27,10 @@ export function idSchema(objects: readonly string[]) {
     .trim()
     .refine((v) => isSalesforceId(v), { message: `must be a 15- or 18-character Salesforce Id` })
     .refine((v) => prefixes.length === 0 || isSalesforceId(v, prefixes), {
-      message: `must be the Id of a ${names}`,
+      message: `must be the Id of ${withArticle(names)}`,
     })
-    .transform((v) => toSalesforceId(v) as string);
+    .transform((v) => toSalesforceId(v) as string)
+    .meta({ [ID_OBJECTS]: [...objects] });
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

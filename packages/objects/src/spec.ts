@@ -1,5 +1,6 @@
-import type { SalesforceClient, SalesforceRecord, SoqlFragment } from '@sfgql/soql';
+import type { SalesforceClient, SalesforceRecord } from '@sfgql/soql';
 import { z } from 'zod';
+import type { ReadRules } from './read.ts';
 
 /** Salesforce field types as the specs use them. */
 export type FieldKind =
@@ -96,8 +97,8 @@ export interface ObjectSpec<Fields extends Record<string, FieldSpec> = Record<st
   operations: readonly CrudOperation[];
   parents?: Readonly<Record<string, ParentSpec>>;
   children?: Readonly<Record<string, ChildSpec>>;
-  /** A condition every search adds (e.g. active products only). */
-  searchFilter?: SoqlFragment;
+  /** How the object is read through every door: base filter, default filters, order, keys. */
+  read?: ReadRules;
 }
 
 export function defineObject<const Fields extends Record<string, FieldSpec>>(

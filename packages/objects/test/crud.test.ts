@@ -74,7 +74,7 @@ const cases = [
   {
     family: 'campaigns',
     ops: campaignOperations,
-    create: { name: 'Spring webinar', type: 'Webinar', status: 'Planned' },
+    create: { name: 'Spring webinar', type: 'Webinar', status: 'Planned', isActive: true },
     term: 'Spring',
     update: { status: 'In Progress' },
   },

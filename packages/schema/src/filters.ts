@@ -1,5 +1,8 @@
 import { OperationError } from '@sfgql/objects/errors';
+import { defaultOrder } from '@sfgql/objects/read';
 import type { FieldSpec } from '@sfgql/objects/spec';
+import { KEY_PREFIXES } from '@sfgql/objects/specs';
+import { withArticle } from '@sfgql/objects/words';
 import { MAX_PARENT_DEPTH, type SoqlFragment, soql, toSalesforceId } from '@sfgql/soql';
 import { isFilterable, type ObjectConfig, type ParentDef, type ScalarDef } from './registry.ts';
 
@@ -62,6 +65,14 @@ export function literalFor(field: FieldSpec, value: unknown, where: string): Soq
     case 'reference': {
       const id = typeof value === 'string' ? toSalesforceId(value.trim()) : null;
       if (!id) throw invalid(`${where}: ${JSON.stringify(value)} is not a Salesforce Id`);
+      // A lookup holds Ids of its objects only: any other Id can match nothing, and is refused as
+      // every door refuses it.
+      const objects = field.kind === 'reference' ? (field.references ?? []) : [];
+      const prefixes = objects.map((o) => KEY_PREFIXES[o]).filter((p): p is string => p !== undefined);
+      if (prefixes.length > 0 && !prefixes.some((p) => id.startsWith(p)))
+        throw invalid(
+          `${where}: ${JSON.stringify(value)} is not the Id of ${withArticle(objects.join(' or '))}`,
+        );
       return soql`${id}`;
     }
     case 'date':
@@ -242,6 +253,15 @@ export function orderKeys(
       descending,
       nullsFirst: item.nulls ? item.nulls === 'FIRST' : !descending,
     });
+  }
+  // Without an order of its own, a list comes in its object's default order (newest first).
+  if (keys.length === 0) {
+    for (const term of defaultOrder(config.spec)) {
+      const entry = [...config.fields].find(([, def]) => def.kind === 'scalar' && def.key === term.field);
+      if (entry?.[1].kind !== 'scalar') continue;
+      const descending = term.direction === 'DESC';
+      keys.push({ name: entry[0], field: entry[1].field, descending, nullsFirst: !descending });
+    }
   }
   if (!keys.some((k) => k.field.apiName === 'Id')) {
     const id = config.fields.get('id');

@@ -123,18 +123,18 @@ export async function fetchPage(
   return connectionOf(result.records, node, args, { offset, count, verify: options.verify ?? null });
 }
 
-/** One record by a condition (Id, CaseNumber), everything the query asks of it in one statement. */
+/** One record by conditions (Id, CaseNumber, and the object's rules), everything the query asks of it in one statement. */
 export async function fetchOne(
   ctx: GraphQLContext,
   config: ObjectConfig,
   node: PlanNode,
-  where: SoqlFragment,
+  where: readonly SoqlFragment[],
 ): Promise<RecordSource | null> {
   const plan = planQuery(
     {
       object: config.spec.apiName,
       ...rootSelectionOf(node, ctx.childLevels),
-      where: allOf([where, config.baseFilter]) as SoqlFragment,
+      where: allOf(where) as SoqlFragment,
       limit: 1,
     },
     { childLevels: ctx.childLevels },

@@ -1,4 +1,4 @@
-import { KEY_PREFIXES } from '@sfgql/objects/lookup';
+import { objectOfId } from '@sfgql/objects/specs';
 import {
   type ChildSelection,
   idBatches,
@@ -74,9 +74,6 @@ export interface Loaders {
 
 const keyOf = (...parts: unknown[]) => JSON.stringify(parts);
 
-/** What an Id's key prefix says its object is (for polymorphic links). */
-const typeOfId = (id: string) => Object.entries(KEY_PREFIXES).find(([, p]) => id.startsWith(p))?.[0] ?? null;
-
 export function createLoaders(client: SalesforceClient, options: { childLevels: number }): Loaders {
   const loaders = new Map<string, Loader<string, unknown>>();
   const memo = <V>(key: string, make: () => Loader<string, V>): Loader<string, V> => {
@@ -132,7 +129,7 @@ export function createLoaders(client: SalesforceClient, options: { childLevels: 
             );
             for (const row of result.records) {
               const id = String(row.LinkedEntityId);
-              links.get(String(row.ContentDocumentId))?.push({ id, type: typeOfId(id) });
+              links.get(String(row.ContentDocumentId))?.push({ id, type: objectOfId(id) });
             }
           }
           return links;

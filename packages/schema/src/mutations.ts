@@ -1,5 +1,13 @@
 import { type ConfirmationRequest, isConfirmationError, WriteForbiddenError } from '@sfgql/confirm';
 import { runConfirmedWrite } from '@sfgql/objects/confirmed';
+import {
+  allowsNull,
+  ID_OBJECTS,
+  isSchema,
+  type JsonSchema,
+  jsonSchemaOf,
+  primaryType,
+} from '@sfgql/objects/json-schema';
 import type { WriteOperation } from '@sfgql/objects/operation';
 import { soql } from '@sfgql/soql';
 import type { GraphQLResolveInfo } from 'graphql';
@@ -12,49 +20,31 @@ import type { TypeRefs } from './types.ts';
 // biome-ignore lint/suspicious/noExplicitAny: Pothos refs of generated types (see types.ts)
 type Ref = any;
 
-interface JsonSchema {
-  type?: string | string[];
-  description?: string;
-  enum?: unknown[];
-  anyOf?: JsonSchema[];
-  items?: JsonSchema;
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-}
-
-/** The JSON Schema of an operation's zod input or output: the one description both adapters share. */
-function jsonSchemaOf(schema: unknown, io: 'input' | 'output'): JsonSchema {
-  return (schema as { toJSONSchema(o: object): JsonSchema }).toJSONSchema({ io, unrepresentable: 'any' });
-}
-
 const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+const SCALARS: Readonly<Record<string, string>> = {
+  string: 'String',
+  integer: 'Int',
+  number: 'Float',
+  boolean: 'Boolean',
+};
+
+/** Ids are typed ID: the catalog marks each with the objects it may name, and results name theirs `id`. */
+const isId = (key: string, schema: JsonSchema) =>
+  ID_OBJECTS in schema || key === 'id' || /[a-z]Id$/.test(key);
 
 /** A GraphQL type for a JSON Schema property: Ids as ID, picklists as String with their values. */
 function typeOf(key: string, prop: JsonSchema): { type: string | [string]; description?: string } {
-  const found = prop.anyOf?.find((m) => m.type !== 'null') ?? prop;
-  // `type: ['string', 'null']` is a nullable string.
-  const member = Array.isArray(found.type) ? { ...found, type: found.type.find((t) => t !== 'null') } : found;
-  const values = member.enum?.length ? ` Values: ${member.enum.join(', ')}.` : '';
-  const description =
-    prop.description || member.description
-      ? `${prop.description ?? member.description ?? ''}${values}`
-      : values.trim() || undefined;
-  const scalar = (p: JsonSchema, k: string): string => {
-    if (Array.isArray(p.type)) return scalar({ ...p, type: p.type.find((t) => t !== 'null') }, k);
-    if (p.type === 'string') return k === 'id' || /[a-z]Id$/.test(k) ? 'ID' : 'String';
-    if (p.type === 'integer') return 'Int';
-    if (p.type === 'number') return 'Float';
-    if (p.type === 'boolean') return 'Boolean';
-    // Ids are checked and normalised by a transform, which JSON Schema leaves untyped.
-    if (p.type === undefined && (k === 'id' || /[a-z]Id$/.test(k))) return 'ID';
-    return 'JSON';
-  };
-  if (member.type === 'array')
-    return {
-      type: [scalar(member.items ?? {}, key.replace(/s$/, ''))],
-      ...(description ? { description } : {}),
-    };
-  return { type: scalar(member, key), ...(description ? { description } : {}) };
+  const list = primaryType(prop) === 'array' && isSchema(prop.items);
+  const member = list ? (prop.items as JsonSchema) : prop;
+  const values = Array.isArray(member.enum)
+    ? ` Values: ${member.enum.filter((v) => v !== null).join(', ')}.`
+    : '';
+  const description = typeof prop.description === 'string' ? `${prop.description}${values}` : values.trim();
+  const scalar = isId(list ? key.replace(/s$/, '') : key, member)
+    ? 'ID'
+    : (SCALARS[primaryType(member) ?? ''] ?? 'JSON');
+  return { type: list ? [scalar] : scalar, ...(description ? { description } : {}) };
 }
 
 export interface MutationResult {
@@ -112,8 +102,8 @@ export function defineMutations(
         const name = pascal(operation.name);
         const input = jsonSchemaOf(operation.input, 'input');
         const output = jsonSchemaOf(operation.output, 'output');
-        const required = new Set(input.required ?? []);
-        const props = Object.entries(input.properties ?? {});
+        const required = new Set((input.required as string[] | undefined) ?? []);
+        const props = Object.entries((input.properties ?? {}) as Record<string, JsonSchema>);
         const hasId = props.some(([k]) => k === 'id');
         const rest = props.filter(([k]) => k !== 'id');
         const config = operation.object ? registry.byApiName.get(operation.object.apiName) : undefined;
@@ -145,11 +135,16 @@ export function defineMutations(
           description: `What ${operation.name} did.`,
           fields: (r: Ref) => {
             const out: Record<string, Ref> = {};
-            for (const [key, prop] of Object.entries(output.properties ?? {})) {
+            for (const [key, prop] of Object.entries(
+              (output.properties ?? {}) as Record<string, JsonSchema>,
+            )) {
               const { type, description } = typeOf(key, prop);
               out[key] = r.field({
                 type,
-                nullable: !(output.required ?? []).includes(key),
+                // What the operation may leave empty is nullable here: a write that happened never
+                // answers an error because a value it did not have was promised.
+                nullable:
+                  !((output.required as string[] | undefined) ?? []).includes(key) || allowsNull(prop),
                 ...(description ? { description } : {}),
                 resolve: (m: MutationResult) => m.value[key] ?? null,
               });
@@ -172,12 +167,9 @@ export function defineMutations(
                   info: GraphQLResolveInfo,
                 ) =>
                   typeof m.value.id === 'string'
-                    ? fetchOne(
-                        ctx,
-                        config as ObjectConfig,
-                        planRecord(info, config as ObjectConfig),
+                    ? fetchOne(ctx, config as ObjectConfig, planRecord(info, config as ObjectConfig), [
                         soql`Id = ${m.value.id}`,
-                      )
+                      ])
                     : null,
               });
             }

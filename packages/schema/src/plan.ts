@@ -176,7 +176,11 @@ function collect(ctx: WalkContext, node: PlanNode, sets: readonly (SelectionSetN
           field,
           ctx.info.variableValues,
         );
-        child = { def, args: listArgs(def.child, args), node: newNode(def.child) };
+        child = {
+          def,
+          args: listArgs(def.child, args, childConditions(def.child)),
+          node: newNode(def.child),
+        };
         node.children.set(key, child);
       }
       collectConnection(ctx, child.node, child.args, [field.selectionSet]);
@@ -203,6 +207,14 @@ function collectConnection(
       }
     }
   }
+}
+
+/**
+ * What every list of an object's records under a parent adds: the object's base filter (the
+ * cases of a contact are cases; the members of a group that is not a queue are no queue's).
+ */
+export function childConditions(config: ObjectConfig): SoqlFragment[] {
+  return config.spec.read?.base ? [config.spec.read.base] : [];
 }
 
 /** Checks and compiles a list's arguments (no call to Salesforce happens for bad input). */

@@ -1,14 +1,7 @@
-import { KNOWLEDGE_LANGUAGES } from '@sfgql/objects/knowledge';
 import { apiLimits, describeObject, GLOBAL_SEARCH_OBJECTS } from '@sfgql/objects/lookup';
+import { oneCondition, readConditions, scopesOf } from '@sfgql/objects/read';
 import { termSearch } from '@sfgql/objects/search';
-import {
-  hasSearchableWord,
-  isSalesforceId,
-  type SoqlFragment,
-  soql,
-  sosl,
-  toSalesforceId,
-} from '@sfgql/soql';
+import { hasSearchableWord, isSalesforceId, soql, sosl, toSalesforceId } from '@sfgql/soql';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Builder, GraphQLContext } from './builder.ts';
 import { fetchOne, fetchPage, invalidInput } from './lists.ts';
@@ -22,29 +15,26 @@ import {
   toSelection,
 } from './plan.ts';
 import type { ObjectConfig, Registry } from './registry.ts';
-import { listArgsFor, type TypeRefs } from './types.ts';
+import { listArgsFor, scopeArg, type TypeRefs } from './types.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: Pothos refs of generated types (see types.ts)
 type Ref = any;
 
-/** An Id of the object, checked before any call (an Id of another object is refused too). */
+/**
+ * An Id of the object (or of an object whose Ids name its records, a knowledge article's for its
+ * versions), checked before any call: an Id of another object is refused.
+ */
 function idOf(config: ObjectConfig, value: string): string {
-  const prefixes = config.spec.keyPrefix ? [config.spec.keyPrefix] : undefined;
+  const { keyPrefix, read } = config.spec;
+  const prefixes = keyPrefix ? [keyPrefix, ...Object.keys(read?.idsOf ?? {})] : undefined;
   const id = value.trim();
   if (!isSalesforceId(id, prefixes))
     throw invalidInput(`id: ${JSON.stringify(value)} is not the Id of a ${config.spec.label.toLowerCase()}`);
   return toSalesforceId(id) as string;
 }
 
-/** Published articles in one language only: drafts and archived versions are not answers. */
-function knowledgeFilters(language: unknown): SoqlFragment[] {
-  const lang = language ?? 'en_US';
-  if (!KNOWLEDGE_LANGUAGES.includes(lang as never))
-    throw invalidInput(`language must be one of ${KNOWLEDGE_LANGUAGES.join(', ')}`);
-  return [soql`PublishStatus = 'Online'`, soql`Language = ${lang as string}`];
-}
-
-const isKnowledge = (config: ObjectConfig) => config.spec.apiName === 'KnowledgeArticleVersion';
+/** `caseNumber` → `case number`. */
+const words = (key: string) => key.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
 
 export function defineQueries(builder: Builder, registry: Registry, refs: TypeRefs) {
   const searchable = GLOBAL_SEARCH_OBJECTS.map((s) => registry.byApiName.get(s.apiName)).filter(
@@ -102,65 +92,49 @@ export function defineQueries(builder: Builder, registry: Registry, refs: TypeRe
       const fields: Record<string, Ref> = {};
       for (const config of registry.objects) {
         const type = refs.objects.get(config.typeName);
-        const label = config.spec.label.toLowerCase();
-        const base = (args: Record<string, unknown>) => [
-          ...(config.baseFilter ? [config.baseFilter] : []),
-          ...(isKnowledge(config) ? knowledgeFilters(args.language) : []),
-        ];
-        if (config.typeName === 'Case') {
-          fields.case = t.field({
-            type,
-            nullable: true,
-            description: 'A case by its Id or its case number (exact match); null when there is none.',
-            args: {
-              id: t.arg.id({ description: 'The case Id.' }),
-              caseNumber: t.arg.string({ description: 'The case number, e.g. 00001104.' }),
-            },
-            resolve: (
-              _r: unknown,
-              args: { id?: string | null; caseNumber?: string | null },
-              ctx: GraphQLContext,
-              info: GraphQLResolveInfo,
-            ) => {
-              const number = args.caseNumber?.trim();
-              if (Boolean(args.id) === Boolean(args.caseNumber))
-                throw invalidInput('give id or caseNumber, not both');
-              if (args.caseNumber !== undefined && args.caseNumber !== null && !number)
-                throw invalidInput('caseNumber must not be empty');
-              if (number && number.length > 80) throw invalidInput('caseNumber is at most 80 characters');
-              const where = number
-                ? soql`CaseNumber = ${number}`
-                : soql`Id = ${idOf(config, args.id as string)}`;
-              return fetchOne(ctx, config, planRecord(info, config), where);
-            },
-          });
-        } else {
-          fields[config.single] = t.field({
-            type,
-            nullable: true,
-            description: `A ${label} by its Id; null when there is none.`,
-            args: {
-              id: t.arg.id({ required: true }),
-              ...(isKnowledge(config)
-                ? { language: t.arg.string({ description: 'Article language.' }) }
-                : {}),
-            },
-            resolve: (_r: unknown, args: { id: string }, ctx: GraphQLContext, info: GraphQLResolveInfo) => {
-              const where = soql`Id = ${idOf(config, args.id)}`;
-              const extra = base(args);
-              return fetchOne(
-                ctx,
-                config,
-                planRecord(info, config),
-                extra.length ? soql.join([where, ...extra], ' AND ') : where,
-              );
-            },
-          });
-        }
-        const searchable = Object.values(config.spec.fields).some((f) => f.search);
+        const { spec } = config;
+        const label = spec.label.toLowerCase();
+        const keys = spec.read?.keys ?? [];
+        const scopeArgs = (use: 'lists' | 'one') =>
+          Object.fromEntries(
+            scopesOf(spec, use).map((scope) => [scope.name, scopeArg(t, refs, config, scope)]),
+          );
+        fields[config.single] = t.field({
+          type,
+          nullable: true,
+          description: keys.length
+            ? `A ${label} by its Id or its ${keys.map(words).join(' or ')} (exact match); null when there is none.`
+            : `A ${label} by its Id; null when there is none.`,
+          args: {
+            id: t.arg.id({ required: keys.length === 0 }),
+            ...Object.fromEntries(
+              keys.map((key) => [key, t.arg.string({ description: spec.fields[key]?.description })]),
+            ),
+            ...scopeArgs('one'),
+          },
+          resolve: (
+            _r: unknown,
+            args: Record<string, unknown>,
+            ctx: GraphQLContext,
+            info: GraphQLResolveInfo,
+          ) => {
+            const given = ['id', ...keys].filter((k) => args[k] !== undefined && args[k] !== null);
+            if (given.length !== 1) throw invalidInput(`give one of ${['id', ...keys].join(', ')}`);
+            const key = given[0] as string;
+            const value = String(args[key]).trim();
+            if (!value) throw invalidInput(`${key} must not be empty`);
+            if (value.length > 80) throw invalidInput(`${key} is at most 80 characters`);
+            const where = oneCondition(spec, key === 'id' ? { id: idOf(config, value) } : { key, value });
+            return fetchOne(ctx, config, planRecord(info, config), [
+              where,
+              ...readConditions(spec, 'one', args),
+            ]);
+          },
+        });
+        const searchable = Object.values(spec.fields).some((f) => f.search);
         fields[config.plural] = t.field({
           type: refs.connections.get(config.typeName),
-          description: `${config.spec.labelPlural} (a Relay connection): filtered, sorted and paged.`,
+          description: `${spec.labelPlural} (a Relay connection): filtered, sorted and paged.`,
           args: {
             ...listArgsFor(t, refs, config),
             ...(searchable
@@ -171,9 +145,7 @@ export function defineQueries(builder: Builder, registry: Registry, refs: TypeRe
                   }),
                 }
               : {}),
-            ...(isKnowledge(config)
-              ? { language: t.arg.string({ description: 'Article language (default en_US).' }) }
-              : {}),
+            ...scopeArgs('lists'),
           },
           resolve: (
             _r: unknown,
@@ -183,12 +155,13 @@ export function defineQueries(builder: Builder, registry: Registry, refs: TypeRe
           ) => {
             const term = typeof args.search === 'string' ? args.search.trim() : '';
             if (term.length > 200) throw invalidInput('search is at most 200 characters');
-            const found = term ? termSearch(config.spec, term) : null;
-            const list = listArgs(config, args, [...base(args), ...(found ? [found.condition] : [])]);
+            const found = term ? termSearch(spec, term) : null;
+            const conditions = readConditions(spec, 'lists', args);
+            const list = listArgs(config, args, [...conditions, ...(found ? [found.condition] : [])]);
             const node = planConnection(info, config, list);
             // A phone search checks the digits of the fields it matched loosely, so they are read too.
             if (found?.verify)
-              for (const field of Object.values(config.spec.fields))
+              for (const field of Object.values(spec.fields))
                 if (field.search) node.fields.add(field.apiName);
             return fetchPage(ctx, config, node, list, { verify: found?.verify ?? null });
           },
@@ -207,14 +180,11 @@ export function defineQueries(builder: Builder, registry: Registry, refs: TypeRe
             throw invalidInput(`id: ${JSON.stringify(args.id)} is not a Salesforce Id`);
           const config = registry.byKeyPrefix.get(id.slice(0, 3));
           if (!config) return null;
-          const where = soql`Id = ${toSalesforceId(id) as string}`;
-          const extra = isKnowledge(config) ? knowledgeFilters(undefined) : [];
-          return fetchOne(
-            ctx,
-            config,
-            planRecord(info, config),
-            extra.length ? soql.join([where, ...extra], ' AND ') : where,
-          );
+          // The object's own rules apply: an Id of a public group is not a queue.
+          return fetchOne(ctx, config, planRecord(info, config), [
+            soql`Id = ${toSalesforceId(id) as string}`,
+            ...readConditions(config.spec, 'one'),
+          ]);
         },
       });
 

@@ -1,17 +1,5 @@
-import { accountSpec } from '@sfgql/objects/account';
-import { campaignMemberSpec, campaignSpec } from '@sfgql/objects/campaign';
-import { caseCommentSpec, caseSpec } from '@sfgql/objects/case';
-import { contactSpec } from '@sfgql/objects/contact';
-import { eventSpec } from '@sfgql/objects/event';
-import { knowledgeSpec } from '@sfgql/objects/knowledge';
-import { leadSpec } from '@sfgql/objects/lead';
-import { noteSpec } from '@sfgql/objects/note';
-import { opportunitySpec } from '@sfgql/objects/opportunity';
-import { lineItemSpec, pricebookEntrySpec, productSpec } from '@sfgql/objects/product';
 import type { FieldSpec, ObjectSpec } from '@sfgql/objects/spec';
-import { taskSpec } from '@sfgql/objects/task';
-import { queueSpec, userSpec } from '@sfgql/objects/user';
-import { type SoqlFragment, soql } from '@sfgql/soql';
+import { STANDARD_SPECS } from '@sfgql/objects/specs';
 
 /** How one object appears in the graph. */
 export interface ObjectConfig {
@@ -22,8 +10,6 @@ export interface ObjectConfig {
   single: string;
   /** Root connection field (`contacts`). */
   plural: string;
-  /** A condition every read of the object adds (`Type = 'Queue'` for queues). */
-  baseFilter?: SoqlFragment;
   /** GraphQL field name → what it reads. */
   fields: Map<string, FieldDef>;
 }
@@ -67,55 +53,30 @@ export interface NoteBodyDef {
 
 export type FieldDef = ScalarDef | ParentDef | ChildrenDef | LinksDef | NoteBodyDef;
 
-/** The standard objects of `@sfgql/objects`, with their graph names. */
-export const STANDARD_OBJECTS: readonly {
-  spec: ObjectSpec;
-  typeName: string;
-  single: string;
-  plural: string;
-  baseFilter?: SoqlFragment;
-}[] = [
-  { spec: contactSpec, typeName: 'Contact', single: 'contact', plural: 'contacts' },
-  { spec: leadSpec, typeName: 'Lead', single: 'lead', plural: 'leads' },
-  { spec: accountSpec, typeName: 'Account', single: 'account', plural: 'accounts' },
-  { spec: opportunitySpec, typeName: 'Opportunity', single: 'opportunity', plural: 'opportunities' },
-  {
-    spec: lineItemSpec,
-    typeName: 'OpportunityLineItem',
-    single: 'opportunityLineItem',
-    plural: 'opportunityLineItems',
-  },
-  { spec: caseSpec, typeName: 'Case', single: 'case', plural: 'cases' },
-  { spec: caseCommentSpec, typeName: 'CaseComment', single: 'caseComment', plural: 'caseComments' },
-  { spec: taskSpec, typeName: 'Task', single: 'task', plural: 'tasks' },
-  { spec: eventSpec, typeName: 'Event', single: 'event', plural: 'events' },
-  { spec: noteSpec, typeName: 'Note', single: 'note', plural: 'notes' },
-  {
-    spec: knowledgeSpec,
-    typeName: 'KnowledgeArticle',
-    single: 'knowledgeArticle',
-    plural: 'knowledgeArticles',
-  },
-  { spec: userSpec, typeName: 'User', single: 'user', plural: 'users' },
-  { spec: queueSpec, typeName: 'Queue', single: 'queue', plural: 'queues', baseFilter: soql`Type = 'Queue'` },
-  { spec: productSpec, typeName: 'Product2', single: 'product', plural: 'products' },
-  {
-    spec: pricebookEntrySpec,
-    typeName: 'PricebookEntry',
-    single: 'pricebookEntry',
-    plural: 'pricebookEntries',
-  },
-  { spec: campaignSpec, typeName: 'Campaign', single: 'campaign', plural: 'campaigns' },
-  {
-    spec: campaignMemberSpec,
-    typeName: 'CampaignMember',
-    single: 'campaignMember',
-    plural: 'campaignMembers',
-  },
-];
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
-/** The standard specs, for `loadOrgSpecs` to extend with an org's custom fields. */
-export const STANDARD_SPECS: readonly ObjectSpec[] = STANDARD_OBJECTS.map((o) => o.spec);
+/**
+ * How an object is named in the graph when not by its API name (`typeName`), that name with a
+ * lower-case first letter (`single`) and that plus `s` (`plural`): the names people use for a Group
+ * that is a queue, a knowledge article version, a note, and plurals English makes otherwise.
+ */
+const GRAPH_NAMES: Readonly<Record<string, Partial<Pick<ObjectConfig, 'typeName' | 'single' | 'plural'>>>> = {
+  Opportunity: { plural: 'opportunities' },
+  Group: { typeName: 'Queue' },
+  KnowledgeArticleVersion: { typeName: 'KnowledgeArticle' },
+  ContentNote: { typeName: 'Note' },
+  Product2: { single: 'product', plural: 'products' },
+  PricebookEntry: { plural: 'pricebookEntries' },
+};
+
+/** The catalog's standard objects, with their graph names. */
+export const STANDARD_OBJECTS: readonly Pick<ObjectConfig, 'spec' | 'typeName' | 'single' | 'plural'>[] =
+  STANDARD_SPECS.map((spec) => {
+    const names = GRAPH_NAMES[spec.apiName] ?? {};
+    const typeName = names.typeName ?? spec.apiName;
+    const single = names.single ?? lowerFirst(typeName);
+    return { spec, typeName, single, plural: names.plural ?? `${single}s` };
+  });
 
 /** Polymorphic lookups: an interface when the targets share fields people ask for, else a union. */
 const ABSTRACT_TYPES: Record<string, { name: string; kind: 'interface' | 'union' }> = {
@@ -128,8 +89,6 @@ const ABSTRACT_TYPES: Record<string, { name: string; kind: 'interface' | 'union'
 const RENAMED_SCALARS: Record<string, Record<string, string>> = {
   Case: { comments: 'internalComments' },
 };
-
-const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
 /** Salesforce's relationship name for a lookup: AccountId → Account, Contact__c → Contact__r. */
 function relationshipOf(apiName: string): string | null {

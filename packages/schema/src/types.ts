@@ -1,4 +1,5 @@
 import { noteBodyFromContent } from '@sfgql/objects/note';
+import type { Scope } from '@sfgql/objects/read';
 import type { FieldKind, FieldSpec } from '@sfgql/objects/spec';
 import { type SalesforceRecord, soql } from '@sfgql/soql';
 import type { GraphQLResolveInfo } from 'graphql';
@@ -6,7 +7,7 @@ import type { Builder, GraphQLContext } from './builder.ts';
 import { operatorsFor } from './filters.ts';
 import { type ConnectionSource, connectionOf, edgesOf, fetchPage, rootSelectionOf } from './lists.ts';
 import type { LinkedRecord } from './loaders.ts';
-import { listArgs, planConnection, type RecordSource, sourceOf } from './plan.ts';
+import { childConditions, listArgs, planConnection, type RecordSource, sourceOf } from './plan.ts';
 import { type ChildrenDef, isFilterable, type ObjectConfig, type Registry, scalarsOf } from './registry.ts';
 
 // Pothos types its refs from static definitions; the graph is generated from specs at run time,
@@ -22,6 +23,19 @@ export interface TypeRefs {
   connections: Map<string, Ref>;
   filters: Map<string, Ref>;
   orderBys: Map<string, Ref>;
+  /** The enum of each choice scope, by `Type.scope` (`KnowledgeArticle.language`). */
+  scopeChoices: Map<string, Ref>;
+}
+
+/** A root field's argument for one of its object's scopes (`includeInactive`, `language`), with its default. */
+export function scopeArg(t: Ref, refs: TypeRefs, config: ObjectConfig, scope: Scope): Ref {
+  return scope.kind === 'flag'
+    ? t.arg.boolean({ defaultValue: false, description: scope.description })
+    : t.arg({
+        type: refs.scopeChoices.get(`${config.typeName}.${scope.name}`),
+        defaultValue: scope.default,
+        description: scope.description,
+      });
 }
 
 type ScalarName = 'ID' | 'String' | 'Boolean' | 'Int' | 'Float';
@@ -195,8 +209,18 @@ export function defineObjectTypes(builder: Builder, registry: Registry, shared: 
     connections: new Map(),
     filters: new Map(),
     orderBys: new Map(),
+    scopeChoices: new Map(),
   };
   for (const config of registry.objects) {
+    for (const scope of config.spec.read?.scopes ?? [])
+      if (scope.kind === 'choice')
+        refs.scopeChoices.set(
+          `${config.typeName}.${scope.name}`,
+          builder.enumType(`${config.typeName}${scope.name.charAt(0).toUpperCase()}${scope.name.slice(1)}`, {
+            description: scope.description,
+            values: Object.fromEntries(scope.values.map((v) => [v, { value: v }])),
+          }),
+        );
     refs.objects.set(config.typeName, builder.objectRef<RecordSource>(config.typeName));
     refs.filters.set(config.typeName, builder.inputRef<Record<string, unknown>>(`${config.typeName}Filter`));
   }
@@ -447,6 +471,6 @@ async function resolveChildren(
 
 /** A child list the parent's plan did not see (it always should): planned from here, loaded alone. */
 function unplannedChildren(info: GraphQLResolveInfo, def: ChildrenDef, rawArgs: Record<string, unknown>) {
-  const args = listArgs(def.child, rawArgs);
+  const args = listArgs(def.child, rawArgs, childConditions(def.child));
   return { def, args, node: planConnection(info, def.child, args), inline: false };
 }

@@ -1,9 +1,9 @@
 import type { SalesforceSession } from '@sfgql/auth';
 import { DEMO, type RunningEmulator } from '@sfgql/emulator';
-import { startDemoOrg } from '@sfgql/testing/demo-org';
+import { loginAsDemo, startDemoOrg } from '@sfgql/testing/demo-org';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSalesforceClient } from './client.ts';
+import { createDescribeCache, createSalesforceClient } from './client.ts';
 import { SalesforceError } from './errors.ts';
 import { soql } from './soql.ts';
 
@@ -105,5 +105,29 @@ describe('SalesforceClient.query', () => {
       code: 'SF_SESSION_EXPIRED',
       errorCode: 'INVALID_SESSION_ID',
     });
+  });
+});
+
+describe('SalesforceClient.describe', () => {
+  it("keeps each user's describe apart, and reuses it for that user only", async () => {
+    const cache = createDescribeCache();
+    const agent = await loginAsDemo(emulator.url, DEMO.users.standard);
+    const asAdmin = createSalesforceClient({ session, describeCache: cache });
+    const asAgent = createSalesforceClient({ session: agent, describeCache: cache });
+    await asAdmin.describe('Case');
+    await asAgent.describe('Case');
+    await asAdmin.describe('Case');
+    await asAgent.describe('case');
+    // Salesforce's describe reflects each user's field-level security: one call per user.
+    expect(asAdmin.meter.snapshot().byKind.describe).toBe(1);
+    expect(asAgent.meter.snapshot().byKind.describe).toBe(1);
+  });
+
+  it('holds at most the bound it was given, dropping the least recently used', async () => {
+    const client = createSalesforceClient({ session, describeCache: createDescribeCache({ max: 2 }) });
+    for (const object of ['Case', 'Contact', 'Account', 'Case']) await client.describe(object);
+    expect(client.meter.snapshot().byKind.describe).toBe(4);
+    await client.describe('Account');
+    expect(client.meter.snapshot().byKind.describe).toBe(4);
   });
 });

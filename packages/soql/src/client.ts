@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { isAuthError, type SalesforceSession, type SessionSource, staticSession } from '@sfgql/auth';
+import { LRUCache } from 'lru-cache';
 import { SalesforceError, toSalesforceError } from './errors.ts';
 import { salesforceBytes, salesforceRequest } from './http.ts';
 import { type ApiBudget, type ApiMeter, createApiMeter } from './meter.ts';
@@ -51,11 +53,27 @@ export interface DescribeResult {
   [key: string]: unknown;
 }
 
-/** Describes shared between clients of one org (keyed by instance URL and object). */
+/**
+ * Describes shared between clients (keyed by instance URL, user and object): Salesforce's describe
+ * shows each user the fields their profile and permission sets let them see, so one user's
+ * describe is never another's.
+ */
 export interface DescribeCache {
   get(key: string): { expiresAt: number; value: Promise<DescribeResult> } | undefined;
   set(key: string, entry: { expiresAt: number; value: Promise<DescribeResult> }): void;
   delete(key: string): void;
+}
+
+/** A describe cache that keeps at most `max` describes, dropping the least recently used first. */
+export function createDescribeCache(options: { max?: number } = {}): DescribeCache {
+  return new LRUCache<string, { expiresAt: number; value: Promise<DescribeResult> }>({
+    max: options.max ?? 2_000,
+  });
+}
+
+/** Who a session acts as, for caches that must not be shared between users. */
+function userKeyOf(session: SalesforceSession): string {
+  return session.userId ?? createHash('sha256').update(session.accessToken).digest('base64url').slice(0, 22);
 }
 
 export interface SalesforceClientOptions {
@@ -69,7 +87,7 @@ export interface SalesforceClientOptions {
   meter?: ApiMeter;
   /** The org's daily API budget, shared by the clients of one org (see `createApiBudget`). */
   budget?: ApiBudget;
-  /** Describes shared between clients of one org; a client keeps its own by default. */
+  /** Describes shared between clients (see `createDescribeCache`); a client keeps its own by default. */
   describeCache?: DescribeCache;
   /** How long a describe is reused (default 10 minutes). */
   describeTtlMs?: number;
@@ -150,7 +168,7 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
   const version = options.apiVersion ?? DEFAULT_API_VERSION;
   const retry = { ...DEFAULT_RETRY, ...options.retry };
   const meter = options.meter ?? createApiMeter();
-  const describeCache: DescribeCache = options.describeCache ?? new Map();
+  const describeCache: DescribeCache = options.describeCache ?? createDescribeCache({ max: 200 });
   const describeTtlMs = options.describeTtlMs ?? 10 * 60_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const timeoutMs = options.requestTimeoutMs ?? 120_000;
@@ -266,7 +284,7 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
       async describe(object) {
         checkName('object', object);
         const session = await source.current();
-        const key = `${session.instanceUrl} ${object.toLowerCase()}`;
+        const key = `${session.instanceUrl} ${userKeyOf(session)} ${object.toLowerCase()}`;
         const hit = describeCache.get(key);
         if (hit && hit.expiresAt > Date.now()) return hit.value;
         const value = send<DescribeResult>(

@@ -1,4 +1,5 @@
 export {
+  createDescribeCache,
   createSalesforceClient,
   DEFAULT_API_VERSION,
   type DescribeCache,

@@ -25,6 +25,7 @@ export const addCampaignMember = defineWrite({
   name: 'addCampaignMember',
   action: 'create',
   object: campaignMemberSpec,
+  rest: { method: 'post', path: '/campaigns/{CampaignId}/members' },
   summary: 'Add a contact or a lead (not both) to a campaign. Asks for confirmation first.',
   input: z
     .strictObject({

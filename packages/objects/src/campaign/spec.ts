@@ -1,4 +1,5 @@
 import { field, idField, lookup, ownerField } from '../field.ts';
+import { activeOnly } from '../read.ts';
 import { defineObject } from '../spec.ts';
 
 /** A marketing campaign. */
@@ -10,6 +11,7 @@ export const campaignSpec = defineObject({
   keyPrefix: '701',
   nameField: 'name',
   operations: ['search', 'get', 'create', 'update', 'delete'],
+  read: { scopes: [activeOnly('Include inactive campaigns (left out by default).')] },
   fields: {
     id: idField('campaign'),
     name: field('Name', 'string', 'Campaign name.', {

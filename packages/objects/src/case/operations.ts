@@ -13,8 +13,9 @@ import {
 import { OperationError } from '../errors.ts';
 import { idSchema, writeSchema } from '../input.ts';
 import { defineRead, defineWrite, type OperationContext } from '../operation.ts';
+import { readConditions, runList, runOne } from '../read.ts';
 import { digitsOf, isPhoneTerm, samePhone } from '../search.ts';
-import { fromSalesforce, orgPicklistValues, recordSchema, selectFields } from '../spec.ts';
+import { orgPicklistValues, recordSchema, selectFields } from '../spec.ts';
 import { queueSpec } from '../user/spec.ts';
 import { caseCommentSpec, caseSpec } from './spec.ts';
 
@@ -32,6 +33,8 @@ export const getCaseByNumber = defineRead({
   name: 'getCaseDetailsFromNumber',
   object: caseSpec,
   summary: 'Get the details of a case from its case number (exact match).',
+  rest: { method: 'get', path: '/cases/by-number/{CaseNumber}' },
+  view: { kind: 'one', object: caseSpec },
   input: z.strictObject({
     caseNumber: z
       .string()
@@ -41,13 +44,7 @@ export const getCaseByNumber = defineRead({
       .describe('The case number, e.g. 00001104.'),
   }),
   output: recordSchema(caseSpec).nullable(),
-  async execute({ client }, { caseNumber }) {
-    const result = await client.query(
-      soql`SELECT ${soql.fields(selectFields(caseSpec))} FROM Case WHERE CaseNumber = ${caseNumber} LIMIT 1`,
-    );
-    const record = result.records[0];
-    return record ? fromSalesforce(caseSpec, record) : null;
-  },
+  execute: (ctx, { caseNumber }) => runOne(ctx, caseSpec, { key: 'caseNumber', value: caseNumber }),
 });
 
 async function caseLabel(ctx: OperationContext, caseId: string): Promise<string> {
@@ -60,6 +57,7 @@ export const addCaseComment = defineWrite({
   name: 'addCaseComment',
   action: 'create',
   object: caseCommentSpec,
+  rest: { method: 'post', path: '/cases/{caseId}/comments' },
   summary:
     'Add a comment to a case, internal by default or visible to the customer. Asks for confirmation first.',
   input: z.strictObject({
@@ -164,6 +162,7 @@ export const createCaseFromConversation = defineWrite({
   name: 'createCaseFromConversation',
   action: 'create',
   object: caseSpec,
+  rest: { method: 'post', path: '/cases/from-conversation' },
   summary:
     'Open a case from a conversation: subject, summary, the transcript kept on the case, linked to the customer found by email or phone. Asks for confirmation first.',
   input: conversationInput,
@@ -230,6 +229,7 @@ export const routeCaseToQueue = defineWrite({
   name: 'routeCaseToQueue',
   action: 'update',
   object: caseSpec,
+  rest: { method: 'patch', path: '/cases/{caseId}/queue' },
   summary:
     'Assign a case to a queue, by the queue Id or its name (see listQueues). Asks for confirmation first.',
   input: z
@@ -274,9 +274,12 @@ export const routeCaseToQueue = defineWrite({
 });
 
 async function findQueue(ctx: OperationContext, input: { queueId?: string; queueName?: string }) {
-  const where = input.queueId ? soql`Id = ${input.queueId}` : soql`Name = ${input.queueName ?? ''}`;
+  const where = [
+    input.queueId ? soql`Id = ${input.queueId}` : soql`Name = ${input.queueName ?? ''}`,
+    ...readConditions(queueSpec, 'one'),
+  ];
   const result = await ctx.client.query(
-    soql`SELECT ${soql.fields(selectFields(queueSpec, ['id', 'name']))} FROM Group WHERE Type = 'Queue' AND ${where} LIMIT 1`,
+    soql`SELECT ${soql.fields(selectFields(queueSpec, ['id', 'name']))} FROM Group WHERE ${soql.join(where, ' AND ')} LIMIT 1`,
   );
   const queue = result.records[0];
   if (!queue)
@@ -309,6 +312,7 @@ export const updateCaseStatus = defineWrite({
   name: 'updateCaseStatus',
   action: 'update',
   object: caseSpec,
+  rest: { method: 'patch', path: '/cases/{Id}/status' },
   summary: "Change a case's status to one of the org's Case Status values. Asks for confirmation first.",
   input: z.strictObject({
     id: idSchema(['Case']).describe('The case Id.'),
@@ -317,7 +321,8 @@ export const updateCaseStatus = defineWrite({
       .trim()
       .min(1, 'status must not be empty')
       .max(255)
-      .describe("The new status: one of the org's Case Status values, e.g. New, Working, Escalated, Closed."),
+      .describe("The new status: one of the org's Case Status values, e.g. New, Working, Escalated, Closed.")
+      .meta({ examples: ['Escalated'] }),
   }),
   output: doneSchema,
   async prepare(ctx, input) {
@@ -352,13 +357,16 @@ export const caseCommentsOf = defineRead({
   name: 'listCaseComments',
   object: caseCommentSpec,
   summary: 'List the comments on a case, newest first.',
-  input: z.strictObject({ caseId: idSchema(['Case']), limit: z.int().min(1).max(200).default(50) }),
+  input: z.strictObject({
+    caseId: idSchema(['Case']).describe('The case Id.'),
+    limit: z.int().min(1).max(200).default(50).describe('How many comments (1-200, default 50).'),
+  }),
   output: z.object({ records: z.array(recordSchema(caseCommentSpec)) }),
-  async execute({ client }, { caseId, limit }) {
-    const result = await client.query(
-      soql`SELECT ${soql.fields(selectFields(caseCommentSpec))} FROM CaseComment WHERE ParentId = ${caseId} ORDER BY CreatedDate DESC LIMIT ${limit}`,
-    );
-    return { records: result.records.map((r) => fromSalesforce(caseCommentSpec, r)) };
+  rest: { method: 'get', path: '/cases/{caseId}/comments' },
+  view: { kind: 'list', object: caseCommentSpec, equals: { caseId: 'parentId' } },
+  async execute(ctx, { caseId, limit }) {
+    const keys = Object.keys(caseCommentSpec.fields);
+    return { records: await runList(ctx, caseCommentSpec, { equals: { parentId: caseId }, limit, keys }) };
   },
 });
 
@@ -370,6 +378,7 @@ export const caseOperations = [
   createCase,
   createCaseFromConversation,
   updateCase,
+  updateCaseStatus,
   deleteCase,
   addCaseComment,
   caseCommentsOf,

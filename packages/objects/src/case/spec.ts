@@ -12,6 +12,7 @@ export const caseSpec = defineObject({
   keyPrefix: '500',
   nameField: 'caseNumber',
   operations: ['search', 'get', 'create', 'update', 'delete'],
+  read: { keys: ['caseNumber'] },
   fields: {
     id: idField('case'),
     caseNumber: field('CaseNumber', 'string', 'The case number shown to customers, e.g. 00001104.', {
@@ -98,6 +99,7 @@ export const caseCommentSpec = defineObject({
   keyPrefix: '00a',
   nameField: 'commentBody',
   operations: [],
+  read: { order: [{ field: 'createdDate', direction: 'DESC' }] },
   fields: {
     id: idField('case comment'),
     parentId: lookup('ParentId', ['Case'], 'The case.', { required: true, createOnly: true, compact: true }),

@@ -9,7 +9,7 @@ import {
 } from '../crud.ts';
 import { OperationError } from '../errors.ts';
 import { createInputSchema } from '../input.ts';
-import { defineWrite, type OperationContext, type WriteOperation } from '../operation.ts';
+import { defineWrite, type OperationContext, restRoute, type WriteOperation } from '../operation.ts';
 import { eventSpec } from './spec.ts';
 
 export { eventSpec };
@@ -33,6 +33,8 @@ export const scheduleEvent: WriteOperation = defineWrite({
   name: 'scheduleEvent',
   action: 'create',
   object: eventSpec,
+  verb: 'create',
+  rest: restRoute(eventSpec, 'create'),
   summary:
     'Schedule a meeting, callback or appointment (ISO 8601 start and end, end after start). Asks for confirmation first.',
   input: createInputSchema(eventSpec).refine(
@@ -68,6 +70,8 @@ export const updateEvent: WriteOperation = defineWrite({
   name: genericUpdate.name,
   action: 'update',
   object: eventSpec,
+  verb: 'update',
+  rest: genericUpdate.rest,
   summary: genericUpdate.summary,
   input: genericUpdate.input as z.ZodType<Record<string, unknown>>,
   output: genericUpdate.output,

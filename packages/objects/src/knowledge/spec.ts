@@ -1,3 +1,4 @@
+import { soql } from '@sfgql/soql';
 import { field, idField } from '../field.ts';
 import { defineObject } from '../spec.ts';
 
@@ -12,6 +13,25 @@ export const knowledgeSpec = defineObject({
   keyPrefix: 'ka0',
   nameField: 'title',
   operations: [],
+  read: {
+    // Only published articles: drafts and archived versions are not answers.
+    base: soql`PublishStatus = 'Online'`,
+    scopes: [
+      {
+        kind: 'choice',
+        name: 'language',
+        description: 'Article language (default en_US).',
+        values: KNOWLEDGE_LANGUAGES,
+        default: 'en_US',
+        where: (language) => soql`Language = ${language}`,
+        appliesTo: 'all',
+      },
+    ],
+    order: [{ field: 'lastPublishedDate', direction: 'DESC' }],
+    keys: ['articleNumber'],
+    // A KnowledgeArticle Id (kA0…) names the article's version in the chosen language.
+    idsOf: { kA0: 'knowledgeArticleId' },
+  },
   fields: {
     id: idField('article version'),
     knowledgeArticleId: field('KnowledgeArticleId', 'reference', 'The article (all its versions).', {

@@ -1,69 +1,44 @@
-import { hasSearchableWord, sosl, toSalesforceId } from '@sfgql/soql';
+import { hasSearchableWord, sosl } from '@sfgql/soql';
 import { z } from 'zod';
 import { accountSpec } from '../account/spec.ts';
-import { campaignSpec } from '../campaign/spec.ts';
 import { caseSpec } from '../case/spec.ts';
 import { contactSpec } from '../contact/spec.ts';
 import { getRecord } from '../crud.ts';
-import { OperationError } from '../errors.ts';
-import { eventSpec } from '../event/spec.ts';
-import { KEY_PREFIXES } from '../input.ts';
+import { anyIdSchema } from '../input.ts';
 import { leadSpec } from '../lead/spec.ts';
 import { defineRead } from '../operation.ts';
 import { opportunitySpec } from '../opportunity/spec.ts';
-import { productSpec } from '../product/spec.ts';
-import { compactKeys, fromSalesforce, type ObjectSpec, selectFields } from '../spec.ts';
-import { taskSpec } from '../task/spec.ts';
-import { userSpec } from '../user/spec.ts';
-
-/** Objects a record can be looked up on by Id alone, found from the Id's key prefix. */
-const BY_PREFIX: ReadonlyMap<string, ObjectSpec> = new Map(
-  [
-    contactSpec,
-    leadSpec,
-    accountSpec,
-    opportunitySpec,
-    caseSpec,
-    taskSpec,
-    eventSpec,
-    productSpec,
-    campaignSpec,
-    userSpec,
-  ].map((s) => [s.keyPrefix, s]),
-);
+import { compactKeys, fromSalesforce, selectFields } from '../spec.ts';
+import { STANDARD_SPECS, specOfId } from '../specs.ts';
 
 /** Objects the global search covers, in the order results are listed. */
 export const GLOBAL_SEARCH_OBJECTS = [contactSpec, leadSpec, accountSpec, opportunitySpec, caseSpec] as const;
 
+/** Any record of the catalog by its Id alone: its key prefix names the object. */
 export const getRecordById = defineRead({
   name: 'getRecordById',
   object: null,
+  rest: { method: 'get', path: '/records/{Id}', rename: { id: 'Id' } },
+  view: { kind: 'node' },
   summary:
-    'Get any contact, lead, account, opportunity, case, task, event, product, campaign or user by its Id.',
+    'Get any record by its Id: a contact, lead, account, opportunity, case, task, event, note, product, campaign, user, queue, ...',
   input: z.strictObject({
-    id: z
-      .string()
-      .trim()
-      .refine((v) => toSalesforceId(v) !== null, 'must be a 15- or 18-character Salesforce Id')
-      .describe('The record Id.'),
+    id: anyIdSchema(STANDARD_SPECS.map((s) => s.apiName)).describe('The record Id.'),
   }),
   output: z.object({ type: z.string(), record: z.record(z.string(), z.unknown()) }).nullable(),
   async execute(ctx, { id }) {
-    const full = toSalesforceId(id) as string;
-    const spec = BY_PREFIX.get(full.slice(0, 3));
-    if (!spec)
-      throw new OperationError(
-        'INVALID_INPUT',
-        `✖ ${id} is not the Id of a record this operation can look up\n  → at id`,
-      );
-    const record = await getRecord(ctx, spec, full);
-    return record ? { type: spec.apiName, record } : null;
+    // An Id of an object outside the catalog names no record it can show.
+    const spec = specOfId(id);
+    const record = spec ? await getRecord(ctx, spec, id) : null;
+    return spec && record ? { type: spec.apiName, record } : null;
   },
 });
 
 export const globalSearch = defineRead({
   name: 'globalSearch',
   object: null,
+  rest: { method: 'get', path: '/search' },
+  view: { kind: 'globalSearch' },
   summary: 'Search contacts, leads, accounts, opportunities and cases at once (Salesforce global search).',
   input: z.strictObject({
     term: z
@@ -72,7 +47,8 @@ export const globalSearch = defineRead({
       .min(2, 'term needs at least two characters')
       .max(200)
       .refine(hasSearchableWord, 'term needs a word of at least two letters or digits')
-      .describe('What to look for.'),
+      .describe('What to look for.')
+      .meta({ examples: ['Acme'] }),
     objects: z
       .array(z.enum(GLOBAL_SEARCH_OBJECTS.map((s) => s.apiName) as [string, ...string[]]))
       .min(1)
@@ -104,12 +80,15 @@ export const globalSearch = defineRead({
 export const describeObject = defineRead({
   name: 'describeObject',
   object: null,
+  rest: { method: 'get', path: '/objects/{object}/describe' },
+  view: { kind: 'describe' },
   summary: "Describe an object's fields: types, whether required, and picklist values.",
   input: z.strictObject({
     object: z
       .string()
       .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be an object API name, e.g. Case')
-      .describe('The object, e.g. Case.'),
+      .describe('The object, e.g. Case.')
+      .meta({ examples: ['Case'] }),
   }),
   output: z.object({
     name: z.string(),
@@ -146,6 +125,8 @@ export const describeObject = defineRead({
 export const apiLimits = defineRead({
   name: 'apiLimits',
   object: null,
+  rest: { method: 'get', path: '/limits' },
+  view: { kind: 'limits' },
   summary: "The org's API limits: daily API requests used and remaining.",
   input: z.strictObject({}),
   output: z.record(z.string(), z.object({ Max: z.number(), Remaining: z.number() })),
@@ -153,4 +134,3 @@ export const apiLimits = defineRead({
 });
 
 export const lookupOperations = [getRecordById, globalSearch, describeObject, apiLimits];
-export { KEY_PREFIXES };

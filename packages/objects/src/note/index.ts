@@ -2,9 +2,10 @@ import { soql } from '@sfgql/soql';
 import { z } from 'zod';
 import { createdSchema, deleteOperation, doneSchema, getRecord } from '../crud.ts';
 import { OperationError } from '../errors.ts';
-import { idSchema, KEY_PREFIXES } from '../input.ts';
-import { defineRead, defineWrite, type OperationContext } from '../operation.ts';
+import { idSchema } from '../input.ts';
+import { defineRead, defineWrite, type OperationContext, restRoute } from '../operation.ts';
 import { recordSchema } from '../spec.ts';
+import { objectOfId } from '../specs.ts';
 import { noteSpec } from './spec.ts';
 
 export { noteSpec };
@@ -69,6 +70,8 @@ export const createNote = defineWrite({
   name: 'createNote',
   action: 'create',
   object: noteSpec,
+  verb: 'create',
+  rest: restRoute(noteSpec, 'create'),
   summary:
     'Write a note and attach it to a record (contact, account, case, ...). Asks for confirmation first.',
   input: z.strictObject({
@@ -111,6 +114,9 @@ export const createNote = defineWrite({
 export const getNote = defineRead({
   name: 'getNote',
   object: noteSpec,
+  verb: 'get',
+  rest: restRoute(noteSpec, 'get'),
+  view: { kind: 'one', object: noteSpec },
   summary: 'Get a note by its Id: title, body text and the records it is linked to.',
   input: z.strictObject({ id: idSchema(['ContentNote']).describe('The note (ContentNote) Id.') }),
   output: recordSchema(noteSpec)
@@ -124,8 +130,7 @@ export const getNote = defineRead({
     );
     const linkedRecords = links.records.map((l) => {
       const linked = String(l.LinkedEntityId);
-      const type = Object.entries(KEY_PREFIXES).find(([, prefix]) => linked.startsWith(prefix))?.[0] ?? null;
-      return { id: linked, type };
+      return { id: linked, type: objectOfId(linked) };
     });
     return { ...note, body: await readBody(ctx, id), linkedRecords };
   },
@@ -135,6 +140,8 @@ export const updateNote = defineWrite({
   name: 'updateNote',
   action: 'update',
   object: noteSpec,
+  verb: 'update',
+  rest: restRoute(noteSpec, 'update'),
   summary: 'Change the title or the body of a note. Asks for confirmation first.',
   input: z
     .strictObject({

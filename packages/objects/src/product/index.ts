@@ -70,6 +70,7 @@ export const addProductToOpportunity = defineWrite({
   name: 'addProductToOpportunity',
   action: 'create',
   object: lineItemSpec,
+  rest: { method: 'post', path: '/opportunities/{OpportunityId}/products' },
   summary:
     'Add a product to an opportunity with a quantity and optionally a price. Asks for confirmation first.',
   input: addInput,

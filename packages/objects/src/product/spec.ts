@@ -1,5 +1,6 @@
 import { soql } from '@sfgql/soql';
 import { field, idField, lookup } from '../field.ts';
+import { activeOnly } from '../read.ts';
 import { defineObject } from '../spec.ts';
 
 /** A product the company sells (Product2). */
@@ -11,6 +12,7 @@ export const productSpec = defineObject({
   keyPrefix: '01t',
   nameField: 'name',
   operations: ['search', 'get', 'create', 'update', 'delete'],
+  read: { scopes: [activeOnly('Include products no longer sold (left out by default).')] },
   fields: {
     id: idField('product'),
     name: field('Name', 'string', 'Product name.', {
@@ -46,7 +48,18 @@ export const pricebookEntrySpec = defineObject({
   keyPrefix: '01u',
   nameField: 'name',
   operations: ['search'],
-  searchFilter: soql`Pricebook2.IsStandard = ${true} AND IsActive = ${true}`,
+  read: {
+    scopes: [
+      activeOnly('Include prices no longer in use (left out by default).'),
+      {
+        kind: 'flag',
+        name: 'allPricebooks',
+        description: 'Include the prices of every price book (only the standard price book by default).',
+        where: soql`Pricebook2.IsStandard = TRUE`,
+        appliesTo: 'lists',
+      },
+    ],
+  },
   fields: {
     id: idField('pricebook entry'),
     name: field('Name', 'string', 'Product name.', { readOnly: true, compact: true, search: 'like' }),

@@ -29,6 +29,7 @@ export const logCall = defineWrite({
   name: 'logCall',
   action: 'create',
   object: taskSpec,
+  rest: { method: 'post', path: '/tasks/calls' },
   summary:
     'Log a phone call on the activity timeline of a contact or lead (and an account, opportunity or case). Asks for confirmation first.',
   input: z.strictObject({

@@ -1,8 +1,8 @@
-import { soql } from '@sfgql/soql';
 import { z } from 'zod';
 import { getOperation, searchOperation } from '../crud.ts';
 import { defineRead, type ReadOperation } from '../operation.ts';
-import { fromSalesforce, recordSchema, selectFields } from '../spec.ts';
+import { runList } from '../read.ts';
+import { recordSchema } from '../spec.ts';
 import { queueSpec, userSpec } from './spec.ts';
 
 export { queueSpec, userSpec };
@@ -15,19 +15,18 @@ export const searchUsers: ReadOperation = {
 
 export const getUser = getOperation(userSpec);
 
-/** Lists the org's queues (Groups of type Queue). */
+/** Lists the org's queues (Groups of type Queue), by name. */
 export const listQueues = defineRead({
   name: 'listQueues',
   object: queueSpec,
   summary: 'List the queues cases and leads can be routed to.',
-  input: z.strictObject({ term: z.string().trim().max(80).optional().describe('Part of the queue name.') }),
+  input: z.strictObject({ term: z.string().trim().max(200).optional().describe('Part of the queue name.') }),
   output: z.object({ records: z.array(recordSchema(queueSpec)) }),
-  async execute({ client }, { term }) {
-    const where = term ? soql`Type = 'Queue' AND Name LIKE ${soql.like(term)}` : soql`Type = 'Queue'`;
-    const result = await client.query(
-      soql`SELECT ${soql.fields(selectFields(queueSpec))} FROM Group WHERE ${where} ORDER BY Name LIMIT 200`,
-    );
-    return { records: result.records.map((r) => fromSalesforce(queueSpec, r)) };
+  rest: { method: 'get', path: '/queues' },
+  view: { kind: 'list', object: queueSpec },
+  async execute(ctx, { term }) {
+    const keys = Object.keys(queueSpec.fields);
+    return { records: await runList(ctx, queueSpec, { term, limit: 200, keys }) };
   },
 });
 

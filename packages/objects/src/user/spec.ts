@@ -1,5 +1,6 @@
 import { soql } from '@sfgql/soql';
 import { field, idField } from '../field.ts';
+import { activeOnly } from '../read.ts';
 import { defineObject } from '../spec.ts';
 
 /** A Salesforce user. */
@@ -11,8 +12,11 @@ export const userSpec = defineObject({
   keyPrefix: '005',
   nameField: 'name',
   operations: ['search', 'get'],
-  // Inactive users cannot take work: searches leave them out.
-  searchFilter: soql`IsActive = TRUE`,
+  read: {
+    scopes: [
+      activeOnly('Include users who can no longer log in (left out by default: they cannot take work).'),
+    ],
+  },
   fields: {
     id: idField('user'),
     name: field('Name', 'string', 'Full name.', { readOnly: true, compact: true, search: 'like' }),
@@ -22,6 +26,9 @@ export const userSpec = defineObject({
     department: field('Department', 'string', 'Department.', { readOnly: true }),
     phone: field('Phone', 'phone', 'Phone.', { readOnly: true, search: 'phone' }),
     isActive: field('IsActive', 'boolean', 'Whether the user can log in.', { readOnly: true, compact: true }),
+    lastModifiedDate: field('LastModifiedDate', 'datetime', 'When the user last changed.', {
+      readOnly: true,
+    }),
   },
 });
 
@@ -34,6 +41,8 @@ export const queueSpec = defineObject({
   keyPrefix: '00G',
   nameField: 'name',
   operations: [],
+  // A Group is a queue only when its Type says so (public groups and roles are Groups too).
+  read: { base: soql`Type = 'Queue'`, order: [{ field: 'name', direction: 'ASC' }] },
   fields: {
     id: idField('queue'),
     name: field('Name', 'string', 'Queue name, e.g. Billing Support.', {
