@@ -52,6 +52,12 @@ const STATUS: Record<string, number> = {
   SF_API_BUDGET_LOW: 429,
   SF_FORBIDDEN: 403,
   SF_INVALID_DATA: 400,
+  // Salesforce refused the write for a reason of its own (a validation rule, an integrity check):
+  // the request was understood and cannot be done as it is, which is not a gateway failure.
+  SF_REFUSED: 422,
+  SF_CONFLICT: 409,
+  SF_PRECONDITION_FAILED: 409,
+  // Only Salesforce failing (a 5xx, no answer) is a bad gateway.
   SF_REQUEST_FAILED: 502,
 };
 

@@ -166,11 +166,19 @@ const header = (headers: IncomingHttpHeaders, name: string): string | null => {
  */
 export async function salesforceRequest<T>(
   session: SalesforceSession,
-  request: { method: string; path: string; body?: unknown; timeoutMs: number },
+  request: {
+    method: string;
+    path: string;
+    body?: unknown;
+    timeoutMs: number;
+    /** More request headers, e.g. `If-Unmodified-Since`. */
+    headers?: Record<string, string>;
+  },
 ): Promise<HttpAnswer<T>> {
   const response = await exchange(new URL(request.path, session.instanceUrl), {
     method: request.method,
     headers: {
+      ...request.headers,
       authorization: `Bearer ${session.accessToken}`,
       accept: 'application/json',
       ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
