@@ -185,7 +185,7 @@ export function createActionsApp(options: ActionsOptions) {
       } catch (error) {
         const report = reportError(error);
         if (report.code === 'SF_SESSION_EXPIRED') callers.forget(authorization);
-        if (report.code === 'INTERNAL_SERVER_ERROR')
+        if (report.code === 'INTERNAL_SERVER_ERROR' || report.code === 'SERVICE_UNAVAILABLE')
           console.error(`[gpt-actions] ${binding.operationId}:`, error);
         return errorResponse(binding, error);
       }

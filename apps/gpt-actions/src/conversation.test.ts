@@ -101,7 +101,8 @@ describe.each(flows)('the guide’s conversation against the $profile profile', 
     });
     expect(done.status).toBe(204);
     expect(done.body).toBeUndefined();
-    expect(await writesSent()).toEqual({ 'PATCH /sobjects/Case/{id}': 1 });
+    // One call: the PATCH (sent only if the case is still as the user saw it) and its read-back.
+    expect(await writesSent()).toEqual({ 'POST /composite': 1 });
     expect(storedCase()?.Status).toBe('Escalated');
 
     // The same token again (a retry, a double submission) writes nothing more.
@@ -115,7 +116,8 @@ describe.each(flows)('the guide’s conversation against the $profile profile', 
       code: 'CONFIRMATION_USED',
       detail: expect.stringContaining('without confirmationToken'),
     });
-    expect(await writesSent()).toEqual({ 'PATCH /sobjects/Case/{id}': 1 });
+    // One call: the PATCH (sent only if the case is still as the user saw it) and its read-back.
+    expect(await writesSent()).toEqual({ 'POST /composite': 1 });
   });
 
   it('deletes it only after the user confirms, and then it is gone', async () => {
@@ -136,7 +138,8 @@ describe.each(flows)('the guide’s conversation against the $profile profile', 
       `${flow.remove(caseId)}?confirmationToken=${encodeURIComponent(preview.body.confirmationToken)}`,
     );
     expect(done.status).toBe(204);
-    expect(await writesSent()).toEqual({ 'DELETE /sobjects/Case/{id}': 1 });
+    // One call: the DELETE, sent only if the case is still as the user saw it.
+    expect(await writesSent()).toEqual({ 'POST /composite': 1 });
     expect(storedCase()?.IsDeleted).toBe(1);
 
     const [operationId, path] = flow.lookUp();

@@ -65,7 +65,7 @@ describe('listenActions', () => {
     expect(done.status).toBe(204);
     await server.close();
     servers.pop();
-    const audit = (await readFile(join(dataDir, 'gpt-actions-audit.jsonl'), 'utf8')).trim().split('\n');
+    const audit = (await readFile(join(dataDir, 'audit.jsonl'), 'utf8')).trim().split('\n');
     expect(JSON.parse(audit.at(-1) as string)).toMatchObject({
       client: 'gpt-actions',
       operation: 'updateCaseStatus',
@@ -99,7 +99,7 @@ describe('several instances behind a load balancer', () => {
         'CONFIRMATION_USED',
       ]);
       const metrics = await emulatorControl(emulator.url).metrics();
-      expect(metrics.byResource['PATCH /sobjects/Case/{id}']).toBe(1);
+      expect(metrics.byResource['POST /composite']).toBe(1);
     } finally {
       for (const server of servers.splice(0)) await server.close();
       await redis.stop();

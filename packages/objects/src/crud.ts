@@ -1,5 +1,6 @@
 import { soql } from '@sfgql/soql';
 import { z } from 'zod';
+import { checkAgainstDescribe } from './describe-check.ts';
 import { OperationError } from './errors.ts';
 import { createInputSchema, idSchema, updateInputSchema } from './input.ts';
 import {
@@ -132,10 +133,11 @@ export function createOperation(spec: ObjectSpec): WriteOperation {
     name: `create${typeName(spec.label)}`,
     action: 'create',
     object: spec,
-    summary: `Create a ${spec.label.toLowerCase()}. Asks for confirmation first.`,
+    summary: `Create a ${spec.label.toLowerCase()}.`,
     input: createInputSchema(spec),
     output: createdSchema,
-    async prepare(_ctx, input) {
+    async prepare(ctx, input) {
+      await checkAgainstDescribe(ctx, spec, input, 'create');
       const changes: FieldChange[] = Object.entries(input)
         .filter(([, v]) => v !== undefined)
         .map(([field, after]) => ({ field, before: null, after }));
@@ -168,12 +170,15 @@ export function updateOperation(spec: ObjectSpec): WriteOperation {
     name: `update${typeName(spec.label)}`,
     action: 'update',
     object: spec,
-    summary: `Change fields of a ${spec.label.toLowerCase()}; only the fields given are changed. Asks for confirmation first.`,
+    summary: `Change fields of a ${spec.label.toLowerCase()}; only the fields given are changed.`,
     input: updateInputSchema(spec),
     output: doneSchema,
     async prepare(ctx, input) {
       const id = input.id as string;
-      const { values, systemModstamp } = await currentRecord(ctx, spec, id);
+      const [{ values, systemModstamp }] = await Promise.all([
+        currentRecord(ctx, spec, id),
+        checkAgainstDescribe(ctx, spec, input, 'update'),
+      ]);
       const changes = diff(values, input);
       const what = changes.length
         ? changes.map((c) => `${c.field} from ${formatValue(c.before)} to ${formatValue(c.after)}`).join(', ')
@@ -202,7 +207,7 @@ export function deleteOperation(spec: ObjectSpec): WriteOperation {
     name: `delete${typeName(spec.label)}`,
     action: 'delete',
     object: spec,
-    summary: `Delete a ${spec.label.toLowerCase()} (it goes to the Recycle Bin for 15 days). Destructive: asks for confirmation first.`,
+    summary: `Delete a ${spec.label.toLowerCase()} (it goes to the Recycle Bin for 15 days).`,
     input: z.strictObject({ id: idSchema([spec.apiName]).describe(`The ${spec.label} Id.`) }),
     output: doneSchema,
     async prepare(ctx, { id }) {

@@ -4,6 +4,7 @@ import {
   IDEMPOTENCY_HTTP_STATUS,
   isConfirmationError,
   isIdempotencyError,
+  isStoreUnavailableError,
   isWriteForbiddenError,
 } from '@sfgql/confirm';
 import { isSalesforceError } from '@sfgql/soql';
@@ -38,6 +39,8 @@ export interface ErrorReport {
   salesforceErrorCode?: string;
   /** For confirmation refusals: the confirmation request to show, the mismatched parts, or why a write is forbidden. */
   details?: Record<string, unknown>;
+  /** Seconds after which the same request may succeed (`Retry-After`), for a refusal that will pass. */
+  retryAfter?: number;
 }
 
 const STATUS: Record<string, number> = {
@@ -75,6 +78,17 @@ export function reportError(error: unknown): ErrorReport {
       code: error.code,
       message: error.message,
       details,
+    };
+  }
+  if (isStoreUnavailableError(error)) {
+    // The store's own words (which store, what deadline) are for the logs, not for the caller.
+    return {
+      status: CONFIRMATION_HTTP_STATUS.SERVICE_UNAVAILABLE,
+      code: error.code,
+      message:
+        'Writes are paused: this server cannot reach the store that keeps them from running twice. Nothing was written; try again in a moment.',
+      details: { retryable: true },
+      retryAfter: 1,
     };
   }
   if (isIdempotencyError(error)) {

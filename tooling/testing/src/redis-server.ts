@@ -6,6 +6,10 @@ import { createServer } from 'node:net';
 export interface TestRedis {
   url: string;
   port: number;
+  /** `SIGSTOP`: connections stay open and nothing answers, as in a frozen or partitioned Redis. */
+  pause(): void;
+  /** `SIGCONT` after `pause`. */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -60,12 +64,21 @@ export async function startRedis(timeoutMs = 10_000): Promise<TestRedis> {
       reject(new Error(`redis-server exited with code ${code} before it was ready:\n${output}`));
     });
   });
+  const running = () => child.exitCode === null && child.signalCode === null;
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pause() {
+      if (running()) child.kill('SIGSTOP');
+    },
+    resume() {
+      if (running()) child.kill('SIGCONT');
+    },
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (!running()) return;
       const exited = once(child, 'exit');
+      // A paused server would not act on SIGTERM until continued.
+      child.kill('SIGCONT');
       child.kill('SIGTERM');
       await exited;
     },

@@ -32,6 +32,21 @@ describe('startRedis', () => {
     await expect(redisCommand(redis.port, 'PING')).rejects.toThrow(/ECONNREFUSED/);
     await redis.stop();
   });
+
+  it('freezes (the connection opens, nothing answers) and thaws, and stops while frozen', async () => {
+    const redis = await startRedis();
+    try {
+      redis.pause();
+      const answer = redisCommand(redis.port, 'PING');
+      const first = await Promise.race([answer, new Promise((r) => setTimeout(() => r('silence'), 300))]);
+      expect(first).toBe('silence');
+      redis.resume();
+      expect(await answer).toBe('+PONG');
+      redis.pause();
+    } finally {
+      await redis.stop();
+    }
+  });
 });
 
 describe('the demo org', () => {

@@ -60,8 +60,7 @@ export const addCaseComment = defineWrite({
   name: 'addCaseComment',
   action: 'create',
   object: caseCommentSpec,
-  summary:
-    'Add a comment to a case, internal by default or visible to the customer. Asks for confirmation first.',
+  summary: 'Add a comment to a case, internal by default or visible to the customer.',
   input: z.strictObject({
     caseId: idSchema(['Case']).describe('The case Id.'),
     body: z
@@ -165,7 +164,7 @@ export const createCaseFromConversation = defineWrite({
   action: 'create',
   object: caseSpec,
   summary:
-    'Open a case from a conversation: subject, summary, the transcript kept on the case, linked to the customer found by email or phone. Asks for confirmation first.',
+    'Open a case from a conversation: subject, summary, the transcript kept on the case, linked to the customer found by email or phone.',
   input: conversationInput,
   output: createdSchema.extend({
     caseNumber: z.string().nullable().describe('The new case number.'),
@@ -230,8 +229,7 @@ export const routeCaseToQueue = defineWrite({
   name: 'routeCaseToQueue',
   action: 'update',
   object: caseSpec,
-  summary:
-    'Assign a case to a queue, by the queue Id or its name (see listQueues). Asks for confirmation first.',
+  summary: 'Assign a case to a queue, by the queue Id or its name (see listQueues).',
   input: z
     .strictObject({
       caseId: idSchema(['Case']).describe('The case Id.'),
@@ -309,7 +307,7 @@ export const updateCaseStatus = defineWrite({
   name: 'updateCaseStatus',
   action: 'update',
   object: caseSpec,
-  summary: "Change a case's status to one of the org's Case Status values. Asks for confirmation first.",
+  summary: "Change a case's status to one of the org's Case Status values.",
   input: z.strictObject({
     id: idSchema(['Case']).describe('The case Id.'),
     status: z
