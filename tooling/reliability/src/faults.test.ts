@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { loginAsDemo } from '@sfgql/testing/demo-org';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Answer, login, type Stack, startStack } from './stack.ts';
+import { type Answer, type Stack, startStack } from './stack.ts';
 
 /**
  * Salesforce misbehaving (the emulator's fault injection) under both adapters: reads succeed after
@@ -67,7 +68,7 @@ describe('faults on reads', () => {
     { kind: 'error500', rate: 0.5 },
     { kind: 'error503', rate: 0.5 },
     { kind: 'dropConnection', rate: 0.4 },
-  ];
+  ] as const;
   for (const rule of transient) {
     it(`retries through ${rule.kind} (rate ${rule.rate}): correct answers or typed errors`, async () => {
       await stack.controls.setFaults({ seed: 7, rules: [{ ...rule, resources: ['query'] }] });
@@ -87,7 +88,7 @@ describe('faults on reads', () => {
 
   it('answers a session Salesforce expired with SF_SESSION_EXPIRED (401 from REST), not a retry', async () => {
     // A token of its own: the fault expires it for good.
-    const token = await login(stack.instanceUrl);
+    const token = (await loginAsDemo(stack.instanceUrl)).accessToken;
     expect(await readThroughGateway(token)).toEqual({ ok: true });
     expect(await readThroughRest(token)).toEqual({ ok: true });
     await stack.controls.setFaults({ rules: [{ kind: 'expireSession', afterCalls: 0 }] });

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { freePort } from './processes.ts';
 
 /** A redis-server this test process started, on 127.0.0.1 and a free port, with no persistence. */
 export interface TestRedis {
@@ -16,17 +16,6 @@ export interface TestRedis {
 const MISSING =
   'redis-server is not installed, and the Redis tests need a real Redis. ' +
   'Install it with `apt-get update && apt-get install -y redis-server` (CI does this in .ci/run).';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (!address || typeof address === 'string') throw new Error('Could not find a free port');
-  return address.port;
-}
 
 /**
  * Starts `redis-server` as a child process and resolves once it accepts connections. Rejects with
