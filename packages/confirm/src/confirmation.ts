@@ -221,12 +221,11 @@ export function createConfirmation(options: ConfirmationOptions): Confirmation {
     ((error: unknown, context: { operation: string; step: string }) =>
       console.error(`[sfgql/confirm] ${context.operation}: ${context.step}:`, error));
 
-  function validate(request: WriteRequest, previewing: boolean): void {
+  /** A preview of an update or delete names the record and its version (a programming error otherwise). */
+  function validatePreview(request: WriteRequest): void {
     if (request.action === 'create') return;
-    if (previewing && !request.recordId) {
-      throw new TypeError(`A ${request.action} preview needs the recordId.`);
-    }
-    if (previewing && !request.systemModstamp) {
+    if (!request.recordId) throw new TypeError(`A ${request.action} preview needs the recordId.`);
+    if (!request.systemModstamp) {
       throw new TypeError(`A ${request.action} preview needs the record's SystemModstamp.`);
     }
   }
@@ -236,7 +235,7 @@ export function createConfirmation(options: ConfirmationOptions): Confirmation {
   }
 
   async function preview(request: WriteRequest): Promise<ConfirmationRequest> {
-    validate(request, true);
+    validatePreview(request);
     check(request);
     const recordId = request.action === 'create' ? undefined : request.recordId;
     const changes = changesOf(request.changes);
@@ -329,7 +328,7 @@ export function createConfirmation(options: ConfirmationOptions): Confirmation {
     const key = keyOf(request, executeOptions.idempotencyKey);
 
     if (token === undefined || token === '') {
-      validate(request, true);
+      validatePreview(request);
       if (key) {
         const held = await idempotency.get(key.scoped);
         if (held) return answerHeld<T>(held, key.fingerprint, undefined);
