@@ -336,10 +336,13 @@ export function createConfirmation(options: ConfirmationOptions): Confirmation {
       if (checkWrite(policy, request).confirm)
         return { kind: 'preview', confirmation: await preview(request) };
       // The policy exempts this write from confirmation: it runs now, without a precondition.
-      return perform(request, { tokenId: null, recordId: request.recordId, msm: undefined }, key, write, {
-        ...executeOptions,
-        current: undefined,
-      });
+      return perform(
+        request,
+        { tokenId: null, recordId: request.recordId, msm: undefined },
+        key,
+        write,
+        executeOptions,
+      );
     }
 
     // Object and action first: a client that may not write this at all learns it whatever it sends.
@@ -357,7 +360,7 @@ export function createConfirmation(options: ConfirmationOptions): Confirmation {
     checkFields(policy, request.object, request.action, claims.fld);
     return perform(request, { tokenId: claims.jti, recordId: claims.rid, msm: claims.msm }, key, write, {
       ...executeOptions,
-      claim: claims.exp * 1000 - now() + CLOCK_SKEW_MS,
+      nonceTtlMs: claims.exp * 1000 - now() + CLOCK_SKEW_MS,
     });
   }
 
@@ -421,7 +424,7 @@ export function createConfirmation(options: ConfirmationOptions): Confirmation {
     authorised: { tokenId: string | null; recordId: string | undefined; msm: string | undefined },
     key: { scoped: string; fingerprint: string } | undefined,
     write: (ctx: WriteContext) => Promise<T>,
-    executeOptions: ExecuteOptions & { claim?: number },
+    executeOptions: ExecuteOptions & { nonceTtlMs?: number },
   ): Promise<ExecuteResult<T>> {
     const context = (step: string) => ({ operation: request.operation, step });
     const release = async () => {
@@ -437,13 +440,13 @@ export function createConfirmation(options: ConfirmationOptions): Confirmation {
       const held = await idempotency.reserve(key.scoped, pending, idempotencyTtlMs);
       if (held) return answerHeld<T>(held, key.fingerprint, authorised.tokenId ?? undefined);
     }
-    if (authorised.tokenId !== null && executeOptions.claim !== undefined) {
+    if (authorised.tokenId !== null && executeOptions.nonceTtlMs !== undefined) {
       // The nonce is claimed (durably) before anything is sent: of concurrent submissions of one
       // token, exactly one gets past this line, and a process that dies after it cannot make a
       // replay of the token write again. A token is spent even when the write then fails.
       let claimed: boolean;
       try {
-        claimed = await store.claim(authorised.tokenId, executeOptions.claim);
+        claimed = await store.claim(authorised.tokenId, executeOptions.nonceTtlMs);
       } catch (error) {
         await release();
         throw error;

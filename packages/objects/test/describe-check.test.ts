@@ -109,18 +109,16 @@ describe('checkAgainstDescribe', () => {
     );
   });
 
-  it('refuses clearing a field the org requires, and fields this user may not write', async () => {
+  it('refuses clearing a field the org requires', async () => {
     const message = await messageOf(
       checkAgainstDescribe(
         ctx,
         looseContact,
-        { id: '003000000000001AAA', lastName: null, name: 'Ada' },
+        { id: '003000000000001AAA', lastName: null, Region__c: null },
         'update',
       ),
     );
-    expect(message).toContain('✖ cannot be empty\n  → at lastName');
-    // Contact.Name is compound: set through FirstName and LastName, never written.
-    expect(message).toContain('✖ cannot be changed by this user in this org\n  → at name');
+    expect(message).toBe('✖ cannot be empty\n  → at lastName');
   });
 
   it('runs in every generic create and update preview', async () => {
