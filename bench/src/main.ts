@@ -24,6 +24,12 @@ export const SECTIONS: readonly Section[] = [
     options: { scale: 'generated contacts in the org (default 300)' },
   },
   {
+    name: 'writes',
+    file: 'writes.ts',
+    about: 'Salesforce calls per confirmed create, update and delete, at the preview and the confirmation',
+    options: {},
+  },
+  {
     name: 'emulator',
     file: 'emulator.ts',
     about: "the emulator's seed time, and its SOQL beside the raw SQLite statements it compiles to",

@@ -45,6 +45,7 @@ const schema = z.object({
       .regex(/^rediss?:\/\//, 'SFGQL_REDIS_URL must be a redis:// or rediss:// URL')
       .optional(),
   ),
+  SFGQL_AUDIT: z.enum(['file', 'log']).default('file'),
   SFGQL_CUSTOM_FIELDS: z.enum(['describe', 'off']).default('describe'),
   SFGQL_CUSTOM_OBJECTS: list.pipe(
     z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*__c$/, 'custom object names end in __c')),
@@ -104,14 +105,19 @@ export interface GatewayConfig {
   instanceUrl: string;
   apiVersion: string;
   authCacheTtlMs: number;
-  /** Where the confirmation secret is kept when none is configured (demo mode). */
+  /**
+   * The data folder: the used confirmation tokens and idempotency keys (SQLite, unless Redis is
+   * configured), the audit trail, and the demo confirmation secret. `:memory:` keeps nothing.
+   */
   dataDir: string;
   /** Signs confirmation tokens; every instance behind one load balancer needs the same. */
   confirmSecret: string | undefined;
   /** How long a confirmation token is valid. */
   confirmTtlMs: number;
-  /** Redis shared by every instance: single-use confirmations and checked caller tokens. */
+  /** Redis shared by every instance: single-use confirmations, idempotency keys and checked caller tokens. */
   redisUrl: string | undefined;
+  /** Where writes are recorded: `file` (`<dataDir>/audit.jsonl`, the default) or `log` (the log stream). */
+  audit: 'file' | 'log';
   /** Read each org's custom fields from describe. */
   customFields: boolean;
   /** Custom objects to include in the graph. */
@@ -180,6 +186,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     confirmSecret: c.SFGQL_CONFIRM_SECRET,
     confirmTtlMs: c.SFGQL_CONFIRM_TTL_MS,
     redisUrl: c.SFGQL_REDIS_URL,
+    audit: c.SFGQL_AUDIT,
     customFields: c.SFGQL_CUSTOM_FIELDS === 'describe',
     customObjects: c.SFGQL_CUSTOM_OBJECTS,
     apiKeys,

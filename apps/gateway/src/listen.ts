@@ -1,16 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRedisBearerCache, createRedisTokenStore, serviceAuthFromEnv } from '@sfgql/auth';
-import {
-  createConfirmation,
-  DEFAULT_GATEWAY_POLICY,
-  type IdempotencyStore,
-  loadOrCreateSecret,
-  type NonceStore,
-} from '@sfgql/confirm';
+import { createConfirmation, loadOrCreateSecret } from '@sfgql/confirm';
+import { openWriteStores } from '@sfgql/confirm/stores';
 import type { GatewayConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { createGateway } from './yoga.ts';
+import { createGateway, GATEWAY_WRITE_POLICY } from './yoga.ts';
 
 export interface RunningServer {
   /** The base URL, e.g. `http://127.0.0.1:4000`. */
@@ -26,9 +21,10 @@ export const ANONYMOUS_WARNING =
 
 /**
  * Starts the gateway on `config.host:config.port` (0 picks a free port), with what the
- * configuration asks for: the confirmation secret, Redis (single-use confirmations, idempotency
- * keys and checked caller tokens shared by every instance, and the integration user's session), the integration
- * user for API keys and anonymous access.
+ * configuration asks for: the confirmation secret, where used tokens and idempotency keys are kept
+ * (SQLite in the data folder by default, Redis when configured: then also checked caller tokens and
+ * the integration user's session, shared by every instance), the audit trail, the integration user
+ * for API keys and anonymous access.
  */
 export async function listenGateway(
   config: GatewayConfig,
@@ -37,36 +33,24 @@ export async function listenGateway(
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   // Without a configured secret (demo mode), one is made once in the data folder and reused.
   const secret = config.confirmSecret ?? (await loadOrCreateSecret(config.dataDir));
-  let redis: { close(): Promise<unknown> } | undefined;
-  let nonces: NonceStore | undefined;
-  let idempotency: IdempotencyStore | undefined;
-  let shared: Pick<Parameters<typeof createGateway>[0], 'bearerCache'> = {};
-  let tokenStore: ReturnType<typeof createRedisTokenStore> | undefined;
-  if (config.redisUrl) {
-    const [{ createClient }, { createRedisIdempotencyStore, createRedisNonceStore }] = await Promise.all([
-      import('redis'),
-      import('@sfgql/confirm/redis'),
-    ]);
-    const client = createClient({ url: config.redisUrl });
-    client.on('error', (error: unknown) => logger.error({ err: error }, 'redis'));
-    await client.connect();
-    redis = client;
-    nonces = createRedisNonceStore({ client });
-    idempotency = createRedisIdempotencyStore({ client });
-    shared = { bearerCache: createRedisBearerCache({ client }) };
-    tokenStore = createRedisTokenStore({ client });
-  }
-  const closeRedis = async () => {
-    await redis?.close();
-  };
+  const stores = await openWriteStores({
+    dataDir: config.dataDir,
+    redisUrl: config.redisUrl,
+    audit: config.audit,
+    logger,
+  });
   try {
     const confirmation = createConfirmation({
       keys: { current: secret },
-      policy: { default: DEFAULT_GATEWAY_POLICY },
+      policy: { default: GATEWAY_WRITE_POLICY },
       ttlMs: config.confirmTtlMs,
-      ...(nonces ? { store: nonces } : {}),
-      ...(idempotency ? { idempotency } : {}),
+      store: stores.nonces,
+      idempotency: stores.idempotency,
+      audit: stores.audit,
+      onStoreError: (error, context) => logger.error({ err: error, ...context }, 'confirmation store'),
     });
+    const client = stores.redis;
+    const tokenStore = client ? createRedisTokenStore({ client }) : undefined;
     const integration = config.serviceEnv
       ? serviceAuthFromEnv(config.serviceEnv, tokenStore ? { store: tokenStore } : {})?.source
       : undefined;
@@ -75,7 +59,7 @@ export async function listenGateway(
         ...config,
         confirmation,
         logger,
-        ...shared,
+        ...(client ? { bearerCache: createRedisBearerCache({ client }) } : {}),
         ...(integration ? { integration } : {}),
       }),
     );
@@ -95,7 +79,7 @@ export async function listenGateway(
           apiKeys: config.apiKeys.map((k) => k.name),
           anonymous: config.anonymous,
         },
-        redis: Boolean(config.redisUrl),
+        stores: stores.kind,
         cors: config.corsOrigins,
         limits: config.limits,
       },
@@ -109,10 +93,10 @@ export async function listenGateway(
         new Promise<void>((resolve, reject) => {
           server.close((error) => (error ? reject(error) : resolve()));
           server.closeAllConnections();
-        }).finally(closeRedis),
+        }).finally(() => stores.close()),
     };
   } catch (error) {
-    await closeRedis();
+    await stores.close();
     throw error;
   }
 }

@@ -115,6 +115,7 @@ describe('loadGatewayConfig', () => {
       confirmSecret: undefined,
       confirmTtlMs: 300_000,
       redisUrl: undefined,
+      audit: 'file',
       customFields: true,
       customObjects: [],
       apiKeys: [],

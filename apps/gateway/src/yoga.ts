@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { type BearerCache, isAuthError, type SessionSource } from '@sfgql/auth';
-import { type Confirmation, createConfirmation, DEFAULT_GATEWAY_POLICY } from '@sfgql/confirm';
+import { type Confirmation, createConfirmation, type WritePolicy } from '@sfgql/confirm';
 import { extendSpec, loadOrgSpecs } from '@sfgql/objects/custom';
 import { STANDARD_SPECS } from '@sfgql/objects/specs';
 import { createContext, createSchema } from '@sfgql/schema';
@@ -99,6 +99,12 @@ async function orgSchema(client: SalesforceClient, customObjects: readonly strin
 export const GATEWAY_CLIENT_ID = 'gateway';
 
 /**
+ * What the gateway's callers may write: any object and field their Salesforce user may (sharing and
+ * field-level security still apply), every write confirmed.
+ */
+export const GATEWAY_WRITE_POLICY: WritePolicy = {};
+
+/**
  * The gateway app (no listening socket): GraphQL Yoga over the CRM schema. Callers send their own
  * Salesforce access token as `Authorization: Bearer ...` and every Salesforce call acts as them.
  */
@@ -126,7 +132,7 @@ export function createGateway(options: GatewayOptions) {
   };
   const confirmation =
     options.confirmation ??
-    createConfirmation({ keys: { current: randomBytes(32) }, policy: { default: DEFAULT_GATEWAY_POLICY } });
+    createConfirmation({ keys: { current: randomBytes(32) }, policy: { default: GATEWAY_WRITE_POLICY } });
   const baseSchema = createSchema();
   // Each user's own schema: custom fields show as their describe shows them (field-level security).
   const userSchemas = new LRUCache<string, Promise<GraphQLSchema>>({ max: 200, ttl: USER_SCHEMA_TTL_MS });
@@ -194,7 +200,12 @@ export function createGateway(options: GatewayOptions) {
         const caller = await callerOf(request);
         return {
           ...createContext({
-            client: createSalesforceClient({ session: caller.session, apiVersion: options.apiVersion }),
+            // Describes are shared by the org's callers: the previews check writes against them.
+            client: createSalesforceClient({
+              session: caller.session,
+              apiVersion: options.apiVersion,
+              describeCache,
+            }),
             apiVersion: options.apiVersion,
             confirmation,
             principal: { userId: caller.userId, orgId: caller.orgId, clientId: GATEWAY_CLIENT_ID },

@@ -56,6 +56,36 @@ describe('bad input: a clear error and code, no call to Salesforce', () => {
       'INVALID_INPUT',
     );
     await refused('{ contacts(where: { lastName: { in: [] } }) { nodes { id } } }', 'INVALID_INPUT');
+    await refused(
+      '{ opportunities(where: { closeDate: { gt: "2026-02-31" } }) { nodes { id } } }',
+      'INVALID_INPUT',
+    );
+  });
+
+  it('an in list too long for a Salesforce query: refused; a thousand Ids: answered, in one call', async () => {
+    const long = Array.from({ length: 1000 }, (_, i) => `${'x'.repeat(900)}${i}`);
+    expect(
+      await refused(
+        'query ($v: [String!]) { contacts(where: { lastName: { in: $v } }) { nodes { id } } }',
+        'INVALID_INPUT',
+        {
+          v: long,
+        },
+      ),
+    ).toContain('fit in a Salesforce query');
+    const id = (
+      await h.graphql<{ contacts: { nodes: { id: string }[] } }>('{ contacts(first: 1) { nodes { id } } }')
+    ).body.data?.contacts.nodes[0]?.id;
+    const ids = [id, ...Array.from({ length: 999 }, (_, i) => `003${String(i).padStart(12, '0')}AAA`)];
+    await h.resetCalls();
+    const { body } = await h.graphql<{ contacts: { nodes: { id: string }[] } }>(
+      'query ($ids: [ID!]) { contacts(where: { id: { in: $ids } }) { nodes { id } } }',
+      { ids },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.contacts.nodes.map((n) => n.id)).toEqual([id]);
+    // Its URL would pass Salesforce's 16 KB: the query went in a composite request, still one call.
+    expect((await h.calls()).total).toBe(1);
   });
 
   it('first above the maximum, in a child list too; cursors that are not ours', async () => {

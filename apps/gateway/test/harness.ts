@@ -35,10 +35,13 @@ export async function startHarness(
     metadata?: unknown;
     /** Give the gateway the demo user as its integration user (for API keys and anonymous access). */
     integration?: boolean;
+    /** The emulator's clock. */
+    now?: () => Date;
   } = {},
 ): Promise<Harness> {
   const { emulator, session } = await startDemoOrg({
     ...(options.scale ? { scale: options.scale } : {}),
+    ...(options.now ? { now: options.now } : {}),
     ...(options.metadata ? { metadata: options.metadata as never } : {}),
   });
   const control = emulatorControl(emulator.url);

@@ -26,6 +26,7 @@ beforeAll(async () => {
     SALESFORCE_INSTANCE_URL: emulator.url,
     SFGQL_GATEWAY_PORT: '0',
     SFGQL_REDIS_URL: redis.url,
+    SFGQL_DATA_DIR: ':memory:',
     SFGQL_CONFIRM_SECRET: 'a-confirmation-secret-shared-by-all-instances',
     SFGQL_CUSTOM_FIELDS: 'off',
   });

@@ -6,8 +6,10 @@ let h: Harness;
 type Data = any;
 const ids: Record<string, string> = {};
 
+// How far the emulator's clock runs ahead: moved so that a change is unambiguously later than a preview.
+let skew = 0;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ now: () => new Date(Date.now() + skew) });
   const { body } = await h.graphql<Data>(`{
     case(caseNumber: "00001104") { id }
     contacts(where: { email: { eq: "sarah.johnson@acme.example.com" } }) { nodes { id account { id } } }
@@ -263,26 +265,33 @@ describe('refusals, each with its code', () => {
     expect(forged.body.errors?.[0]?.extensions?.code).toBe('CONFIRMATION_INVALID');
   });
 
-  it('a record changed since the preview: CONFIRMATION_STALE with a fresh confirmation', async () => {
-    const preview = await h.graphql<Data>(update, { id: ids.case, s: 'Stale test' });
-    // Someone else changes the case in between (SystemModstamp has whole seconds).
-    await new Promise((r) => setTimeout(r, 1100));
-    const other = await h.graphql<Data>(
-      'mutation ($id: ID!, $t: String) { updateCase(id: $id, input: { priority: "Medium" }, confirmationToken: $t) { ... on ConfirmationRequired { token } } }',
-      { id: ids.case },
-    );
-    await h.graphql<Data>(
-      'mutation ($id: ID!, $t: String) { updateCase(id: $id, input: { priority: "Medium" }, confirmationToken: $t) { __typename } }',
-      { id: ids.case, t: other.body.data.updateCase.token },
-    );
-    const stale = await h.graphql<Data>(update, {
-      id: ids.case,
-      s: 'Stale test',
-      t: preview.body.data.updateCase.token,
+  it('a record changed since the preview: CONFIRMATION_STALE with a fresh confirmation, nothing deleted', async () => {
+    const create = document('createTask', { input: 'CreateTaskInput' });
+    const created = await h.graphql<Data>(create, { input: { subject: 'Stale delete' } });
+    const id = (
+      await h.graphql<Data>(create, {
+        input: { subject: 'Stale delete' },
+        token: created.body.data.createTask.token,
+      })
+    ).body.data.createTask.id;
+    const remove = document('deleteTask', { id: true });
+    const preview = await h.graphql<Data>(remove, { id });
+    // Someone else changes the task in between (SystemModstamp has whole seconds).
+    skew += 3_000;
+    const change = document('updateTask', { id: true, input: 'UpdateTaskInput' });
+    const other = await h.graphql<Data>(change, { id, input: { subject: 'Still needed' } });
+    await h.graphql<Data>(change, {
+      id,
+      input: { subject: 'Still needed' },
+      token: other.body.data.updateTask.token,
     });
+    const stale = await h.graphql<Data>(remove, { id, token: preview.body.data.deleteTask.token });
     expect(stale.body.errors?.[0]?.extensions).toMatchObject({
       code: 'CONFIRMATION_STALE',
-      confirmation: { token: expect.any(String), summary: expect.any(String) },
+      confirmation: { token: expect.any(String), summary: expect.stringContaining('Still needed') },
+    });
+    expect((await h.graphql<Data>(`{ task(id: "${id}") { subject } }`)).body.data.task).toEqual({
+      subject: 'Still needed',
     });
   });
 

@@ -77,6 +77,16 @@ export function createActionsApp(options: ActionsOptions) {
       ),
     ),
   );
+  // A request refused before its body was read (no credentials, no such route, ...) leaves the
+  // rest of its body on the connection, which then cannot carry another request: Node closes it
+  // after the answer, under the client's next request, which fails with a reset. Said in advance,
+  // the client opens a new connection instead.
+  app.use(async (c, next) => {
+    await next();
+    const hasBody =
+      Number(c.req.header('content-length') ?? 0) > 0 || c.req.header('transfer-encoding') !== undefined;
+    if (hasBody && !c.req.raw.bodyUsed) c.res.headers.set('connection', 'close');
+  });
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
@@ -185,7 +195,7 @@ export function createActionsApp(options: ActionsOptions) {
       } catch (error) {
         const report = reportError(error);
         if (report.code === 'SF_SESSION_EXPIRED') callers.forget(authorization);
-        if (report.code === 'INTERNAL_SERVER_ERROR')
+        if (report.code === 'INTERNAL_SERVER_ERROR' || report.code === 'SERVICE_UNAVAILABLE')
           console.error(`[gpt-actions] ${binding.operationId}:`, error);
         return errorResponse(binding, error);
       }

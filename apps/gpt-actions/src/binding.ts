@@ -1,13 +1,13 @@
 import type { Confirmation, Principal } from '@sfgql/confirm';
 import { runConfirmedWrite } from '@sfgql/objects/confirmed';
+import { reportError } from '@sfgql/objects/errors';
 import { type JsonSchema, jsonSchemaOf, primaryType } from '@sfgql/objects/json-schema';
-import type {
-  HttpMethod,
-  Operation,
-  OperationKind,
-  ReadOperation,
-  RestRoute,
-  WriteOperation,
+import {
+  type HttpMethod,
+  isWriteOperation,
+  type Operation,
+  type OperationKind,
+  type RestRoute,
 } from '@sfgql/objects/operation';
 import type { SalesforceClient } from '@sfgql/soql';
 import { externalName, fieldKeyOf, toExternalValue } from './naming.ts';
@@ -162,10 +162,6 @@ export const CONFIRMATION_REQUIRED_SCHEMA: JsonSchema = {
 const TOKEN_DESCRIPTION =
   'Leave out on the first call: the answer is then a confirmation (nothing is written) with a summary to read to the user and a confirmationToken. Only after the user agrees, repeat the same call with the same arguments and this confirmationToken. Never invent a token.';
 
-/** Strips the operation's own "asks for confirmation" sentence: the adapter says how, below. */
-const withoutConfirmationNote = (summary: string) =>
-  summary.replace(/\s*(Destructive: a|A)sks for confirmation first\.$/, '');
-
 const CONFIRM_HINT =
   'First call: writes nothing, returns a summary. Read it to the user; if they agree, repeat the call with its confirmationToken.';
 
@@ -174,12 +170,13 @@ export function describeOperation(
   summary: string,
   kind: OperationKind,
 ): { summary: string; description: string } {
-  const short = withoutConfirmationNote(summary);
-  const first = short.match(/^(.+?\.)(\s|$)/)?.[1] ?? short;
+  const first = summary.match(/^(.+?\.)(\s|$)/)?.[1] ?? summary;
   return {
     summary: first.length <= 120 ? first : `${first.slice(0, 117)}...`,
     description:
-      kind === 'read' ? short : `${kind === 'destructive' ? 'Destructive. ' : ''}${short} ${CONFIRM_HINT}`,
+      kind === 'read'
+        ? summary
+        : `${kind === 'destructive' ? 'Destructive. ' : ''}${summary} ${CONFIRM_HINT}`,
   };
 }
 
@@ -221,7 +218,7 @@ function coerce(values: string[], schema: JsonSchema): unknown {
 export function bindOperation(op: Operation, route: RestRoute = op.rest): Binding {
   const spec = op.object;
   const rename = route.rename ?? {};
-  const write = op.kind !== 'read';
+  const write = isWriteOperation(op);
   const inQuery = route.method === 'get' || route.method === 'delete';
   const pathNames = new Set([...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string));
   const input = jsonSchemaOf(op.input, 'input');
@@ -294,7 +291,7 @@ export function bindOperation(op: Operation, route: RestRoute = op.rest): Bindin
           description: 'A confirmation to show the user; nothing was written.',
           content: { 'application/json': { schema: ref('ConfirmationRequired') } },
         },
-        ...((op as WriteOperation).action === 'create'
+        ...(isWriteOperation(op) && op.action === 'create'
           ? {
               201: {
                 description: 'Created: the new record Id.',
@@ -382,8 +379,8 @@ export function bindOperation(op: Operation, route: RestRoute = op.rest): Bindin
         ),
       );
     }
-    if (!write) {
-      const result = await (op as ReadOperation).run(request.caller, values);
+    if (!isWriteOperation(op)) {
+      const result = await op.run(request.caller, values);
       if (result === null || result === undefined) {
         const what = Object.entries(values)
           .map(([key, value]) => `${nameOf(key)} ${JSON.stringify(value)}`)
@@ -395,32 +392,25 @@ export function bindOperation(op: Operation, route: RestRoute = op.rest): Bindin
       }
       return json(200, fitForGpt(toExternalValue(result, spec)));
     }
-    try {
-      const result = await runConfirmedWrite(
-        op as WriteOperation,
-        {
-          ...request.caller,
-          confirmation: request.confirmation,
-          token,
-          idempotencyKey: request.idempotencyKey,
-        },
-        values,
-      );
-      return (op as WriteOperation).action === 'create'
-        ? json(201, result)
-        : new Response(null, { status: 204 });
-    } catch (error) {
-      const required = (error as { code?: string; confirmation?: unknown }).code === 'CONFIRMATION_REQUIRED';
-      const confirmation = (error as { confirmation?: Parameters<typeof confirmationFields>[0] })
-        .confirmation;
-      if (!required || !confirmation) throw error;
+    const outcome = await runConfirmedWrite(
+      op,
+      {
+        ...request.caller,
+        confirmation: request.confirmation,
+        token,
+        idempotencyKey: request.idempotencyKey,
+      },
+      values,
+    );
+    if (outcome.kind === 'preview') {
       return json(200, {
         status: 'confirmation_required',
-        ...confirmationFields(confirmation),
-        destructive: confirmation.destructive,
+        ...confirmationFields(outcome.confirmation),
+        destructive: outcome.confirmation.destructive,
         next: `Read the summary to the user. If they agree, call ${op.name} again with the same arguments and this confirmationToken; if not, do not call it again.`,
       });
     }
+    return op.action === 'create' ? json(201, outcome.result) : new Response(null, { status: 204 });
   }
   return {
     operationId: op.name,
@@ -443,5 +433,6 @@ export function errorResponse(binding: Pick<Binding, 'nameOf'>, error: unknown):
   if (body.status === 401) {
     return problemResponse(body, { 'www-authenticate': 'Bearer realm="salesforce", error="invalid_token"' });
   }
-  return problemResponse(body);
+  const { retryAfter } = reportError(error);
+  return problemResponse(body, retryAfter ? { 'retry-after': String(retryAfter) } : {});
 }

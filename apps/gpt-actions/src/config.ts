@@ -34,6 +34,7 @@ const schema = z.object({
       .regex(/^rediss?:\/\//, 'SFGQL_REDIS_URL must be a redis:// or rediss:// URL')
       .optional(),
   ),
+  SFGQL_AUDIT: z.enum(['file', 'log']).default('file'),
   SFGQL_ACTIONS_WRITES: z.enum(['service', 'all', 'none']).default('service'),
   SFGQL_ACTIONS_OAUTH: z.enum(['relay', 'direct']).default('relay'),
   SFGQL_ACTIONS_TOKEN_EXPIRES_IN: z.coerce.number().int().min(0).default(3600),
@@ -52,14 +53,19 @@ export interface ActionsConfig {
   loginUrl: string;
   apiVersion: string;
   authCacheTtlMs: number;
-  /** Where the demo confirmation secret and the audit trail are kept. */
+  /**
+   * The data folder: the used confirmation tokens and idempotency keys (SQLite, unless Redis is
+   * configured), the audit trail, and the demo confirmation secret. `:memory:` keeps nothing.
+   */
   dataDir: string;
   /** The confirmation token signing secret; without it a demo secret is kept in `dataDir`. */
   confirmSecret: string | undefined;
   /** How long a confirmation token is valid. */
   confirmTtlMs: number;
-  /** A Redis server for single-use confirmation tokens across several adapter instances. */
+  /** A Redis server for single-use confirmation tokens and idempotency keys across several instances. */
   redisUrl: string | undefined;
+  /** Where writes are recorded: `file` (`<dataDir>/audit.jsonl`, the default) or `log` (stdout, JSON lines). */
+  audit: 'file' | 'log';
   /** `service`: the support writes of the service profile; `all`: any write; `none`: read-only. */
   writes: WriteScope;
   /**
@@ -103,6 +109,7 @@ export function loadActionsConfig(env: Record<string, string | undefined> = proc
     confirmSecret: c.SFGQL_CONFIRM_SECRET,
     confirmTtlMs: c.SFGQL_CONFIRM_TTL_MS,
     redisUrl: c.SFGQL_REDIS_URL,
+    audit: c.SFGQL_AUDIT,
     writes: c.SFGQL_ACTIONS_WRITES,
     oauth: c.SFGQL_ACTIONS_OAUTH,
     tokenExpiresIn: c.SFGQL_ACTIONS_TOKEN_EXPIRES_IN,

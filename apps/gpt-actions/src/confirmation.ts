@@ -1,40 +1,69 @@
-import { join } from 'node:path';
 import {
+  type AuditTrail,
   type Confirmation,
-  createAuditTrail,
   createConfirmation,
-  DEFAULT_GATEWAY_POLICY,
-  DEFAULT_GPT_ACTIONS_POLICY,
   type IdempotencyStore,
   loadOrCreateSecret,
   type NonceStore,
   type WritePolicy,
 } from '@sfgql/confirm';
+import { openWriteStores } from '@sfgql/confirm/stores';
 import { CLIENT_ID } from './callers.ts';
 import type { ActionsConfig, WriteScope } from './config.ts';
 
 /**
- * The service profile's writes: `@sfgql/confirm`'s GPT Actions default (a support agent's writes on
- * Case, CaseComment and Task), plus the two fields the profile's own operations set: a case's
- * OwnerId, which routeCaseToQueue changes to the queue, and a task's Type, which logCall sets to
- * Call. Nothing else: a model still cannot write accounts, opportunities or users.
+ * The service profile's writes, a support agent's: cases may be opened, updated and deleted
+ * (deleting only with confirmation, as every delete), comments added to cases, and tasks created
+ * and updated (to log calls and follow-ups). Nothing else, and only the fields listed: no record
+ * types or system fields, no other objects. Two fields come from the profile's own operations: a
+ * case's OwnerId, which routeCaseToQueue changes to the queue, and a task's Type, which logCall
+ * sets to Call. A model still cannot write accounts, opportunities or users.
  */
-export const SERVICE_WRITE_POLICY: WritePolicy = (() => {
-  const objects = DEFAULT_GPT_ACTIONS_POLICY.objects ?? {};
-  const extend = (object: string, fields: string[]) => ({
-    ...objects[object],
-    fields: [...(objects[object]?.fields ?? []), ...fields],
-  });
-  return {
-    ...DEFAULT_GPT_ACTIONS_POLICY,
-    objects: { ...objects, Case: extend('Case', ['OwnerId']), Task: extend('Task', ['Type']) },
-  };
-})();
+export const SERVICE_WRITE_POLICY: WritePolicy = {
+  objects: {
+    Case: {
+      actions: ['create', 'update', 'delete'],
+      fields: [
+        'Subject',
+        'Description',
+        'Status',
+        'Priority',
+        'Origin',
+        'Type',
+        'Reason',
+        'ContactId',
+        'AccountId',
+        'SuppliedName',
+        'SuppliedEmail',
+        'SuppliedPhone',
+        'OwnerId',
+      ],
+    },
+    CaseComment: { actions: ['create'], fields: ['ParentId', 'CommentBody', 'IsPublished'] },
+    Task: {
+      actions: ['create', 'update'],
+      fields: [
+        'Subject',
+        'Description',
+        'Status',
+        'Priority',
+        'ActivityDate',
+        'WhoId',
+        'WhatId',
+        'TaskSubtype',
+        'CallType',
+        'CallDurationInSeconds',
+        'CallDisposition',
+        'Type',
+      ],
+    },
+  },
+};
 
 /** The write policy of each `SFGQL_ACTIONS_WRITES` setting; every write is confirmed under all of them. */
 export const WRITE_POLICIES: Readonly<Record<WriteScope, WritePolicy>> = {
   service: SERVICE_WRITE_POLICY,
-  all: DEFAULT_GATEWAY_POLICY,
+  all: {},
   none: { readOnly: true },
 };
 
@@ -45,7 +74,7 @@ export function createActionsConfirmation(options: {
   ttlMs?: number;
   store?: NonceStore;
   idempotency?: IdempotencyStore;
-  auditFile?: string;
+  audit?: AuditTrail;
   now?: () => number;
 }): Confirmation {
   const policy = WRITE_POLICIES[options.writes];
@@ -55,51 +84,44 @@ export function createActionsConfirmation(options: {
     ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}),
     ...(options.store ? { store: options.store } : {}),
     ...(options.idempotency ? { idempotency: options.idempotency } : {}),
-    ...(options.auditFile
-      ? {
-          audit: createAuditTrail({
-            file: options.auditFile,
-            onError: (error) => console.error('[gpt-actions] audit trail:', error),
-          }),
-        }
-      : {}),
+    ...(options.audit ? { audit: options.audit } : {}),
+    onStoreError: (error, context) => console.error('[gpt-actions] confirmation store:', context, error),
     ...(options.now ? { now: options.now } : {}),
   });
 }
 
+/** The adapter's log stream for audit entries (`SFGQL_AUDIT=log`): JSON lines on stdout. */
+const logger = {
+  info(obj: object, msg?: string) {
+    process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), msg, ...obj })}\n`);
+  },
+  error(obj: object, msg?: string) {
+    console.error(`[gpt-actions] ${msg ?? ''}`, obj);
+  },
+};
+
 /**
  * The confirmation protocol as configured: the configured secret (or the demo secret kept in the
- * data folder), the Redis nonce and idempotency stores when a Redis URL is set, and the audit trail
- * in the data folder.
+ * data folder), used tokens and idempotency keys in SQLite in the data folder (or in Redis when a
+ * URL is set), and the audit trail shared with the other adapters of the data folder.
  */
 export async function confirmationFromConfig(
-  config: Pick<ActionsConfig, 'confirmSecret' | 'dataDir' | 'writes' | 'confirmTtlMs' | 'redisUrl'>,
+  config: Pick<ActionsConfig, 'confirmSecret' | 'dataDir' | 'writes' | 'confirmTtlMs' | 'redisUrl' | 'audit'>,
 ): Promise<{ confirmation: Confirmation; close(): Promise<void> }> {
   const secret = config.confirmSecret ?? (await loadOrCreateSecret(config.dataDir));
-  let store: NonceStore | undefined;
-  let idempotency: IdempotencyStore | undefined;
-  let close = async () => {};
-  if (config.redisUrl) {
-    const [{ createClient }, { createRedisIdempotencyStore, createRedisNonceStore }] = await Promise.all([
-      import('redis'),
-      import('@sfgql/confirm/redis'),
-    ]);
-    const client = createClient({ url: config.redisUrl });
-    client.on('error', (error) => console.error('[gpt-actions] redis:', error));
-    await client.connect();
-    store = createRedisNonceStore({ client });
-    idempotency = createRedisIdempotencyStore({ client });
-    close = async () => {
-      await client.close();
-    };
-  }
+  const stores = await openWriteStores({
+    dataDir: config.dataDir,
+    redisUrl: config.redisUrl,
+    audit: config.audit,
+    logger,
+  });
   const confirmation = createActionsConfirmation({
     secret,
     writes: config.writes,
     ttlMs: config.confirmTtlMs,
-    ...(store ? { store } : {}),
-    ...(idempotency ? { idempotency } : {}),
-    ...(config.dataDir === ':memory:' ? {} : { auditFile: join(config.dataDir, 'gpt-actions-audit.jsonl') }),
+    store: stores.nonces,
+    idempotency: stores.idempotency,
+    audit: stores.audit,
   });
-  return { confirmation, close };
+  return { confirmation, close: () => stores.close() };
 }

@@ -101,7 +101,8 @@ describe.each(flows)('the guide’s conversation against the $profile profile', 
     });
     expect(done.status).toBe(204);
     expect(done.body).toBeUndefined();
-    expect(await writesSent()).toEqual({ 'PATCH /sobjects/Case/{id}': 1 });
+    // One call: the PATCH (sent only if the case is still as the user saw it) and its read-back.
+    expect(await writesSent()).toEqual({ 'POST /composite': 1 });
     expect(storedCase()?.Status).toBe('Escalated');
 
     // The same token again (a retry, a double submission) writes nothing more.
@@ -115,7 +116,8 @@ describe.each(flows)('the guide’s conversation against the $profile profile', 
       code: 'CONFIRMATION_USED',
       detail: expect.stringContaining('without confirmationToken'),
     });
-    expect(await writesSent()).toEqual({ 'PATCH /sobjects/Case/{id}': 1 });
+    // One call: the PATCH (sent only if the case is still as the user saw it) and its read-back.
+    expect(await writesSent()).toEqual({ 'POST /composite': 1 });
   });
 
   it('deletes it only after the user confirms, and then it is gone', async () => {
@@ -136,7 +138,8 @@ describe.each(flows)('the guide’s conversation against the $profile profile', 
       `${flow.remove(caseId)}?confirmationToken=${encodeURIComponent(preview.body.confirmationToken)}`,
     );
     expect(done.status).toBe(204);
-    expect(await writesSent()).toEqual({ 'DELETE /sobjects/Case/{id}': 1 });
+    // One call: the DELETE, sent only if the case is still as the user saw it.
+    expect(await writesSent()).toEqual({ 'POST /composite': 1 });
     expect(storedCase()?.IsDeleted).toBe(1);
 
     const [operationId, path] = flow.lookUp();
@@ -189,6 +192,10 @@ describe('hostile q values against the cookbook', () => {
     ],
     ['a subquery', 'SELECT Id, (SELECT Id FROM CaseComments) FROM Case', /subqueries/],
     ['a lock', 'SELECT Id FROM Case FOR UPDATE', /FOR UPDATE is not allowed/],
+    ['view tracking, which writes', 'SELECT Id FROM Case UPDATE TRACKING', /UPDATE TRACKING/],
+    ['view statistics, which write', 'SELECT Id FROM Case UPDATE VIEWSTAT', /UPDATE VIEWSTAT/],
+    ['system mode', 'SELECT Id FROM Case WITH SYSTEM_MODE', /WITH SYSTEM_MODE is not allowed/],
+    ['clauses out of order', "SELECT Id FROM Case LIMIT 5 WHERE Status = 'New'", /not valid SOQL/],
     ['an aggregate', 'SELECT COUNT() FROM Case', /functions/],
     ['an empty q', '', /SELECT statement/],
   ])('refuses %s with a reason, and sends nothing to Salesforce', async (_, q, reason) => {
@@ -217,6 +224,17 @@ describe('hostile q values against the cookbook', () => {
     const metrics = await stack.metrics();
     expect(metrics.total).toBe(1);
     expect(Object.keys(metrics.bySoql)).toEqual(['SELECT Id, CaseNumber, Status FROM Case LIMIT 50']);
+  });
+
+  it('sends WITH SECURITY_ENFORCED where Salesforce takes it, before ORDER BY and LIMIT', async () => {
+    await stack.resetMetrics();
+    const answer = await query(
+      "SELECT Id, CaseNumber FROM Case WHERE Status != 'Closed' WITH SECURITY_ENFORCED ORDER BY CaseNumber",
+    );
+    expect(answer.status).toBe(200);
+    expect(Object.keys((await stack.metrics()).bySoql)).toEqual([
+      "SELECT Id, CaseNumber FROM Case WHERE Status != 'Closed' WITH SECURITY_ENFORCED ORDER BY CaseNumber LIMIT 50",
+    ]);
   });
 
   it('lowers a LIMIT above 50, and keeps a lower one', async () => {

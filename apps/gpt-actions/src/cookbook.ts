@@ -44,9 +44,10 @@ function withoutAttributes(value: unknown): unknown {
 
 /**
  * The guide's `getCaseDetailsFromNumber`: `GET /services/data/v60.0/query?q=` with SOQL the model
- * writes. The query runs only when `@sfgql/soql`'s validator finds a single read-only SELECT on
- * Case's allowlisted fields; its LIMIT is added or lowered to 50, and what runs is the validator's
- * recomposed statement, never the text as sent.
+ * writes. The query runs only when `@sfgql/soql`'s validator finds `SELECT … FROM Case [WHERE]
+ * [WITH SECURITY_ENFORCED|USER_MODE] [ORDER BY] [LIMIT] [OFFSET]` in SOQL's clause order, on Case's
+ * allowlisted fields (nothing that writes, such as UPDATE TRACKING); its LIMIT is added or lowered
+ * to 50, and what runs is the validator's recomposed statement, never the text as sent.
  */
 const query: Binding = {
   operationId: 'getCaseDetailsFromNumber',
@@ -60,7 +61,7 @@ const query: Binding = {
       name: 'q',
       in: 'query',
       required: true,
-      description: `SOQL query string to find the Case details based on Case Number: one SELECT FROM Case, no subqueries, aggregates or FOR clauses. Fields allowed: ${COOKBOOK_ALLOWLIST.Case.join(', ')}.`,
+      description: `SOQL query string to find the Case details based on Case Number: SELECT fields FROM Case [WHERE ...] [WITH SECURITY_ENFORCED or WITH USER_MODE] [ORDER BY ...] [LIMIT n] [OFFSET n], in that order; no subqueries, functions or other clauses. Fields allowed: ${COOKBOOK_ALLOWLIST.Case.join(', ')}.`,
       schema: { type: 'string', examples: [EXAMPLE] },
     },
   ],

@@ -1,11 +1,12 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from '@sfgql/emulator';
 import { loginAsDemo } from '@sfgql/testing/demo-org';
 import { emulatorControl } from '@sfgql/testing/emulator-control';
 import { startRedis } from '@sfgql/testing/redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadActionsConfig } from './config.ts';
 import { listenActions, type RunningServer } from './listen.ts';
 import type { Json } from './test-support.ts';
@@ -65,13 +66,43 @@ describe('listenActions', () => {
     expect(done.status).toBe(204);
     await server.close();
     servers.pop();
-    const audit = (await readFile(join(dataDir, 'gpt-actions-audit.jsonl'), 'utf8')).trim().split('\n');
+    const audit = (await readFile(join(dataDir, 'audit.jsonl'), 'utf8')).trim().split('\n');
     expect(JSON.parse(audit.at(-1) as string)).toMatchObject({
       client: 'gpt-actions',
       operation: 'updateCaseStatus',
       recordId: id,
       changes: [{ field: 'Status', before: 'New', after: 'Working' }],
     });
+  });
+});
+
+describe('a request answered before its body was read', () => {
+  it.each([
+    ['without credentials (401)', 'POST /cases', ''],
+    ['to no route (404)', 'POST /nowhere', `Authorization: Bearer ${'t'.repeat(20)}\r\n`],
+  ])('%s: the answer closes the connection, so the client never sends on it again', async (_, line, auth) => {
+    const server = await start({
+      SFGQL_DATA_DIR: ':memory:',
+      SFGQL_CONFIRM_SECRET: 'a-secret-of-at-least-32-bytes-long!!',
+    });
+    const { hostname, port } = new URL(server.url);
+    const socket = connect(Number(port), hostname);
+    let text = '';
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    socket.on('error', () => {});
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    const body = 'x'.repeat(1_000_000);
+    socket.write(
+      `${line} HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+    );
+    socket.write(body.slice(0, 1_000));
+    await vi.waitFor(() => expect(text).toMatch(/\r\n\r\n/));
+    expect(text).toMatch(/^HTTP\/1\.1 40[14] /);
+    expect(text.toLowerCase()).toContain('connection: close');
+    socket.write(body.slice(1_000));
+    await closed;
   });
 });
 
@@ -99,7 +130,7 @@ describe('several instances behind a load balancer', () => {
         'CONFIRMATION_USED',
       ]);
       const metrics = await emulatorControl(emulator.url).metrics();
-      expect(metrics.byResource['PATCH /sobjects/Case/{id}']).toBe(1);
+      expect(metrics.byResource['POST /composite']).toBe(1);
     } finally {
       for (const server of servers.splice(0)) await server.close();
       await redis.stop();

@@ -29,6 +29,7 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
@@ -58,6 +59,13 @@ const NEXT: Record<string, string> = {
   WRITE_FORBIDDEN: 'This connection may not make this change: tell the user to make it in Salesforce.',
   SF_FORBIDDEN: 'The signed-in Salesforce user may not do this: tell the user, do not retry.',
   SF_REQUEST_LIMIT: "The org's daily API limit is used up: tell the user to try again later.",
+  SERVICE_UNAVAILABLE:
+    'Call again in a few seconds with the same arguments (and the same confirmationToken, if any).',
+  IDEMPOTENCY_OUTCOME_UNKNOWN:
+    'Search for the record first: if it was not written, call again with a new Idempotency-Key.',
+  SF_CONFLICT:
+    'Salesforce already has this (a duplicate, or a record another change holds): tell the user, do not retry.',
+  SF_REFUSED: "Salesforce's own rules refuse this change: tell the user why, do not retry as it is.",
   NOT_FOUND: 'Check the number or Id with the user, or search for the record first.',
   SF_NOT_FOUND: 'Check the number or Id with the user, or search for the record first.',
 };

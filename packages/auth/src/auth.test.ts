@@ -151,6 +151,24 @@ describe('createBearerAuthenticator', () => {
     expect(fetchSpy).toHaveBeenCalledTimes(1);
     expect(session.userId).not.toBe('005000000000001AAA');
   });
+
+  it('checks with Salesforce when the shared cache does not answer (a frozen Redis), within its deadline', async () => {
+    const { accessToken } = await demoLogin();
+    const frozen: BearerCache = {
+      get: () => new Promise(() => {}),
+      set: () => new Promise(() => {}),
+      delete: () => new Promise(() => {}),
+    };
+    const auth = createBearerAuthenticator({
+      instanceUrl: emulator.url,
+      shared: frozen,
+      sharedDeadlineMs: 50,
+    });
+    const started = performance.now();
+    await expect(auth.authenticate(`Bearer ${accessToken}`)).resolves.toMatchObject({ accessToken });
+    // Bounded by the deadline, not by the cache (a generous bound: this is no timing test).
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
 });
 
 describe('createRedisBearerCache', () => {

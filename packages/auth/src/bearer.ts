@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { SHARED_CACHE_DEADLINE_MS, withinDeadline } from './deadline.ts';
 import { AuthError } from './errors.ts';
 import type { SalesforceSession } from './session.ts';
 import type { RedisTokenClient } from './token-store.ts';
@@ -33,9 +34,13 @@ export interface BearerAuthenticatorOptions {
   now?: () => number;
   /**
    * A cache shared by several instances (see {@link createRedisBearerCache}), asked after this
-   * process's own memory and before Salesforce. When it fails, tokens are checked with Salesforce.
+   * process's own memory and before Salesforce. When it fails or does not answer within
+   * `sharedDeadlineMs`, the token is checked with Salesforce; what is learnt is written to it
+   * without waiting for it.
    */
   shared?: BearerCache;
+  /** How long the shared cache may take to answer (default 500 ms). */
+  sharedDeadlineMs?: number;
 }
 
 export interface BearerAuthenticator {
@@ -66,6 +71,7 @@ export function createBearerAuthenticator(options: BearerAuthenticatorOptions): 
   const maxEntries = options.maxEntries ?? 10_000;
   const now = options.now ?? Date.now;
   const shared = options.shared;
+  const deadlineMs = options.sharedDeadlineMs ?? SHARED_CACHE_DEADLINE_MS;
   // Keyed by a hash so that raw tokens are not kept as map keys in memory dumps or logs.
   const cache = new Map<string, { expiresAt: number; session: Promise<SalesforceSession> }>();
   const keyOf = (token: string) => createHash('sha256').update(token).digest('base64url');
@@ -92,7 +98,10 @@ export function createBearerAuthenticator(options: BearerAuthenticatorOptions): 
         orgId: identity.orgId,
       });
       const check = async (): Promise<SalesforceSession> => {
-        const known = await shared?.get(key).catch(() => undefined);
+        // A shared cache that is down or frozen costs at most its deadline: then Salesforce answers.
+        const known = shared
+          ? await withinDeadline(shared.get(key), deadlineMs).catch(() => undefined)
+          : undefined;
         if (known && known.expiresAt > now()) return sessionOf(known);
         const info = await fetchUserInfo({
           instanceUrl: options.instanceUrl,
@@ -100,7 +109,8 @@ export function createBearerAuthenticator(options: BearerAuthenticatorOptions): 
           fetch: options.fetch,
         });
         const identity = { userId: info.user_id, orgId: info.organization_id };
-        await shared?.set(key, { ...identity, expiresAt: now() + ttlMs }).catch(() => {});
+        // Not awaited: the answer never waits for the cache.
+        shared?.set(key, { ...identity, expiresAt: now() + ttlMs }).catch(() => {});
         return sessionOf(identity);
       };
       const session = check();

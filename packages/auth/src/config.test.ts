@@ -54,6 +54,19 @@ describe('serviceAuthFromEnv', () => {
     expect(fetchSpy).not.toHaveBeenCalled();
   });
 
+  it('logs in by itself when the shared store does not answer (a frozen Redis)', async () => {
+    const frozen = {
+      get: () => new Promise<never>(() => {}),
+      set: () => new Promise<never>(() => {}),
+      delete: () => new Promise<never>(() => {}),
+    };
+    const auth = serviceAuthFromEnv(passwordEnv(), { store: frozen });
+    const started = performance.now();
+    await expect(auth?.source.current()).resolves.toMatchObject({ accessToken: expect.any(String) });
+    // Bounded by the store's deadline (half a second) and the login, never by the store.
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
   it('keeps the password and the client secret out of errors and logs when a login fails', async () => {
     const logs: string[] = [];
     const capture = (...args: unknown[]) =>

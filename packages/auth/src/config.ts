@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SHARED_CACHE_DEADLINE_MS, withinDeadline } from './deadline.ts';
 import { AuthError } from './errors.ts';
 import { loginWithClientCredentials, loginWithJwtBearer, refreshSession } from './flows.ts';
 import { loginWithPassword } from './password.ts';
@@ -113,14 +114,18 @@ export function serviceAuthFromEnv(
     clientSecret: c.SF_CLIENT_SECRET,
     loginUrl: c.SF_LOGIN_URL,
     fetch: options.fetch,
-    onSession: store ? (session) => store.set(key, session) : undefined,
+    // A store that fails or does not answer in time is done without: the session is this process's.
+    onSession: store
+      ? (session) => withinDeadline(store.set(key, session), SHARED_CACHE_DEADLINE_MS).catch(() => {})
+      : undefined,
   });
   if (!store) return { flow, source: provider };
   return {
     flow,
     source: {
       async current() {
-        return (await store.get(key)) ?? provider.current();
+        const shared = await withinDeadline(store.get(key), SHARED_CACHE_DEADLINE_MS).catch(() => undefined);
+        return shared ?? provider.current();
       },
       refresh: (expired) => provider.refresh?.(expired) ?? provider.current(),
     },

@@ -21,7 +21,7 @@ const entry = (n: number, value = 'Escalated'): AuditEntry => ({
   object: 'Case',
   recordId: `500${String(n).padStart(15, '0')}`,
   changes: [{ field: 'Status', before: 'New', after: value }],
-  result: { success: true, id: `500${String(n).padStart(15, '0')}` },
+  outcome: { status: 'written' },
   tokenId: `nonce-${n}`,
 });
 
@@ -41,7 +41,7 @@ describe('createAuditTrail', () => {
     await audit.close();
     expect(await lines(file)).toEqual([entry(1), entry(2)]);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
-    expect(logger.info).toHaveBeenCalledWith(entry(1), 'update Case 500000000000000001');
+    expect(logger.info).toHaveBeenCalledWith({ audit: entry(1) }, 'audit: update Case 500000000000000001');
   });
 
   it('never interleaves lines, even for many large concurrent entries', async () => {
@@ -55,6 +55,18 @@ describe('createAuditTrail', () => {
     expect(written.map((e) => e.tokenId).sort()).toEqual(
       Array.from({ length: 50 }, (_, n) => `nonce-${n}`).sort(),
     );
+    for (const e of written) expect(e).toEqual(big(Number(e.tokenId?.slice(6))));
+  });
+
+  it('never interleaves lines of two trails appending to one file, as two processes do', async () => {
+    const file = join(dir, 'audit.jsonl');
+    const gateway = createAuditTrail({ file });
+    const actions = createAuditTrail({ file });
+    const big = (n: number) => entry(n, String(n % 10).repeat(100_000));
+    await Promise.all(Array.from({ length: 40 }, (_, n) => (n % 2 === 0 ? gateway : actions).record(big(n))));
+    await Promise.all([gateway.close(), actions.close()]);
+    const written = await lines(file);
+    expect(written).toHaveLength(40);
     for (const e of written) expect(e).toEqual(big(Number(e.tokenId?.slice(6))));
   });
 

@@ -9,18 +9,24 @@ export interface AuditLogger {
   error?(obj: object, msg?: string): void;
 }
 
-/** What Salesforce answered to the write. */
-export type AuditResult =
-  | { success: true; id: string | null }
+/** How the write ended. */
+export type AuditOutcome =
+  /** Salesforce accepted it. */
+  | { status: 'written' }
   | {
-      success: false;
-      /** Salesforce's errorCode when Salesforce refused the write, else the project's error code. */
+      /** `refused`: nothing was written; `unknown`: no answer came, it may have been written. */
+      status: 'refused' | 'unknown';
+      /**
+       * Salesforce's errorCode when Salesforce refused the write, `CONFIRMATION_STALE` when the
+       * record had changed since the preview, else the project's error code.
+       */
       errorCode: string;
     };
 
 /**
- * One executed write. Never contains the token or any secret: the token is identified by its id
- * (the `jti` nonce), which cannot be turned back into a token.
+ * One write that ran: who, which operation, the record, before and after, the token's id and the
+ * outcome. Never contains the token or any secret: the token is identified by its id (the `jti`
+ * nonce), which cannot be turned back into a token.
  */
 export interface AuditEntry {
   /** ISO 8601, when the write finished. */
@@ -32,8 +38,9 @@ export interface AuditEntry {
   object: string;
   /** The record written: the id given for update and delete, the new id for a create. */
   recordId: string | null;
+  /** Each field before and after, as the write observed them (or as previewed). */
   changes: FieldChange[];
-  result: AuditResult;
+  outcome: AuditOutcome;
   /** The confirmation token's id; null when the client's policy let this write run unconfirmed. */
   tokenId: string | null;
 }
@@ -48,8 +55,9 @@ export interface AuditTrail {
 
 /**
  * An audit trail: each entry becomes one JSON line appended to `file` (created with mode 0600,
- * since it holds record data) and is passed to `logger.info`. Lines are written one at a time
- * through a queue, each in one append, so concurrent writes never interleave within a line.
+ * since it holds record data) and/or is passed to `logger.info` (the log stream). Lines are written
+ * one at a time through a queue, each in one append (`O_APPEND`), so neither concurrent writes of
+ * this process nor those of other processes appending to the same file interleave within a line.
  *
  * Recording happens after the Salesforce write, so a failure to record must not turn a write that
  * happened into an error the caller would retry: it is reported to `logger.error` (or
@@ -86,7 +94,10 @@ export function createAuditTrail(options: {
     record(entry) {
       const line = `${JSON.stringify(entry)}\n`;
       try {
-        options.logger?.info(entry, `${entry.action} ${entry.object} ${entry.recordId ?? ''}`.trim());
+        options.logger?.info(
+          { audit: entry },
+          `audit: ${entry.action} ${entry.object} ${entry.recordId ?? ''}`.trim(),
+        );
       } catch (error) {
         report(error, entry);
       }
@@ -94,7 +105,14 @@ export function createAuditTrail(options: {
       if (!file) return Promise.resolve();
       queue = queue
         .then(async () => {
-          await (await fileHandle(file)).appendFile(line, 'utf8');
+          // One write of the whole line to a file opened for appending (O_APPEND): the kernel puts
+          // it at the end in one piece, also when another process appends to the same file.
+          const handle = await fileHandle(file);
+          const bytes = Buffer.from(line, 'utf8');
+          let written = 0;
+          while (written < bytes.length) {
+            written += (await handle.write(bytes, written, bytes.length - written)).bytesWritten;
+          }
         })
         .catch((error: unknown) => report(error, entry));
       return queue;

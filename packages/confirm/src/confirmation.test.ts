@@ -14,8 +14,9 @@ import {
   updateCase,
 } from '../test/fixtures.ts';
 import type { AuditEntry, AuditTrail } from './audit.ts';
-import { createConfirmation, DEFAULT_TTL_MS } from './confirmation.ts';
-import { ConfirmationError, WriteForbiddenError } from './errors.ts';
+import { createConfirmation, DEFAULT_TTL_MS, type ExecuteResult, type WriteContext } from './confirmation.ts';
+import { ConfirmationError, StoreUnavailableError, WriteForbiddenError } from './errors.ts';
+import type { WriteRequest } from './types.ts';
 
 function setup(options: Partial<Parameters<typeof createConfirmation>[0]> = {}) {
   const clock = fakeClock();
@@ -27,9 +28,27 @@ function setup(options: Partial<Parameters<typeof createConfirmation>[0]> = {}) 
     async close() {},
   };
   const confirmation = createConfirmation({ keys: { current: SECRET }, now: clock.now, audit, ...options });
-  const write = vi.fn(async () => ({ id: CASE_ID, success: true }));
+  const write = vi.fn(async (_ctx: WriteContext) => ({ id: CASE_ID, success: true }));
   return { clock, entries, confirmation, write };
 }
+
+/** The result of a write that ran. */
+async function done<T>(promise: Promise<ExecuteResult<T>>): Promise<T> {
+  const answer = await promise;
+  if (answer.kind !== 'done') throw new Error(`expected a write, got ${answer.kind}`);
+  return answer.result;
+}
+
+/** What the operations layer sends once the person agreed: no re-read, so no changes or stamp. */
+const confirmed = (request: WriteRequest): WriteRequest => ({
+  ...request,
+  changes: [],
+  systemModstamp: undefined,
+});
+
+/** Salesforce's refusal of a write whose If-Unmodified-Since no longer holds. */
+const preconditionFailed = () => Object.assign(new Error('Precondition Failed'), { status: 412 });
+const classify = (error: unknown) => ((error as { status?: number }).status === 412 ? 'stale' : 'refused');
 
 async function refusal(promise: Promise<unknown>): Promise<ConfirmationError> {
   const error = await promise.then(
@@ -73,7 +92,7 @@ describe('preview', () => {
       rid: CASE_ID,
       msm: MODSTAMP,
       args: expect.stringMatching(/^[\w-]{43}$/),
-      chg: expect.stringMatching(/^[\w-]{43}$/),
+      fld: ['Status'],
       jti: expect.stringMatching(/^[\w-]{22}$/),
     });
     expect(claims.exp).toBe((claims.iat ?? 0) + DEFAULT_TTL_MS / 1000);
@@ -112,24 +131,33 @@ describe('preview', () => {
 });
 
 describe('execute', () => {
-  it('without a token does nothing and answers CONFIRMATION_REQUIRED with the confirmation request', async () => {
+  it('without a token does nothing and answers the confirmation request to show', async () => {
     const { confirmation, write, entries } = setup();
-    const error = await refusal(confirmation.execute(updateCase(), undefined, write));
-    expect(error.code).toBe('CONFIRMATION_REQUIRED');
-    expect(error.confirmation?.summary).toBe('Update case 00001104: Status from New to Escalated.');
+    const answer = await confirmation.execute(updateCase(), undefined, write);
+    expect(answer).toMatchObject({
+      kind: 'preview',
+      confirmation: { summary: 'Update case 00001104: Status from New to Escalated.' },
+    });
     expect(write).not.toHaveBeenCalled();
     expect(entries).toEqual([]);
   });
 
-  it('with the token performs the write once, returns its result and records it', async () => {
+  it('with the token performs the write once, without a re-read, and records it', async () => {
     const { confirmation, write, entries, clock } = setup();
     const { token } = await confirmation.preview(updateCase());
-    await expect(confirmation.execute(updateCase(), token, write)).resolves.toEqual({
-      id: CASE_ID,
-      success: true,
+    const request = confirmed(updateCase({ recordId: undefined }));
+    await expect(confirmation.execute(request, token, write)).resolves.toEqual({
+      kind: 'done',
+      result: { id: CASE_ID, success: true },
+      replayed: false,
     });
     expect(write).toHaveBeenCalledTimes(1);
-    expect(write).toHaveBeenCalledWith({ tokenId: decodeJwt(token).jti, systemModstamp: MODSTAMP });
+    // The write is told which version the person saw, to send as If-Unmodified-Since.
+    expect(write.mock.calls[0]?.[0]).toMatchObject({
+      tokenId: decodeJwt(token).jti,
+      recordId: CASE_ID,
+      ifUnmodifiedSince: MODSTAMP,
+    });
     expect(entries).toEqual([
       {
         time: new Date(clock.now()).toISOString(),
@@ -139,11 +167,21 @@ describe('execute', () => {
         action: 'update',
         object: 'Case',
         recordId: CASE_ID,
-        changes: [{ field: 'Status', before: 'New', after: 'Escalated' }],
-        result: { success: true, id: CASE_ID },
+        changes: [],
+        outcome: { status: 'written' },
         tokenId: decodeJwt(token).jti,
       },
     ]);
+  });
+
+  it('records the changes the write observed, before and after', async () => {
+    const { confirmation, entries } = setup();
+    const { token } = await confirmation.preview(updateCase());
+    await confirmation.execute(confirmed(updateCase()), token, async (ctx) => {
+      ctx.observe([{ field: 'Status', before: 'New', after: 'Escalated', extra: 'dropped' } as never]);
+      return { id: CASE_ID };
+    });
+    expect(entries[0]?.changes).toEqual([{ field: 'Status', before: 'New', after: 'Escalated' }]);
   });
 
   it('accepts the same arguments in another key order or Unicode form', async () => {
@@ -162,7 +200,7 @@ describe('execute', () => {
     expect(entries[0]).toMatchObject({
       action: 'create',
       recordId: '00T000000000001AAA',
-      result: { success: true },
+      outcome: { status: 'written' },
     });
   });
 
@@ -293,32 +331,50 @@ describe('execute', () => {
     expect(write).toHaveBeenCalledTimes(1);
   });
 
-  it('refuses a token for a record that changed since: CONFIRMATION_STALE with a fresh preview', async () => {
-    const { confirmation, write } = setup();
+  it('answers a write Salesforce refused as stale with CONFIRMATION_STALE and a fresh preview', async () => {
+    const { confirmation, entries } = setup();
     const { token } = await confirmation.preview(updateCase());
     const now = updateCase({
       systemModstamp: '2026-03-01T09:30:00.000Z',
       changes: [{ field: 'Status', before: 'Working', after: 'Escalated' }],
     });
-    const error = await refusal(confirmation.execute(now, token, write));
+    const current = vi.fn(async () => now);
+    const error = await refusal(
+      confirmation.execute(
+        confirmed(updateCase()),
+        token,
+        async () => {
+          throw preconditionFailed();
+        },
+        { classify, current },
+      ),
+    );
     expect(error.code).toBe('CONFIRMATION_STALE');
+    expect(error.cause).toMatchObject({ status: 412 });
     expect(error.confirmation?.summary).toBe('Update case 00001104: Status from Working to Escalated.');
-    expect(write).not.toHaveBeenCalled();
-    await confirmation.execute(now, error.confirmation?.token, write);
-    expect(write).toHaveBeenCalledTimes(1);
-    expect(write).toHaveBeenCalledWith(
-      expect.objectContaining({ systemModstamp: '2026-03-01T09:30:00.000Z' }),
+    expect(entries).toMatchObject([{ outcome: { status: 'refused', errorCode: 'CONFIRMATION_STALE' } }]);
+    // The fresh token carries the new version: its write is sent with the new stamp.
+    const write = vi.fn(async (_ctx: WriteContext) => ({ id: CASE_ID }));
+    await confirmation.execute(confirmed(updateCase()), error.confirmation?.token, write);
+    expect(write.mock.calls[0]?.[0]).toMatchObject({ ifUnmodifiedSince: '2026-03-01T09:30:00.000Z' });
+    // The stale token itself stays spent.
+    expect(await outcome(confirmation.execute(confirmed(updateCase()), token, write))).toBe(
+      'CONFIRMATION_USED',
     );
   });
 
-  it('detects a change within the same second by the values shown: CONFIRMATION_STALE', async () => {
-    const { confirmation, write } = setup();
-    const { token } = await confirmation.preview(updateCase());
-    // Salesforce's SystemModstamp has whole seconds: a change in the same second keeps it.
-    const sameStamp = updateCase({ changes: [{ field: 'Status', before: 'Working', after: 'Escalated' }] });
-    const error = await refusal(confirmation.execute(sameStamp, token, write));
-    expect(error.code).toBe('CONFIRMATION_STALE');
-    expect(error.confirmation?.changes).toEqual([{ field: 'Status', before: 'Working', after: 'Escalated' }]);
+  it('checks the fields the person saw against the policy of the moment of execution', async () => {
+    const { write } = setup();
+    const clock = fakeClock();
+    const open = createConfirmation({ keys: { current: SECRET }, now: clock.now });
+    const { token } = await open.preview(updateCase());
+    const narrowed = createConfirmation({
+      keys: { current: SECRET },
+      now: clock.now,
+      policy: { default: { objects: { Case: { fields: ['Subject'] } } } },
+    });
+    const error = await narrowed.execute(confirmed(updateCase()), token, write).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'WRITE_FORBIDDEN', reason: 'FIELD', fields: ['Status'] });
     expect(write).not.toHaveBeenCalled();
   });
 
@@ -335,21 +391,59 @@ describe('execute', () => {
       }),
     ).rejects.toBe(failure);
     expect(entries).toMatchObject([
-      { result: { success: false, errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION' } },
+      { outcome: { status: 'refused', errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION' } },
     ]);
     expect(await outcome(confirmation.execute(updateCase(), token, async () => ({})))).toBe(
       'CONFIRMATION_USED',
     );
   });
 
-  it('does not run the write when the nonce store cannot be reached', async () => {
+  it('records a write that got no answer as of unknown outcome', async () => {
+    const { confirmation, entries } = setup();
+    const { token } = await confirmation.preview(updateCase());
+    const dropped = Object.assign(new Error('socket hang up'), { code: 'SF_REQUEST_FAILED' });
+    await expect(
+      confirmation.execute(
+        updateCase(),
+        token,
+        async () => {
+          throw dropped;
+        },
+        { classify: () => 'unknown' },
+      ),
+    ).rejects.toBe(dropped);
+    expect(entries).toMatchObject([{ outcome: { status: 'unknown', errorCode: 'SF_REQUEST_FAILED' } }]);
+  });
+
+  it('does not run the write when the nonce store refuses: SERVICE_UNAVAILABLE', async () => {
     const { write } = setup();
     const confirmation = createConfirmation({
       keys: { current: SECRET },
       store: { claim: () => Promise.reject(new Error('ECONNREFUSED')) },
     });
     const { token } = await confirmation.preview(updateCase());
-    await expect(confirmation.execute(updateCase(), token, write)).rejects.toThrow('ECONNREFUSED');
+    const error = await confirmation.execute(updateCase(), token, write).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect(error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryable: true });
+    expect((error as Error).message).toContain('ECONNREFUSED');
+    expect(write).not.toHaveBeenCalled();
+  });
+
+  it('gives up on a store that does not answer at its deadline, and writes nothing', async () => {
+    const { write } = setup();
+    const frozen = { claim: () => new Promise<boolean>(() => {}) };
+    const confirmation = createConfirmation({
+      keys: { current: SECRET },
+      store: frozen,
+      storeDeadlineMs: 50,
+    });
+    const { token } = await confirmation.preview(updateCase());
+    const started = performance.now();
+    const error = await confirmation.execute(updateCase(), token, write).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    expect((error as Error).message).toMatch(/did not answer within 50 ms/);
+    // Bounded by the deadline, not by the store (a generous bound: this is no timing test).
+    expect(performance.now() - started).toBeLessThan(5_000);
     expect(write).not.toHaveBeenCalled();
   });
 });
@@ -365,7 +459,7 @@ describe('key rotation', () => {
       now: clock.now,
     });
     const write = vi.fn(async () => ({}));
-    await after.execute(updateCase(), first.token, write);
+    await done(after.execute(updateCase(), first.token, write));
     expect(write).toHaveBeenCalledTimes(1);
     // New tokens are signed with the current key.
     const fresh = await after.preview(updateCase());
@@ -397,7 +491,9 @@ describe('policy', () => {
       policy: { default: {}, clients: { gateway: { readOnly: true } } },
     });
     await expect(confirmation.preview(updateCase())).rejects.toBeInstanceOf(WriteForbiddenError);
-    const error = await confirmation.execute(updateCase(), 'anything', write).catch((e: unknown) => e);
+    const error = await confirmation
+      .execute(confirmed(updateCase()), 'anything', write)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'WRITE_FORBIDDEN', reason: 'READ_ONLY' });
     expect(write).not.toHaveBeenCalled();
     // Other clients keep the default.
@@ -413,13 +509,9 @@ describe('policy', () => {
     await confirmation.execute(createTask(), undefined, write);
     expect(write).toHaveBeenCalledTimes(1);
     expect(entries).toMatchObject([{ operation: 'createTask', tokenId: null }]);
-    expect((await refusal(confirmation.execute(deleteCase(), undefined, write))).code).toBe(
-      'CONFIRMATION_REQUIRED',
-    );
+    expect((await confirmation.execute(deleteCase(), undefined, write)).kind).toBe('preview');
     const destructive = createTask({ destructive: true });
-    expect((await refusal(confirmation.execute(destructive, undefined, write))).code).toBe(
-      'CONFIRMATION_REQUIRED',
-    );
+    expect((await confirmation.execute(destructive, undefined, write)).kind).toBe('preview');
     expect(write).toHaveBeenCalledTimes(1);
   });
 });

@@ -2,8 +2,6 @@ import type { ConfirmationRequest } from './types.ts';
 
 /** Why a write was not performed, in the confirmation protocol's terms. */
 export type ConfirmationErrorCode =
-  /** The write needs a confirmation token; the error carries the confirmation request to show. */
-  | 'CONFIRMATION_REQUIRED'
   /** The token is garbled, forged, signed with an unknown key or not a confirmation token at all. */
   | 'CONFIRMATION_INVALID'
   /** The token was genuine but its time ran out; preview again. */
@@ -19,13 +17,13 @@ export type ConfirmationErrorCode =
 export type MismatchedPart = 'principal' | 'operation' | 'action' | 'object' | 'record' | 'arguments';
 
 /**
- * A refused write. `CONFIRMATION_REQUIRED` and `CONFIRMATION_STALE` carry the `confirmation` the
- * caller should show to a person and send back with the token.
+ * A refused write. `CONFIRMATION_STALE` carries the fresh `confirmation` the caller should show to a
+ * person and send back with its token.
  */
 export class ConfirmationError extends Error {
   override name = 'ConfirmationError';
   readonly code: ConfirmationErrorCode;
-  /** The confirmation request to present (for `CONFIRMATION_REQUIRED` and `CONFIRMATION_STALE`). */
+  /** The confirmation request to present (for `CONFIRMATION_STALE`). */
   readonly confirmation: ConfirmationRequest | undefined;
   /** The parts that differ (for `CONFIRMATION_MISMATCH`). */
   readonly mismatch: readonly MismatchedPart[] | undefined;
@@ -84,15 +82,36 @@ export function isWriteForbiddenError(error: unknown): error is WriteForbiddenEr
 
 /**
  * The HTTP status an adapter should report for each code of this package, for the project's one
- * error report (`reportError` in `@sfgql/objects/errors`). 428 Precondition Required is what RFC
- * 6585 defines for "repeat this request with a precondition": here the precondition is the token.
+ * error report (`reportError` in `@sfgql/objects/errors`).
  */
-export const CONFIRMATION_HTTP_STATUS: Readonly<Record<ConfirmationErrorCode | 'WRITE_FORBIDDEN', number>> = {
-  CONFIRMATION_REQUIRED: 428,
+export const CONFIRMATION_HTTP_STATUS: Readonly<
+  Record<ConfirmationErrorCode | 'WRITE_FORBIDDEN' | 'SERVICE_UNAVAILABLE', number>
+> = {
   CONFIRMATION_INVALID: 400,
   CONFIRMATION_EXPIRED: 400,
   CONFIRMATION_MISMATCH: 400,
   CONFIRMATION_USED: 409,
   CONFIRMATION_STALE: 409,
   WRITE_FORBIDDEN: 403,
+  SERVICE_UNAVAILABLE: 503,
 };
+
+/**
+ * Where used tokens or idempotency keys are kept (Redis, SQLite) did not answer in time or refused:
+ * nothing was written, and the same call can be repeated once the store is back (code
+ * `SERVICE_UNAVAILABLE`, retryable). A write whose safety depends on the store never runs without it.
+ */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+  readonly code = 'SERVICE_UNAVAILABLE' as const;
+  /** Always true: the same call may be repeated later. */
+  readonly retryable = true;
+
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+  }
+}
+
+export function isStoreUnavailableError(error: unknown): error is StoreUnavailableError {
+  return error instanceof StoreUnavailableError;
+}

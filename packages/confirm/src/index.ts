@@ -1,7 +1,7 @@
 export {
   type AuditEntry,
   type AuditLogger,
-  type AuditResult,
+  type AuditOutcome,
   type AuditTrail,
   createAuditTrail,
 } from './audit.ts';
@@ -13,15 +13,20 @@ export {
   DEFAULT_IDEMPOTENCY_TTL_MS,
   DEFAULT_TTL_MS,
   type ExecuteOptions,
+  type ExecuteResult,
   type WriteContext,
+  type WriteFailure,
 } from './confirmation.ts';
+export { DEFAULT_STORE_DEADLINE_MS } from './deadline.ts';
 export {
   CONFIRMATION_HTTP_STATUS,
   ConfirmationError,
   type ConfirmationErrorCode,
   isConfirmationError,
+  isStoreUnavailableError,
   isWriteForbiddenError,
   type MismatchedPart,
+  StoreUnavailableError,
   WriteForbiddenError,
   type WriteForbiddenReason,
 } from './errors.ts';
@@ -38,9 +43,8 @@ export {
 } from './idempotency.ts';
 export { createMemoryNonceStore, type MemoryNonceStore, type NonceStore } from './nonce-store.ts';
 export {
+  checkFields,
   checkWrite,
-  DEFAULT_GATEWAY_POLICY,
-  DEFAULT_GPT_ACTIONS_POLICY,
   isDestructive,
   type ObjectRule,
   type PolicyConfig,

@@ -6,9 +6,10 @@ export interface NonceStore {
   /**
    * Claims `nonce` for at least `ttlMs` (after that the token has expired anyway). Resolves `true`
    * the first time, `false` when the nonce was claimed before. Rejects when the store cannot be
-   * reached, and then the write must not run.
+   * reached, and then the write must not run. When `signal` aborts (the caller gave up waiting), a
+   * claim that may still land later must be undone once it does.
    */
-  claim(nonce: string, ttlMs: number): Promise<boolean>;
+  claim(nonce: string, ttlMs: number, options?: { signal?: AbortSignal }): Promise<boolean>;
 }
 
 /** A process-local nonce store; `size` is for tests and metrics. */
@@ -18,10 +19,12 @@ export interface MemoryNonceStore extends NonceStore {
 }
 
 /**
- * A nonce store in this process's memory: right for one instance, wrong for several behind a load
- * balancer (use `createRedisNonceStore` from `@sfgql/confirm/redis` there). Claims are atomic
- * because the check and the insert run in one synchronous step. Expired nonces are swept during
- * claims, at most once per `sweepEveryMs`, so no timer keeps the process alive.
+ * A nonce store in this process's memory: for tests and for a process whose data folder is
+ * `:memory:`. It forgets every used token when the process ends, so a token used before a restart
+ * would be accepted again after it: deployments use the SQLite store (`@sfgql/confirm/sqlite`, the
+ * apps' default) or Redis (`@sfgql/confirm/redis`). Claims are atomic because the check and the
+ * insert run in one synchronous step. Expired nonces are swept during claims, at most once per
+ * `sweepEveryMs`, so no timer keeps the process alive.
  */
 export function createMemoryNonceStore(
   options: { now?: () => number; sweepEveryMs?: number } = {},

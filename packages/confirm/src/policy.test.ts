@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WriteForbiddenError } from './errors.ts';
-import { checkWrite, DEFAULT_GATEWAY_POLICY, DEFAULT_GPT_ACTIONS_POLICY, policyFor } from './policy.ts';
+import { checkFields, checkWrite, policyFor, type WritePolicy } from './policy.ts';
 import type { FieldChange, WriteAction } from './types.ts';
 
 const write = (
@@ -25,12 +25,19 @@ function forbidden(fn: () => unknown) {
   throw new Error('expected WRITE_FORBIDDEN');
 }
 
+/** A support agent's writes: cases, comments on them, and tasks. */
+const SUPPORT: WritePolicy = {
+  objects: {
+    Case: { actions: ['create', 'update', 'delete'], fields: ['Subject', 'Status', 'Priority'] },
+    CaseComment: { actions: ['create'], fields: ['ParentId', 'CommentBody'] },
+    Task: { actions: ['create', 'update'], fields: ['Subject', 'WhatId', 'CallType'] },
+  },
+};
+
 describe('checkWrite', () => {
-  it('lets the gateway default write anything, always confirmed', () => {
-    expect(checkWrite(DEFAULT_GATEWAY_POLICY, write('Opportunity', 'update', ['StageName']))).toEqual({
-      confirm: true,
-    });
-    expect(checkWrite(DEFAULT_GATEWAY_POLICY, write('Account', 'delete'))).toEqual({ confirm: true });
+  it('lets an empty policy write anything, always confirmed', () => {
+    expect(checkWrite({}, write('Opportunity', 'update', ['StageName']))).toEqual({ confirm: true });
+    expect(checkWrite({}, write('Account', 'delete'))).toEqual({ confirm: true });
   });
 
   it('refuses everything in read-only mode', () => {
@@ -52,8 +59,8 @@ describe('checkWrite', () => {
     });
   });
 
-  it('keeps the GPT Actions default to cases, case comments and tasks', () => {
-    const gpt = DEFAULT_GPT_ACTIONS_POLICY;
+  it('keeps an allowlist to its objects, actions and fields, whatever the case of the names', () => {
+    const gpt = SUPPORT;
     expect(checkWrite(gpt, write('Case', 'update', ['Status', 'Priority']))).toEqual({ confirm: true });
     expect(checkWrite(gpt, write('case', 'update', ['status']))).toEqual({ confirm: true });
     expect(checkWrite(gpt, write('Case', 'delete'))).toEqual({ confirm: true });
@@ -75,22 +82,27 @@ describe('checkWrite', () => {
       forbidden(() => checkWrite(gpt, write('Case', 'update', ['Status', 'OwnerId', 'RecordTypeId']))),
     ).toMatchObject({ reason: 'FIELD', fields: ['OwnerId', 'RecordTypeId'] });
   });
+});
 
-  it('cannot be changed at run time', () => {
-    expect(() => {
-      (DEFAULT_GPT_ACTIONS_POLICY.objects as Record<string, unknown>).Account = {};
-    }).toThrow(TypeError);
+describe('checkFields', () => {
+  it('checks the object, the action and each field named', () => {
+    expect(() => checkFields(SUPPORT, 'Case', 'update', ['Status'])).not.toThrow();
+    expect(forbidden(() => checkFields(SUPPORT, 'Case', 'update', ['Status', 'OwnerId']))).toMatchObject({
+      reason: 'FIELD',
+      fields: ['OwnerId'],
+    });
+    expect(forbidden(() => checkFields({ readOnly: true }, 'Case', 'create', []))).toMatchObject({
+      reason: 'READ_ONLY',
+    });
   });
 });
 
 describe('policyFor', () => {
   it("picks the client's own policy, else the default, and ignores inherited names", () => {
-    const config = {
-      default: DEFAULT_GATEWAY_POLICY,
-      clients: { 'gpt-actions': DEFAULT_GPT_ACTIONS_POLICY },
-    };
-    expect(policyFor(config, 'gpt-actions')).toBe(DEFAULT_GPT_ACTIONS_POLICY);
-    expect(policyFor(config, 'gateway')).toBe(DEFAULT_GATEWAY_POLICY);
-    expect(policyFor(config, 'constructor')).toBe(DEFAULT_GATEWAY_POLICY);
+    const open: WritePolicy = {};
+    const config = { default: open, clients: { 'gpt-actions': SUPPORT } };
+    expect(policyFor(config, 'gpt-actions')).toBe(SUPPORT);
+    expect(policyFor(config, 'gateway')).toBe(open);
+    expect(policyFor(config, 'constructor')).toBe(open);
   });
 });

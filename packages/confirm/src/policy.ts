@@ -34,58 +34,6 @@ export interface PolicyConfig {
   clients?: Readonly<Record<string, WritePolicy>>;
 }
 
-/**
- * The gateway's default: any object and field the Salesforce user may write, and every write
- * confirmed.
- */
-export const DEFAULT_GATEWAY_POLICY: WritePolicy = deepFreeze({});
-
-/**
- * The GPT Actions adapter's default, narrower than the gateway's: a support agent's writes only.
- * Cases may be opened, updated and deleted (deleting only with confirmation, as every delete);
- * comments may be added to cases; tasks may be created and updated (to log calls and follow-ups).
- * Nothing else, and only the fields listed: ownership, record types and system fields are not
- * a chat's to change. Every write is confirmed.
- */
-export const DEFAULT_GPT_ACTIONS_POLICY: WritePolicy = deepFreeze({
-  objects: {
-    Case: {
-      actions: ['create', 'update', 'delete'],
-      fields: [
-        'Subject',
-        'Description',
-        'Status',
-        'Priority',
-        'Origin',
-        'Type',
-        'Reason',
-        'ContactId',
-        'AccountId',
-        'SuppliedName',
-        'SuppliedEmail',
-        'SuppliedPhone',
-      ],
-    },
-    CaseComment: { actions: ['create'], fields: ['ParentId', 'CommentBody', 'IsPublished'] },
-    Task: {
-      actions: ['create', 'update'],
-      fields: [
-        'Subject',
-        'Description',
-        'Status',
-        'Priority',
-        'ActivityDate',
-        'WhoId',
-        'WhatId',
-        'TaskSubtype',
-        'CallType',
-        'CallDurationInSeconds',
-        'CallDisposition',
-      ],
-    },
-  },
-});
-
 /** The policy that applies to a client: its own, or the default. */
 export function policyFor(config: PolicyConfig, clientId: string): WritePolicy {
   return (
@@ -113,7 +61,26 @@ export function checkWrite(
   policy: WritePolicy,
   request: Pick<WriteRequest, 'operation' | 'action' | 'object' | 'changes' | 'destructive'>,
 ): { confirm: boolean } {
-  const { object, action } = request;
+  checkFields(
+    policy,
+    request.object,
+    request.action,
+    request.changes.map((c) => c.field),
+  );
+  const exempt = policy.skipConfirmation?.includes(request.operation) ?? false;
+  return { confirm: isDestructive(request) || !exempt };
+}
+
+/**
+ * Checks that the client may perform `action` on `object` and set `fields` (API names); throws
+ * `WriteForbiddenError` otherwise.
+ */
+export function checkFields(
+  policy: WritePolicy,
+  object: string,
+  action: WriteAction,
+  fields: readonly string[],
+): void {
   if (policy.readOnly) {
     throw new WriteForbiddenError(
       'READ_ONLY',
@@ -123,34 +90,26 @@ export function checkWrite(
       },
     );
   }
-  if (policy.objects) {
-    const rule = findRule(policy.objects, object);
-    if (!rule) {
-      throw new WriteForbiddenError('OBJECT', `This client may not write ${object} records.`, { object });
-    }
-    if (rule.actions && !rule.actions.includes(action)) {
-      throw new WriteForbiddenError('ACTION', `This client may not ${action} ${object} records.`, { object });
-    }
-    if (rule.fields && action !== 'delete') {
-      const allowed = new Set(rule.fields.map((f) => f.toLowerCase()));
-      const refused = request.changes.map((c) => c.field).filter((f) => !allowed.has(f.toLowerCase()));
-      if (refused.length > 0) {
-        throw new WriteForbiddenError(
-          'FIELD',
-          `This client may not set ${refused.join(', ')} on ${object} records.`,
-          { object, fields: refused },
-        );
-      }
+  if (!policy.objects) return;
+  const rule = findRule(policy.objects, object);
+  if (!rule) {
+    throw new WriteForbiddenError('OBJECT', `This client may not write ${object} records.`, { object });
+  }
+  if (rule.actions && !rule.actions.includes(action)) {
+    throw new WriteForbiddenError('ACTION', `This client may not ${action} ${object} records.`, { object });
+  }
+  if (rule.fields && action !== 'delete') {
+    const allowed = new Set(rule.fields.map((f) => f.toLowerCase()));
+    const refused = fields.filter((f) => !allowed.has(f.toLowerCase()));
+    if (refused.length > 0) {
+      throw new WriteForbiddenError(
+        'FIELD',
+        `This client may not set ${refused.join(', ')} on ${object} records.`,
+        {
+          object,
+          fields: refused,
+        },
+      );
     }
   }
-  const exempt = policy.skipConfirmation?.includes(request.operation) ?? false;
-  return { confirm: isDestructive(request) || !exempt };
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const item of Object.values(value)) deepFreeze(item);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -46,10 +46,27 @@ describe('createRedisNonceStore', () => {
     const client = await connect();
     const prefix = `t:${randomUUID()}:`;
     await createRedisNonceStore({ client, keyPrefix: prefix }).claim('n', 60_000);
-    expect(await client.get(`${prefix}n`)).toBe('1');
+    // The value is the claim's own id, so that a claim given up at its deadline can be undone.
+    expect(await client.get(`${prefix}n`)).toMatch(/^[0-9a-f-]{36}$/);
     const ttl = await client.pTTL(`${prefix}n`);
     expect(ttl).toBeGreaterThan(59_000);
     expect(ttl).toBeLessThanOrEqual(60_000);
+  });
+
+  it('undoes a claim given up (its signal aborted) once it lands, and only its own', async () => {
+    const client = await connect();
+    const prefix = `t:${randomUUID()}:`;
+    const store = createRedisNonceStore({ client, keyPrefix: prefix });
+    expect(await store.claim('taken', 60_000)).toBe(true);
+    const gaveUp = new AbortController();
+    const late = store.claim('late', 60_000, { signal: gaveUp.signal });
+    const lost = store.claim('taken', 60_000, { signal: gaveUp.signal });
+    gaveUp.abort();
+    expect(await late).toBe(true);
+    expect(await lost).toBe(false);
+    await vi.waitFor(async () => expect(await client.exists(`${prefix}late`)).toBe(0));
+    // Someone else's claim is kept.
+    expect(await client.exists(`${prefix}taken`)).toBe(1);
   });
 
   it('answers true to exactly one of many concurrent claims from several clients', async () => {
@@ -108,7 +125,7 @@ describe('two confirmation instances sharing one Redis', () => {
     expect(write).toHaveBeenCalledTimes(20);
   });
 
-  it('runs no write when Redis cannot be reached', async () => {
+  it('runs no write when Redis cannot be reached: SERVICE_UNAVAILABLE', async () => {
     const client = await connect();
     const confirmation = createConfirmation({
       keys: { current: SECRET },
@@ -117,7 +134,7 @@ describe('two confirmation instances sharing one Redis', () => {
     const { token } = await confirmation.preview(updateCase());
     await client.close();
     const write = vi.fn(async () => ({}));
-    await expect(confirmation.execute(updateCase(), token, write)).rejects.toThrow();
+    expect(await outcome(confirmation.execute(updateCase(), token, write))).toBe('SERVICE_UNAVAILABLE');
     expect(write).not.toHaveBeenCalled();
   });
 
@@ -165,21 +182,22 @@ describe('createRedisIdempotencyStore', () => {
     const client = await connect();
     const prefix = `i:${randomUUID()}:`;
     const store = createRedisIdempotencyStore({ client, keyPrefix: prefix });
-    expect(await store.reserve('k', 'f', 60_000)).toBeNull();
-    expect(await store.reserve('k', 'f', 60_000)).toEqual({ state: 'pending', fingerprint: 'f' });
-    await store.complete('k', 'f', { id: 'a', success: true }, 120_000);
-    expect(await store.reserve('k', 'f', 60_000)).toEqual({
-      state: 'done',
-      fingerprint: 'f',
-      result: { id: 'a', success: true },
-    });
+    const pending = (fingerprint: string) =>
+      ({ state: 'pending', fingerprint, tokenId: null, leaseUntil: 1 }) as const;
+    expect(await store.reserve('k', pending('f'), 60_000)).toBeNull();
+    expect(await store.reserve('k', pending('g'), 60_000)).toEqual(pending('f'));
+    const done = { state: 'done', fingerprint: 'f', result: { id: 'a', success: true } } as const;
+    await store.put('k', done, 120_000);
+    expect(await store.get('k')).toEqual(done);
+    expect(await store.reserve('k', pending('f'), 60_000)).toEqual(done);
     const ttl = await client.pTTL(`${prefix}k`);
     expect(ttl).toBeGreaterThan(119_000);
     await store.release('k');
     expect(await client.exists(`${prefix}k`)).toBe(0);
-    expect(await store.reserve('k', 'g', 200)).toBeNull();
+    expect(await store.get('k')).toBeUndefined();
+    expect(await store.reserve('k', pending('g'), 200)).toBeNull();
     await sleep(300);
-    expect(await store.reserve('k', 'h', 200)).toBeNull();
+    expect(await store.reserve('k', pending('h'), 200)).toBeNull();
   });
 
   it('lets two instances run a retried create once and replay its result', async () => {
@@ -202,16 +220,18 @@ describe('createRedisIdempotencyStore', () => {
     const outcomes = await Promise.all(
       [a, b, a, b].map((c) => outcome(c.execute(request, token, write, { idempotencyKey: 'k' }))),
     );
-    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
-    expect(outcomes.filter((o) => o !== 'ok')).toEqual(Array(3).fill('IDEMPOTENCY_KEY_IN_USE'));
+    // One runs it; the others find its token in use, or (once it answered) replay its result.
+    expect(outcomes.filter((o) => o !== 'ok' && o !== 'CONFIRMATION_USED')).toEqual([]);
+    expect(outcomes).toContain('ok');
     // Once it answered, a retry on either instance gets its result, with the used token or a new one.
-    expect(await b.execute(request, token, write, { idempotencyKey: 'k' })).toEqual(
-      await write.mock.results[0]?.value,
-    );
+    expect(await b.execute(request, token, write, { idempotencyKey: 'k' })).toEqual({
+      kind: 'done',
+      result: await write.mock.results[0]?.value,
+      replayed: true,
+    });
     const fresh = await b.preview(request);
-    expect(await a.execute(request, fresh.token, write, { idempotencyKey: 'k' })).toEqual({
-      id: '00T000000000001AAA',
-      success: true,
+    expect(await a.execute(request, fresh.token, write, { idempotencyKey: 'k' })).toMatchObject({
+      result: { id: '00T000000000001AAA', success: true },
     });
     expect(write).toHaveBeenCalledTimes(1);
   });
@@ -225,7 +245,50 @@ describe('createRedisIdempotencyStore', () => {
     const { token } = await confirmation.preview(createTask());
     await client.close();
     const write = vi.fn(async () => ({}));
-    await expect(confirmation.execute(createTask(), token, write, { idempotencyKey: 'k' })).rejects.toThrow();
+    expect(await outcome(confirmation.execute(createTask(), token, write, { idempotencyKey: 'k' }))).toBe(
+      'SERVICE_UNAVAILABLE',
+    );
     expect(write).not.toHaveBeenCalled();
+  });
+});
+
+describe('a Redis that stops answering', () => {
+  it('refuses a confirmed write with SERVICE_UNAVAILABLE at the deadline while Redis is frozen, and works once it thaws', async () => {
+    const frozen = await startRedis();
+    const client = createClient({ url: frozen.url });
+    await client.connect();
+    try {
+      const confirmation = createConfirmation({
+        keys: { current: SECRET },
+        store: createRedisNonceStore({ client }),
+        idempotency: createRedisIdempotencyStore({ client }),
+        storeDeadlineMs: 200,
+      });
+      const request = createTask();
+      const { token } = await confirmation.preview(request);
+      const write = vi.fn(async () => ({ id: '00T000000000001AAA' }));
+      frozen.pause(); // SIGSTOP: the connection stays open, nothing answers.
+      const started = performance.now();
+      expect(await outcome(confirmation.execute(request, token, write, { idempotencyKey: 'k' }))).toBe(
+        'SERVICE_UNAVAILABLE',
+      );
+      expect(await outcome(confirmation.execute(request, token, write))).toBe('SERVICE_UNAVAILABLE');
+      expect(performance.now() - started).toBeLessThan(5_000);
+      expect(write).not.toHaveBeenCalled();
+      frozen.resume();
+      // Nothing was claimed or reserved: the same token and key now write, once.
+      await vi.waitFor(
+        async () =>
+          expect(await outcome(confirmation.execute(request, token, write, { idempotencyKey: 'k' }))).toBe(
+            'ok',
+          ),
+        { timeout: 5_000, interval: 100 },
+      );
+      expect(write).toHaveBeenCalledTimes(1);
+    } finally {
+      frozen.resume();
+      await client.close().catch(() => {});
+      await frozen.stop();
+    }
   });
 });

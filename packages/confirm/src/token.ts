@@ -43,8 +43,8 @@ export interface TokenClaims {
   args: string;
   /** The record's SystemModstamp at preview time (update and delete). */
   msm?: string;
-  /** Canonical hash of the changes shown (fields, before and after values). */
-  chg: string;
+  /** The fields the person saw changed (API names): the policy is checked on them at execution. */
+  fld: string[];
   /** Issued at, expires (seconds since the epoch), token id (the single-use nonce). */
   iat: number;
   exp: number;
@@ -145,10 +145,13 @@ export function createTokenSigner(keys: ConfirmationKeys, ttlMs: number): TokenS
         }
         throw invalid('The confirmation token is not a token this server issued.', error);
       }
-      const strings = ['sub', 'org', 'cid', 'op', 'act', 'obj', 'args', 'chg', 'jti'] as const;
+      const strings = ['sub', 'org', 'cid', 'op', 'act', 'obj', 'args', 'jti'] as const;
       const optional = ['rid', 'msm'] as const;
+      const fields = payload.fld;
       if (
         strings.some((name) => typeof payload[name] !== 'string') ||
+        !Array.isArray(fields) ||
+        fields.some((field) => typeof field !== 'string') ||
         optional.some((name) => payload[name] !== undefined && typeof payload[name] !== 'string') ||
         !ACTIONS.includes(payload.act as string)
       ) {

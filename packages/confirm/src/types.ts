@@ -21,8 +21,9 @@ export interface FieldChange {
 
 /**
  * A write, described by the operations layer, for a preview or an execution. The same request
- * (same principal, operation, object, record and arguments) must be passed to `preview` and to
- * `execute`; on `execute`, `systemModstamp` and `changes` describe the record as it is now.
+ * (same principal, operation, object and arguments) must be passed to `preview` and to `execute`.
+ * A preview describes the record as read for it (`changes`, `systemModstamp`); an execution with a
+ * token needs neither (the token carries what the person saw), so the record is not read again.
  */
 export interface WriteRequest {
   principal: Principal;
@@ -33,19 +34,21 @@ export interface WriteRequest {
   object: string;
   /** How to name the object in the summary, e.g. `case`; defaults to the API name in words. */
   objectLabel?: string;
-  /** The record's id; required for update and delete. */
+  /** The record's id; required to preview an update or delete (the token binds it afterwards). */
   recordId?: string;
   /** How to name the record in the summary, e.g. the CaseNumber `00001104`; defaults to its id. */
   recordLabel?: string;
   /** The operation's arguments as the caller sent them; bound to the token by a canonical hash. */
   args: unknown;
-  /** The field changes, before and after; for a delete, usually empty. */
+  /** The field changes, before and after, as previewed; for a delete, usually empty. */
   changes: readonly FieldChange[];
   /**
-   * The record's SystemModstamp: at preview time when previewing, the current one when executing.
-   * Required for update and delete, so that a change made in between is detected.
+   * The record's SystemModstamp as read for the preview; required to preview an update or delete.
+   * The confirmed write sends it as `If-Unmodified-Since`, so a change made in between is refused.
    */
   systemModstamp?: string;
+  /** The sentence shown to the person; made from the action, record and changes when not given. */
+  summary?: string;
   /** Whether the write destroys data; deletes always are. Destructive writes always need confirmation. */
   destructive?: boolean;
 }

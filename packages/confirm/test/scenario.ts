@@ -214,10 +214,19 @@ export interface ScenarioResult {
   executed: string[];
 }
 
+/** What Salesforce answers a write whose record was deleted, or changed since the preview. */
+const salesforceRefusal = (status: 404 | 412) =>
+  Object.assign(new Error(status === 404 ? 'entity is deleted' : 'Precondition Failed'), {
+    status,
+    code: status === 404 ? 'SF_NOT_FOUND' : 'SF_PRECONDITION_FAILED',
+  });
+
 /**
  * Runs steps against the confirmation instances (executions go to `instances[step.instance % n]`,
  * previews to the first), predicting each outcome with the model. `write` performs the real write
- * and must bump `world` as the record changes (the harness does it for touches).
+ * and must bump `world` as the record changes (the harness does it for touches). In front of it the
+ * harness plays Salesforce's part: a deleted record is 404, and a write whose If-Unmodified-Since
+ * no longer holds is 412 (the stamps are compared exactly).
  */
 export async function runScenario(options: {
   steps: Step[];
@@ -262,8 +271,6 @@ export async function runScenario(options: {
     const target = issued[step.token % issued.length] as Issued;
     const token = await tamperToken(target.token, step.tamper);
     const presented = presentedSpec(target.spec, step.tamper, records);
-    // Likewise for an execution naming a deleted record: it never reaches the protocol.
-    if (world.deleted[presented.spec.record]) continue;
     const request = requestFor(presented.spec, world);
     if (step.tamper.kind === 'operation') request.operation = `${request.operation}Again`;
     // A delete's only argument is the id; other arguments are an extra one.
@@ -284,12 +291,17 @@ export async function runScenario(options: {
     else if (target.used) first = 'CONFIRMATION_USED';
     else {
       target.used = true;
-      first =
-        target.spec.action !== 'create' && world.modstamp[target.spec.record] !== target.modstamp
-          ? 'CONFIRMATION_STALE'
-          : 'ok';
+      // A create names the record too (WhatId): Salesforce refuses a deleted one for every action.
+      if (world.deleted[target.spec.record]) first = 'SF_NOT_FOUND';
+      else if (target.spec.action !== 'create' && world.modstamp[target.spec.record] !== target.modstamp)
+        first = 'CONFIRMATION_STALE';
+      else first = 'ok';
     }
-    const claimedByFirst = first === 'ok' || first === 'CONFIRMATION_STALE';
+    const claimedByFirst = ![
+      'CONFIRMATION_INVALID',
+      'CONFIRMATION_EXPIRED',
+      'CONFIRMATION_MISMATCH',
+    ].includes(first);
     const expected = [
       first,
       ...Array.from({ length: step.copies - 1 }, () => (claimedByFirst ? 'CONFIRMATION_USED' : first)),
@@ -301,8 +313,21 @@ export async function runScenario(options: {
       Array.from({ length: step.copies }, (_, copy) =>
         outcome(
           // Copies go to every instance in turn: a double submission across the load balancer.
-          (instances[(step.instance + copy) % instances.length] ?? instance).execute(request, token, (ctx) =>
-            options.write(request, ctx.tokenId),
+          (instances[(step.instance + copy) % instances.length] ?? instance).execute(
+            request,
+            token,
+            async (ctx) => {
+              const index = presented.spec.record;
+              if (world.deleted[index]) throw salesforceRefusal(404);
+              if (request.action !== 'create' && world.modstamp[index] !== ctx.ifUnmodifiedSince) {
+                throw salesforceRefusal(412);
+              }
+              return options.write(request, ctx.tokenId);
+            },
+            {
+              classify: (error) => ((error as { status?: number }).status === 412 ? 'stale' : 'refused'),
+              current: async () => requestFor(presented.spec, world),
+            },
           ),
         ),
       ),

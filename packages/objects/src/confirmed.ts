@@ -1,10 +1,13 @@
-import {
-  type Confirmation,
-  ConfirmationError,
-  isConfirmationError,
-  type Principal,
-  type WriteRequest,
+import type {
+  Confirmation,
+  ExecuteResult,
+  FieldChange,
+  Principal,
+  WriteContext,
+  WriteFailure,
+  WriteRequest,
 } from '@sfgql/confirm';
+import { isSalesforceError, type SalesforceClient } from '@sfgql/soql';
 import type { OperationContext, WriteOperation, WritePreview } from './operation.ts';
 
 /** What a confirmed write needs besides the operation context: who asks, the protocol, and the token if any. */
@@ -20,6 +23,9 @@ export interface ConfirmedWriteContext extends OperationContext {
   idempotencyKey?: string | undefined;
 }
 
+/** What a confirmed write answers: a preview to show (nothing written), or the write's result. */
+export type ConfirmedWriteResult = ExecuteResult<unknown>;
+
 /** Field keys of the spec become Salesforce API names, as the confirmation policies name fields. */
 function toRequest(
   operation: WriteOperation,
@@ -33,44 +39,111 @@ function toRequest(
     operation: operation.name,
     action: preview.action,
     object: preview.object,
-    ...(operation.object ? { objectLabel: operation.object.label.toLowerCase() } : {}),
     ...(preview.recordId ? { recordId: preview.recordId } : {}),
     args,
     changes: preview.changes.map((c) => ({ ...c, field: fields[c.field]?.apiName ?? c.field })),
     ...(preview.systemModstamp ? { systemModstamp: preview.systemModstamp } : {}),
     destructive: preview.destructive,
+    // The operation's own sentence is the one shown: it knows the object (queues, notes, line items).
+    summary: preview.summary,
   };
 }
 
-/** The operation's own sentence is the one shown: it knows the object (queues, notes, line items). */
-function withSummary(error: unknown, preview: WritePreview): unknown {
-  if (!isConfirmationError(error) || !error.confirmation) return error;
-  return new ConfirmationError(error.code, error.message, {
-    confirmation: { ...error.confirmation, summary: preview.summary },
-    ...(error.mismatch ? { mismatch: [...error.mismatch] } : {}),
-    cause: error.cause,
-  });
+/** Network failures in which nothing reached Salesforce. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * How a failed write ended: refused as stale when Salesforce's precondition failed (412), unknown
+ * when no answer came (it may have been written), refused otherwise (Salesforce answered, or nothing
+ * was sent).
+ */
+export function classifyWriteFailure(error: unknown): WriteFailure {
+  if (!isSalesforceError(error)) return 'refused';
+  if (error.code === 'SF_PRECONDITION_FAILED') return 'stale';
+  if (error.code !== 'SF_REQUEST_FAILED' || error.status !== undefined) return 'refused';
+  const cause = error.cause as { code?: unknown } | undefined;
+  return typeof cause?.code === 'string' && NOT_SENT.has(cause.code) ? 'refused' : 'unknown';
 }
 
 /**
- * Runs a write behind a confirmation token. Without a token: validates, previews and throws
- * `CONFIRMATION_REQUIRED` carrying the confirmation request. With the token from that preview and
- * the same arguments: previews again (the record as it is now, to catch a change made in between)
- * and performs the write exactly once. With an idempotency key, a retry of a write that succeeded
- * returns its first result. Both adapters call this, so they cannot differ.
+ * The operation's client for a confirmed write: the update or delete of the confirmed record is
+ * sent only if the record was not modified after the version the person saw (one call that also
+ * reads the fields before and after, for the audit trail), and a create reports the values it set.
+ * Every other call goes through unchanged.
+ */
+function confirmedClient(
+  client: SalesforceClient,
+  request: WriteRequest,
+  write: WriteContext,
+): SalesforceClient {
+  const { recordId, ifUnmodifiedSince: since } = write;
+  const isTarget = (object: string, id: string) =>
+    since !== undefined && object.toLowerCase() === request.object.toLowerCase() && id === recordId;
+  let created = false;
+  return {
+    ...client,
+    async update(object, id, values) {
+      if (!isTarget(object, id)) return client.update(object, id, values);
+      const { before, after } = await client.updateIfUnmodified(object, id, values, since as string);
+      write.observe(
+        Object.keys(values).map(
+          (field): FieldChange => ({ field, before: before[field], after: after[field] }),
+        ),
+      );
+    },
+    async delete(object, id) {
+      if (!isTarget(object, id)) return client.delete(object, id);
+      await client.deleteIfUnmodified(object, id, since as string);
+    },
+    async create(object, values) {
+      const result = await client.create(object, values);
+      if (!created && object.toLowerCase() === request.object.toLowerCase()) {
+        created = true;
+        write.observe(Object.entries(values).map(([field, after]) => ({ field, before: null, after })));
+      }
+      return result;
+    },
+  };
+}
+
+/**
+ * Runs a write behind a confirmation token. Without a token: validates, reads what the preview
+ * shows (`prepare`) and answers `{ kind: 'preview', confirmation }`. With the token from that
+ * preview and the same arguments: performs the write exactly once without reading the record again
+ * (an update or delete is sent only if the record is still the version the person saw; if it
+ * changed, `CONFIRMATION_STALE` comes with a fresh preview) and answers `{ kind: 'done', result }`.
+ * With an idempotency key, a retry of a write that succeeded answers its first result. Refusals and
+ * failures are thrown. Every adapter calls this, so they cannot differ.
  */
 export async function runConfirmedWrite(
   operation: WriteOperation,
   ctx: ConfirmedWriteContext,
   input: unknown,
-): Promise<unknown> {
-  const preview = await operation.prepare(ctx, input);
-  const request = toRequest(operation, preview, ctx.principal, input);
-  try {
-    return await ctx.confirmation.execute(request, ctx.token, () => operation.execute(ctx, input), {
-      idempotencyKey: ctx.idempotencyKey,
-    });
-  } catch (error) {
-    throw withSummary(error, preview);
-  }
+): Promise<ConfirmedWriteResult> {
+  const current = async () => {
+    const preview = await operation.prepare(ctx, input);
+    if (operation.object && preview.object !== operation.object.apiName) {
+      throw new TypeError(
+        `${operation.name} previews a ${preview.object}, not a ${operation.object.apiName}`,
+      );
+    }
+    return toRequest(operation, preview, ctx.principal, input);
+  };
+  const token = ctx.token || undefined;
+  const request: WriteRequest = token
+    ? {
+        principal: ctx.principal,
+        operation: operation.name,
+        action: operation.action,
+        object: operation.object?.apiName ?? '',
+        args: input,
+        changes: [],
+      }
+    : await current();
+  return ctx.confirmation.execute(
+    request,
+    token,
+    (write) => operation.execute({ ...ctx, client: confirmedClient(ctx.client, request, write) }, input),
+    { idempotencyKey: ctx.idempotencyKey, classify: classifyWriteFailure, current },
+  );
 }

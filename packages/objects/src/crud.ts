@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkAgainstDescribe } from './describe-check.ts';
 import { OperationError } from './errors.ts';
 import { createInputSchema, idSchema, updateInputSchema } from './input.ts';
 import {
@@ -129,10 +130,11 @@ export function createOperation(spec: ObjectSpec): WriteOperation {
     object: spec,
     verb: 'create',
     rest: restRoute(spec, 'create'),
-    summary: `Create a ${spec.label.toLowerCase()}. Asks for confirmation first.`,
+    summary: `Create a ${spec.label.toLowerCase()}.`,
     input: createInputSchema(spec),
     output: createdSchema,
-    async prepare(_ctx, input) {
+    async prepare(ctx, input) {
+      await checkAgainstDescribe(ctx, spec, input, 'create');
       const changes: FieldChange[] = Object.entries(input)
         .filter(([, v]) => v !== undefined)
         .map(([field, after]) => ({ field, before: null, after }));
@@ -167,12 +169,15 @@ export function updateOperation(spec: ObjectSpec): WriteOperation {
     object: spec,
     verb: 'update',
     rest: restRoute(spec, 'update'),
-    summary: `Change fields of a ${spec.label.toLowerCase()}; only the fields given are changed. Asks for confirmation first.`,
+    summary: `Change fields of a ${spec.label.toLowerCase()}; only the fields given are changed.`,
     input: updateInputSchema(spec),
     output: doneSchema,
     async prepare(ctx, input) {
       const id = input.id as string;
-      const { values, systemModstamp } = await currentRecord(ctx, spec, id);
+      const [{ values, systemModstamp }] = await Promise.all([
+        currentRecord(ctx, spec, id),
+        checkAgainstDescribe(ctx, spec, input, 'update'),
+      ]);
       const changes = diff(values, input);
       const what = changes.length
         ? changes.map((c) => `${c.field} from ${formatValue(c.before)} to ${formatValue(c.after)}`).join(', ')
@@ -203,7 +208,7 @@ export function deleteOperation(spec: ObjectSpec): WriteOperation {
     object: spec,
     verb: 'delete',
     rest: restRoute(spec, 'delete'),
-    summary: `Delete a ${spec.label.toLowerCase()} (it goes to the Recycle Bin for 15 days). Destructive: asks for confirmation first.`,
+    summary: `Delete a ${spec.label.toLowerCase()} (it goes to the Recycle Bin for 15 days).`,
     input: z.strictObject({ id: idSchema([spec.apiName]).describe(`The ${spec.label} Id.`) }),
     output: doneSchema,
     async prepare(ctx, { id }) {

@@ -4,6 +4,7 @@ import {
   IDEMPOTENCY_HTTP_STATUS,
   isConfirmationError,
   isIdempotencyError,
+  isStoreUnavailableError,
   isWriteForbiddenError,
 } from '@sfgql/confirm';
 import { isSalesforceError } from '@sfgql/soql';
@@ -38,6 +39,8 @@ export interface ErrorReport {
   salesforceErrorCode?: string;
   /** For confirmation refusals: the confirmation request to show, the mismatched parts, or why a write is forbidden. */
   details?: Record<string, unknown>;
+  /** Seconds after which the same request may succeed (`Retry-After`), for a refusal that will pass. */
+  retryAfter?: number;
 }
 
 const STATUS: Record<string, number> = {
@@ -52,6 +55,12 @@ const STATUS: Record<string, number> = {
   SF_API_BUDGET_LOW: 429,
   SF_FORBIDDEN: 403,
   SF_INVALID_DATA: 400,
+  // Salesforce refused the write for a reason of its own (a validation rule, an integrity check):
+  // the request was understood and cannot be done as it is, which is not a gateway failure.
+  SF_REFUSED: 422,
+  SF_CONFLICT: 409,
+  SF_PRECONDITION_FAILED: 409,
+  // Only Salesforce failing (a 5xx, no answer) is a bad gateway.
   SF_REQUEST_FAILED: 502,
 };
 
@@ -69,6 +78,17 @@ export function reportError(error: unknown): ErrorReport {
       code: error.code,
       message: error.message,
       details,
+    };
+  }
+  if (isStoreUnavailableError(error)) {
+    // The store's own words (which store, what deadline) are for the logs, not for the caller.
+    return {
+      status: CONFIRMATION_HTTP_STATUS.SERVICE_UNAVAILABLE,
+      code: error.code,
+      message:
+        'Writes are paused: this server cannot reach the store that keeps them from running twice. Nothing was written; try again in a moment.',
+      details: { retryable: true },
+      retryAfter: 1,
     };
   }
   if (isIdempotencyError(error)) {

@@ -88,6 +88,8 @@ describe.each(cases)('$family: search, get, create, update, delete', ({ ops, cre
   const deleter = find<WriteOperation>(ops, 'delete');
 
   it('previews a create without writing, then creates, finds, updates and soft-deletes', async () => {
+    // The preview checks the values against the org's describe, read once and kept: then no call.
+    await org.ctx.client.describe(creator.object?.apiName ?? '');
     await org.resetCalls();
     const preview = await creator.prepare(org.ctx, create);
     expect(await org.calls()).toBe(0);

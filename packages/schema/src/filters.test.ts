@@ -33,6 +33,14 @@ describe('compileWhere', () => {
       /not a Salesforce Id/,
     );
     expect(() => compileWhere(opportunity, { closeDate: { gt: '2026-13-01' } })).toThrow(/not a date/);
+    // Well formed, but no such day: refused before Salesforce, not rolled over into March.
+    expect(() => compileWhere(opportunity, { closeDate: { gt: '2026-02-31' } })).toThrow(/not a date/);
+    expect(() => compileWhere(contact, { lastModifiedDate: { gt: '2026-02-30T10:00:00Z' } })).toThrow(
+      /not an ISO 8601 date-time/,
+    );
+    expect(() => compileWhere(contact, { lastName: { in: Array(1000).fill('x'.repeat(900)) } })).toThrow(
+      /at most 50000 fit in a Salesforce query/,
+    );
     expect(compileWhere(opportunity, { closeDate: { gte: '2026-01-01' } })?.text).toBe(
       'CloseDate >= 2026-01-01',
     );

@@ -3,7 +3,14 @@ import { defaultOrder } from '@sfgql/objects/read';
 import type { FieldSpec } from '@sfgql/objects/spec';
 import { KEY_PREFIXES } from '@sfgql/objects/specs';
 import { withArticle } from '@sfgql/objects/words';
-import { MAX_PARENT_DEPTH, type SoqlFragment, soql, toSalesforceId } from '@sfgql/soql';
+import {
+  isCalendarDate,
+  MAX_PARENT_DEPTH,
+  MAX_SOQL_LENGTH,
+  type SoqlFragment,
+  soql,
+  toSalesforceId,
+} from '@sfgql/soql';
 import { isFilterable, type ObjectConfig, type ParentDef, type ScalarDef } from './registry.ts';
 
 /** The operators of a field filter, as Salesforce's GraphQL API names them. */
@@ -76,11 +83,17 @@ export function literalFor(field: FieldSpec, value: unknown, where: string): Soq
       return soql`${id}`;
     }
     case 'date':
-      if (typeof value !== 'string' || !DATE.test(value))
+      // A calendar date: 2026-02-31 has the shape but no day (Date would roll it into March).
+      if (typeof value !== 'string' || !DATE.test(value) || !isCalendarDate(value))
         throw invalid(`${where}: ${JSON.stringify(value)} is not a date (YYYY-MM-DD)`);
       return soql.date(value);
     case 'datetime': {
-      if (typeof value !== 'string' || !DATETIME.test(value) || Number.isNaN(Date.parse(value)))
+      if (
+        typeof value !== 'string' ||
+        !DATETIME.test(value) ||
+        !isCalendarDate(value.slice(0, 10)) ||
+        Number.isNaN(Date.parse(value))
+      )
         throw invalid(`${where}: ${JSON.stringify(value)} is not an ISO 8601 date-time`);
       return soql`${new Date(value)}`;
     }
@@ -99,13 +112,21 @@ export function literalFor(field: FieldSpec, value: unknown, where: string): Soq
   }
 }
 
+/** One list may take half of a SOQL statement's 100,000 characters; the rest is the query's own. */
+const MAX_LIST_LENGTH = MAX_SOQL_LENGTH / 2;
+
 function list(field: FieldSpec, values: readonly unknown[], where: string): SoqlFragment {
   if (values.length === 0) throw invalid(`${where}: give at least one value`);
   if (values.length > 1000) throw invalid(`${where}: at most 1000 values`);
-  return soql`(${soql.join(
+  const fragment = soql`(${soql.join(
     values.map((v, i) => literalFor(field, v, `${where}[${i}]`)),
     ', ',
   )})`;
+  if (fragment.text.length > MAX_LIST_LENGTH)
+    throw invalid(
+      `${where}: the values are ${fragment.text.length} characters long together; at most ${MAX_LIST_LENGTH} fit in a Salesforce query`,
+    );
+  return fragment;
 }
 
 const COMPARISONS = { eq: '=', ne: '!=', lt: '<', lte: '<=', gt: '>', gte: '>=' } as const;

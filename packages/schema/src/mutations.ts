@@ -1,4 +1,4 @@
-import { type ConfirmationRequest, isConfirmationError, WriteForbiddenError } from '@sfgql/confirm';
+import { type ConfirmationRequest, WriteForbiddenError } from '@sfgql/confirm';
 import { runConfirmedWrite } from '@sfgql/objects/confirmed';
 import {
   allowsNull,
@@ -184,7 +184,7 @@ export function defineMutations(
         const anyRequired = rest.some(([k]) => required.has(k));
         fields[operation.name] = t.field({
           type: PayloadRef,
-          description: operation.summary,
+          description: `${operation.summary} ${operation.kind === 'destructive' ? 'Destructive: asks' : 'Asks'} for confirmation first.`,
           args: {
             ...(hasId ? { id: t.arg.id({ required: required.has('id') }) } : {}),
             ...(InputRef ? { input: t.arg({ type: InputRef, required: anyRequired }) } : {}),
@@ -217,28 +217,23 @@ export function defineMutations(
                 ...(args.input ?? {}),
               }),
             );
-            try {
-              const value = await runConfirmedWrite(
-                operation,
-                {
-                  ...ctx,
-                  principal: ctx.principal,
-                  confirmation: ctx.confirmation,
-                  token: args.confirmationToken ?? undefined,
-                  idempotencyKey: args.clientMutationId ?? undefined,
-                },
-                values,
-              );
-              return {
-                kind: 'result',
-                value: value as Record<string, unknown>,
-                clientMutationId: args.clientMutationId ?? null,
-              };
-            } catch (error) {
-              if (isConfirmationError(error) && error.code === 'CONFIRMATION_REQUIRED' && error.confirmation)
-                return { kind: 'confirmation', ...error.confirmation };
-              throw error;
-            }
+            const outcome = await runConfirmedWrite(
+              operation,
+              {
+                ...ctx,
+                principal: ctx.principal,
+                confirmation: ctx.confirmation,
+                token: args.confirmationToken ?? undefined,
+                idempotencyKey: args.clientMutationId ?? undefined,
+              },
+              values,
+            );
+            if (outcome.kind === 'preview') return { kind: 'confirmation', ...outcome.confirmation };
+            return {
+              kind: 'result',
+              value: outcome.result as Record<string, unknown>,
+              clientMutationId: args.clientMutationId ?? null,
+            };
           },
         });
       }

@@ -102,6 +102,12 @@ export interface QueryOptions {
   maxRecords?: number;
 }
 
+/** A record's fields before and after a write, as Salesforce answered them in the same call. */
+export interface RecordChange {
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+}
+
 /**
  * The one way the project talks to Salesforce's data API. Queries accept only `soql` fragments,
  * so every literal in them was escaped. Reads are retried on transient failures; writes never are.
@@ -141,9 +147,88 @@ export interface SalesforceClient {
   blob(url: string): Promise<Buffer>;
   update(object: string, id: string, values: Record<string, unknown>): Promise<void>;
   delete(object: string, id: string): Promise<void>;
+  /**
+   * Updates the record only if it was not modified after `since` (its SystemModstamp as read
+   * earlier), atomically, in one call: a composite of the record's fields as they are, the PATCH
+   * sent with `If-Unmodified-Since`, and the fields as they became. Salesforce refuses the PATCH with
+   * 412 when the record changed: `SF_PRECONDITION_FAILED`, nothing written.
+   *
+   * `If-Unmodified-Since` is an HTTP date, whole seconds: `since` is rounded up to the second, so a
+   * change in the same second as `since` is not seen (Salesforce's own stamps have whole seconds).
+   */
+  updateIfUnmodified(
+    object: string,
+    id: string,
+    values: Record<string, unknown>,
+    since: string,
+  ): Promise<RecordChange>;
+  /**
+   * Deletes the record only if it was not modified after `since`, in one call. Salesforce ignores
+   * conditional headers on DELETE, so the condition is a query in the same composite request: the
+   * DELETE names the record through that query's result, and finds nothing to delete when the
+   * record changed (`SF_PRECONDITION_FAILED`, nothing deleted).
+   */
+  deleteIfUnmodified(object: string, id: string, since: string): Promise<void>;
 }
 
 export const DEFAULT_API_VERSION = '60.0';
+
+/**
+ * Salesforce refuses a request whose URI and headers together pass 16,384 bytes (431, or 414 for
+ * the URI alone). Queries whose URL would pass this (leaving room for the headers) go in the body of
+ * a composite request instead, as Salesforce advises; it is still one API call.
+ */
+export const MAX_QUERY_URL_BYTES = 14_336;
+
+/** Salesforce's limit on the length of one SOQL statement (100,000 characters by default). */
+export const MAX_SOQL_LENGTH = 100_000;
+
+/** An HTTP date for `If-Unmodified-Since`: whole seconds, rounded up so as never to refuse `stamp` itself. */
+export function httpDate(stamp: string): string {
+  const ms = Date.parse(stamp);
+  if (Number.isNaN(ms)) throw new TypeError(`Not a date-time: ${JSON.stringify(stamp)}`);
+  return new Date(Math.ceil(ms / 1000) * 1000).toUTCString();
+}
+
+/** The same moment as `httpDate`, as a SOQL date-time literal (`2026-03-01T10:00:04Z`). */
+const soqlSecond = (stamp: string) =>
+  new Date(Math.ceil(Date.parse(stamp) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+
+/** One subrequest of a composite request and its answer. */
+interface Subrequest {
+  method: Method;
+  url: string;
+  referenceId: string;
+  body?: unknown;
+  httpHeaders?: Record<string, string>;
+}
+interface SubResult {
+  body: unknown;
+  httpStatusCode: number;
+  referenceId: string;
+}
+
+/** A failed subrequest's error, as the client reports any Salesforce error. */
+function subrequestError(result: SubResult): SalesforceError {
+  const first = (Array.isArray(result.body) ? result.body[0] : result.body) as
+    | { errorCode?: unknown; message?: unknown; fields?: unknown }
+    | undefined;
+  return toSalesforceError({
+    errorCode: typeof first?.errorCode === 'string' ? first.errorCode : `ERROR_HTTP_${result.httpStatusCode}`,
+    message:
+      typeof first?.message === 'string'
+        ? first.message
+        : `Salesforce answered HTTP ${result.httpStatusCode}`,
+    fields: first?.fields,
+    status: result.httpStatusCode,
+  });
+}
+
+/** A record as the REST API returns it, without its `attributes`. */
+function fieldsOf(body: unknown): Record<string, unknown> {
+  const { attributes: _, ...fields } = (body ?? {}) as Record<string, unknown>;
+  return fields;
+}
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 const ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
@@ -179,6 +264,7 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
     path: string,
     body: unknown,
     essential: boolean,
+    headers?: Record<string, string>,
   ): Promise<T> {
     if (!essential && options.budget?.isLow()) {
       const { remaining, lowWaterMark } = options.budget.state();
@@ -193,7 +279,13 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
       meter.record(kind);
       try {
         const url = path.startsWith('/services/') ? path : `/services/data/v${version}${path}`;
-        const answer = await salesforceRequest<T>(session, { method, path: url, body, timeoutMs });
+        const answer = await salesforceRequest<T>(session, {
+          method,
+          path: url,
+          body,
+          timeoutMs,
+          ...(headers ? { headers } : {}),
+        });
         if (answer.usage) {
           meter.observeLimitInfo(answer.usage.used, answer.usage.limit);
           options.budget?.observe(answer.usage.used, answer.usage.limit);
@@ -222,13 +314,52 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
     }
   }
 
+  const base = `/services/data/v${version}`;
+
   const build = (essential: boolean): SalesforceClient => {
     const page = <T extends SalesforceRecord>(kind: string, path: string) =>
       send<QueryResult<T>>(kind, 'GET', path, undefined, essential);
+
+    /** One composite request (one API call); its subrequests' answers, by reference id. */
+    async function composite(kind: string, subrequests: Subrequest[]): Promise<Map<string, SubResult>> {
+      // Not all-or-none: each read keeps its answer even when the write beside it is refused, and a
+      // single write needs no rollback.
+      const answer = await send<{ compositeResponse: SubResult[] }>(
+        kind,
+        'POST',
+        '/composite',
+        { allOrNone: false, compositeRequest: subrequests },
+        essential,
+      );
+      return new Map(answer.compositeResponse.map((r) => [r.referenceId, r]));
+    }
+
+    /** The answer of one subrequest, or its error. */
+    function answerOf(results: Map<string, SubResult>, referenceId: string): unknown {
+      const result = results.get(referenceId);
+      if (!result)
+        throw new SalesforceError('SF_REQUEST_FAILED', `The composite answer has no ${referenceId}`);
+      if (result.httpStatusCode >= 400) throw subrequestError(result);
+      return result.body;
+    }
+
     return {
       meter,
       session: () => source.current(),
-      queryPage: (statement) => page('query', `/query?q=${encodeURIComponent(statement.text)}`),
+      async queryPage<T extends SalesforceRecord>(statement: SoqlFragment) {
+        if (statement.text.length > MAX_SOQL_LENGTH) {
+          // Salesforce would refuse it (and a URL this long, long before): not sent at all.
+          throw new SalesforceError(
+            'SF_QUERY_INVALID',
+            `The query is ${statement.text.length} characters long; Salesforce takes at most ${MAX_SOQL_LENGTH}. Ask for fewer values.`,
+            { errorCode: 'QUERY_TOO_LONG' },
+          );
+        }
+        const path = `/query?q=${encodeURIComponent(statement.text)}`;
+        if (Buffer.byteLength(base + path) <= MAX_QUERY_URL_BYTES) return page<T>('query', path);
+        const results = await composite('query', [{ method: 'GET', url: base + path, referenceId: 'query' }]);
+        return answerOf(results, 'query') as QueryResult<T>;
+      },
       async queryMore(nextRecordsUrl) {
         if (!/^\/services\/data\/v\d+\.\d\/query\/[\w-]+$/.test(nextRecordsUrl)) {
           throw new TypeError(`Not a query locator URL: ${JSON.stringify(nextRecordsUrl)}`);
@@ -328,6 +459,45 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
           undefined,
           essential,
         );
+      },
+      async updateIfUnmodified(object, id, values, since) {
+        const row = `${base}/sobjects/${checkName('object', object)}/${checkId(id)}`;
+        const names = Object.keys(values).map((f) => checkName('field', f));
+        const read = `${row}?fields=${names.length ? names.join(',') : 'Id'}`;
+        const results = await composite('update', [
+          { method: 'GET', url: read, referenceId: 'before' },
+          {
+            method: 'PATCH',
+            url: row,
+            referenceId: 'write',
+            body: values,
+            httpHeaders: { 'If-Unmodified-Since': httpDate(since) },
+          },
+          { method: 'GET', url: read, referenceId: 'after' },
+        ]);
+        answerOf(results, 'write');
+        return { before: fieldsOf(answerOf(results, 'before')), after: fieldsOf(answerOf(results, 'after')) };
+      },
+      async deleteIfUnmodified(object, id, since) {
+        const name = checkName('object', object);
+        const row = `${base}/sobjects/${name}/${checkId(id)}`;
+        // The record, only if unmodified since: `SystemModstamp` at or before the second named.
+        const guard = `SELECT Id FROM ${name} WHERE Id = '${id}' AND SystemModstamp <= ${soqlSecond(since)}`;
+        const results = await composite('delete', [
+          { method: 'GET', url: `${row}?fields=Id`, referenceId: 'record' },
+          { method: 'GET', url: `${base}/query?q=${encodeURIComponent(guard)}`, referenceId: 'guard' },
+          { method: 'DELETE', url: `${base}/sobjects/${name}/@{guard.records[0].Id}`, referenceId: 'delete' },
+        ]);
+        // A missing or deleted record is reported as such; an unchanged one was deleted.
+        answerOf(results, 'record');
+        if ((answerOf(results, 'guard') as QueryResult).totalSize === 0) {
+          throw new SalesforceError(
+            'SF_PRECONDITION_FAILED',
+            `The ${name} ${id} was modified after ${since}; it was not deleted.`,
+            { errorCode: 'PRECONDITION_FAILED', status: 412 },
+          );
+        }
+        answerOf(results, 'delete');
       },
       nonEssential: () => build(false),
     };

@@ -245,6 +245,8 @@ export async function salesforceRequest<T>(
     path: string;
     body?: unknown;
     timeoutMs: number;
+    /** More request headers, e.g. `If-Unmodified-Since`. */
+    headers?: Record<string, string>;
     /** For tests: see {@link WRITE_MAX_IDLE_MS}. */
     writeMaxIdleMs?: number;
   },
@@ -252,6 +254,7 @@ export async function salesforceRequest<T>(
   const response = await exchange(new URL(request.path, session.instanceUrl), {
     method: request.method,
     headers: {
+      ...request.headers,
       authorization: `Bearer ${session.accessToken}`,
       accept: 'application/json',
       ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),

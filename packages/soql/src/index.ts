@@ -4,8 +4,12 @@ export {
   DEFAULT_API_VERSION,
   type DescribeCache,
   type DescribeResult,
+  httpDate,
+  MAX_QUERY_URL_BYTES,
+  MAX_SOQL_LENGTH,
   type QueryOptions,
   type QueryResult,
+  type RecordChange,
   type SalesforceClient,
   type SalesforceClientOptions,
   type SalesforceRecord,
@@ -35,7 +39,7 @@ export {
   type Selection,
 } from './planner.ts';
 export { DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
-export { SoqlFragment, type SoqlScalar, type SoqlValue, soql } from './soql.ts';
+export { isCalendarDate, SoqlFragment, type SoqlScalar, type SoqlValue, soql } from './soql.ts';
 export {
   escapeSoslTerm,
   type FindOptions,

@@ -46,6 +46,10 @@ describe('soql tag', () => {
     expect(() => soql.ident("Name'")).toThrow(TypeError);
     expect(() => soql.fields([])).toThrow(TypeError);
     expect(() => soql.date('2026-02-12 OR 1=1')).toThrow(TypeError);
+    // A well-formed impossible date never reaches Salesforce.
+    for (const impossible of ['2026-02-31', '2026-02-29', '2026-13-01', '2026-00-10', '2026-04-31'])
+      expect(() => soql.date(impossible)).toThrow(TypeError);
+    expect(soql.date('2028-02-29').text).toBe('2028-02-29');
     expect(() => soql`X = ${Number.NaN}`).toThrow(TypeError);
     expect(() => soql`X IN ${[]}`).toThrow(TypeError);
     expect(() => soql`X = ${new Date('nope')}`).toThrow(TypeError);

@@ -89,9 +89,19 @@ soql.fields = (names: readonly string[]): SoqlFragment => {
   return fragment(names.map((n) => soql.ident(n).text).join(', '));
 };
 
-/** A date literal (`2026-02-12`), unquoted as SOQL wants it. */
+/**
+ * Whether `value` is a calendar date written YYYY-MM-DD: `2026-02-28` is, `2026-02-31` and
+ * `2026-13-01` are not (JavaScript's Date would roll them over to March and the next year).
+ */
+export function isCalendarDate(value: string): boolean {
+  if (!DATE.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+}
+
+/** A date literal (`2026-02-12`), unquoted as SOQL wants it; only a real calendar date. */
 soql.date = (value: string): SoqlFragment => {
-  if (!DATE.test(value)) throw new TypeError(`Not a SOQL date (YYYY-MM-DD): ${JSON.stringify(value)}`);
+  if (!isCalendarDate(value)) throw new TypeError(`Not a SOQL date (YYYY-MM-DD): ${JSON.stringify(value)}`);
   return fragment(value);
 };
 

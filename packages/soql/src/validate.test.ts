@@ -22,6 +22,17 @@ describe('validateReadOnlySoql', () => {
     expect(lowered.ok && lowered.statement.text).toBe('SELECT Id FROM Case LIMIT 10');
   });
 
+  it('keeps WITH SECURITY_ENFORCED and WITH USER_MODE where SOQL wants them: after WHERE, before ORDER BY and LIMIT', () => {
+    const enforced = check(
+      "SELECT Id FROM Case WHERE Status = 'New' WITH SECURITY_ENFORCED ORDER BY CaseNumber LIMIT 5 OFFSET 2",
+    );
+    expect(enforced.ok && enforced.statement.text).toBe(
+      "SELECT Id FROM Case WHERE Status = 'New' WITH SECURITY_ENFORCED ORDER BY CaseNumber LIMIT 5 OFFSET 2",
+    );
+    const userMode = check('SELECT Id FROM Case WITH USER_MODE');
+    expect(userMode.ok && userMode.statement.text).toBe('SELECT Id FROM Case WITH USER_MODE LIMIT 200');
+  });
+
   it('accepts allowlisted parent fields and case-insensitive names', () => {
     expect(check("select id, contact.name from case where status = 'New' order by casenumber").ok).toBe(true);
   });
@@ -35,6 +46,14 @@ describe('validateReadOnlySoql', () => {
     ['SELECT COUNT() FROM Case', /functions/],
     ['SELECT Status, COUNT(Id) FROM Case GROUP BY Status', /functions|GROUP BY/],
     ['SELECT Id FROM Case FOR UPDATE', /FOR UPDATE/],
+    ['SELECT Id FROM Case FOR VIEW', /FOR VIEW/],
+    ['SELECT Id FROM Case UPDATE TRACKING', /UPDATE TRACKING.*not allowed/],
+    ['SELECT Id FROM Case UPDATE VIEWSTAT', /UPDATE VIEWSTAT.*not allowed/],
+    ['SELECT Id FROM Case WITH SYSTEM_MODE', /WITH SYSTEM_MODE is not allowed/],
+    ['SELECT Id FROM Case USING SCOPE Mine', /USING SCOPE|not valid SOQL/],
+    ["SELECT Id FROM Case LIMIT 5 WHERE Status = 'New'", /not valid SOQL/],
+    ["SELECT Id FROM Case WITH SECURITY_ENFORCED WHERE Status = 'New'", /not valid SOQL/],
+    ["UPDATE Case SET Status = 'Closed'", /not valid SOQL/],
     ["SELECT Id FROM Case WHERE Subject = 'a\\qb'", /escape/],
     ['DELETE FROM Case', /not valid SOQL/],
     ['SELECT Id FROM Case; SELECT Id FROM User', /not valid SOQL/],

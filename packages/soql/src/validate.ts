@@ -57,11 +57,54 @@ function selectedField(field: FieldType, problems: string[]): string | undefined
   }
 }
 
+/** The clauses a read-only query may have, as the parser names them; anything else is refused. */
+const CLAUSES = new Set([
+  'fields',
+  'sObject',
+  'where',
+  'withSecurityEnforced',
+  'withAccessLevel',
+  'orderBy',
+  'limit',
+  'offset',
+]);
+
+/** How the parser names the clauses it may find, for the refusal's reason. */
+const CLAUSE_NAMES: Readonly<Record<string, string>> = {
+  update: 'UPDATE TRACKING and UPDATE VIEWSTAT (they write)',
+  for: 'FOR VIEW, FOR REFERENCE and FOR UPDATE',
+  groupBy: 'GROUP BY',
+  having: 'HAVING',
+  withDataCategory: 'WITH DATA CATEGORY',
+  usingScope: 'USING SCOPE',
+};
+
 /**
- * Checks SOQL written outside the project (a GPT Action's `q`) before it reaches Salesforce: only a
- * single read-only SELECT of allowlisted fields from an allowlisted object, without subqueries,
- * aggregates or locking clauses; LIMIT added or lowered to `maxLimit`. Anything else is refused
- * with a reason the caller can act on.
+ * The checked query's text in SOQL's own clause order: SELECT, FROM, WHERE, WITH, ORDER BY, LIMIT,
+ * OFFSET. The parser's composer writes WITH after LIMIT and OFFSET, which Salesforce refuses, so
+ * the text is composed without WITH and the WITH clause put back after WHERE.
+ */
+function composeInOrder(query: Query): string {
+  const { withSecurityEnforced, withAccessLevel, ...rest } = query;
+  const withClause = withSecurityEnforced
+    ? 'WITH SECURITY_ENFORCED'
+    : withAccessLevel
+      ? `WITH ${withAccessLevel}`
+      : undefined;
+  const text = composeQuery(rest);
+  if (!withClause) return text;
+  const head = composeQuery({ fields: rest.fields, sObject: rest.sObject, where: rest.where });
+  if (!text.startsWith(head)) throw new Error(`Cannot place the WITH clause of: ${text}`);
+  return `${head} ${withClause}${text.slice(head.length)}`;
+}
+
+/**
+ * Checks SOQL written outside the project (a GPT Action's `q`) before it reaches Salesforce: only
+ * `SELECT … FROM <object> [WHERE …] [WITH SECURITY_ENFORCED | WITH USER_MODE] [ORDER BY …]
+ * [LIMIT n] [OFFSET n]`, in that order, of allowlisted fields from an allowlisted object, without
+ * subqueries, functions or aggregates; LIMIT added or lowered to `maxLimit`. Anything else
+ * (`UPDATE TRACKING`, `FOR UPDATE`, `GROUP BY`, `WITH SYSTEM_MODE`, ...) is refused with a reason
+ * the caller can act on.
  */
 export function validateReadOnlySoql(q: string, options: ValidateOptions): ValidationResult {
   const maxLimit = options.maxLimit ?? 200;
@@ -82,9 +125,16 @@ export function validateReadOnlySoql(q: string, options: ValidateOptions): Valid
       `the object ${object} may not be queried; allowed: ${Object.keys(options.allow).join(', ')}`,
     );
   const problems: string[] = [];
-  if (query.for) problems.push(`FOR ${query.for} is not allowed`);
-  if (query.groupBy || query.having) problems.push('GROUP BY and HAVING are not allowed');
-  if (query.withDataCategory) problems.push('WITH DATA CATEGORY is not allowed');
+  for (const [clause, value] of Object.entries(query)) {
+    if (value === undefined || CLAUSES.has(clause)) continue;
+    const name = clause === 'for' ? `FOR ${String(value)}` : (CLAUSE_NAMES[clause] ?? clause);
+    problems.push(`${name} ${clause === 'update' ? 'are' : 'is'} not allowed`);
+  }
+  if (query.withAccessLevel && query.withAccessLevel !== 'USER_MODE') {
+    problems.push(
+      `WITH ${query.withAccessLevel} is not allowed (only WITH SECURITY_ENFORCED or WITH USER_MODE)`,
+    );
+  }
   if (query.offset !== undefined && query.offset > 2000) problems.push('OFFSET may be at most 2000');
   const fields =
     query.fields?.map((f) => selectedField(f, problems)).filter((f): f is string => f !== undefined) ?? [];
@@ -106,5 +156,5 @@ export function validateReadOnlySoql(q: string, options: ValidateOptions): Valid
   if (problems.length > 0) return refuse(problems.join('; '));
   const limited: Query = { ...query, limit: Math.min(query.limit ?? maxLimit, maxLimit) };
   // The checked AST is composed again, so what runs is exactly what was checked.
-  return { ok: true, statement: validatedFragment(composeQuery(limited)), object: allowedObject, fields };
+  return { ok: true, statement: validatedFragment(composeInOrder(limited)), object: allowedObject, fields };
 }

@@ -1,6 +1,7 @@
 import { DEMO } from '@sfgql/emulator';
+import { loginAsDemo } from '@sfgql/testing/demo-org';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Answer, login, type Stack, startStack } from './stack.ts';
+import { type Answer, type Stack, startStack } from './stack.ts';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -69,7 +70,7 @@ describe('auth: refused, with nothing read from Salesforce', () => {
   });
 
   it('refuses a revoked token, even one the adapters had checked and cached', async () => {
-    const token = await login(stack.instanceUrl);
+    const token = (await loginAsDemo(stack.instanceUrl)).accessToken;
     // Used once: both adapters now trust it for a while without asking Salesforce.
     expect((await both(token).graphql()).body.data.case.subject).toBeTruthy();
     expect((await both(token).rest()).status).toBe(200);
@@ -85,7 +86,7 @@ describe('auth: refused, with nothing read from Salesforce', () => {
   });
 
   it('refuses an expired token, even one the adapters had checked and cached', async () => {
-    const token = await login(stack.instanceUrl);
+    const token = (await loginAsDemo(stack.instanceUrl)).accessToken;
     expect((await both(token).graphql()).status).toBe(200);
     expect((await both(token).rest()).status).toBe(200);
     // Salesforce expires the session (afterCalls 0: every later call with it is refused).
@@ -99,7 +100,7 @@ describe('auth: refused, with nothing read from Salesforce', () => {
   });
 
   it("refuses another user's confirmation token, in both adapters, and writes nothing", async () => {
-    const agent = await login(stack.instanceUrl, DEMO.users.standard);
+    const agent = (await loginAsDemo(stack.instanceUrl, DEMO.users.standard)).accessToken;
     const subject = `Not yours ${Date.now()}`;
     const mutation = `mutation ($input: CreateCaseInput!, $token: String) {
       createCase(input: $input, confirmationToken: $token) { __typename ... on ConfirmationRequired { token } ... on CreateCaseResult { id } }

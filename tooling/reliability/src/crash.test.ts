@@ -1,15 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loginAsDemo } from '@sfgql/testing/demo-org';
+import { freePort } from '@sfgql/testing/processes';
 import { afterAll, expect, it } from 'vitest';
-import {
-  type Adapters,
-  type EmulatorProcess,
-  freePort,
-  login,
-  spawnEmulator,
-  startAdapters,
-} from './stack.ts';
+import { type Adapters, spawnEmulator, startAdapters } from './stack.ts';
 
 /**
  * Crash safety: the emulator's own program (a child process with its data on disk) is killed with
@@ -18,7 +13,7 @@ import {
  */
 
 const dir = mkdtempSync(join(tmpdir(), 'sfgql-crash-'));
-let emulator: EmulatorProcess | undefined;
+let emulator: Awaited<ReturnType<typeof spawnEmulator>> | undefined;
 let adapters: Adapters | undefined;
 afterAll(async () => {
   await adapters?.close();
@@ -35,7 +30,7 @@ const CREATE = `mutation ($input: CreateCaseInput!, $token: String) {
 it('keeps every acknowledged write, once, across kill -9 and a restart', async () => {
   const port = await freePort();
   emulator = await spawnEmulator({ port, dataDir: dir });
-  let token = await login(emulator.url);
+  let token = (await loginAsDemo(emulator.url)).accessToken;
   adapters = await startAdapters(emulator.url, () => token);
   const a = adapters;
   const run = `crash-${Date.now()}`;
@@ -90,7 +85,7 @@ it('keeps every acknowledged write, once, across kill -9 and a restart', async (
   expect(failures).toBeGreaterThan(0);
 
   emulator = await spawnEmulator({ port, dataDir: dir });
-  token = await login(emulator.url);
+  token = (await loginAsDemo(emulator.url)).accessToken;
   const response = await fetch(
     `${emulator.url}/services/data/v60.0/query?q=${encodeURIComponent(`SELECT Id, Subject FROM Case WHERE Subject LIKE '${run}%' LIMIT 2000`)}`,
     { headers: { authorization: `Bearer ${token}` } },

@@ -1,14 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEMO, type DemoUser, type EmulatorOptions, startEmulator } from '@sfgql/emulator';
+import { type EmulatorOptions, startEmulator } from '@sfgql/emulator';
 import { loadGatewayConfig } from '@sfgql/gateway/config';
 import { listenGateway } from '@sfgql/gateway/listen';
 import { createLogger } from '@sfgql/gateway/logger';
 import { loadActionsConfig } from '@sfgql/gpt-actions/config';
 import { listenActions } from '@sfgql/gpt-actions/listen';
+import { loginAsDemo } from '@sfgql/testing/demo-org';
+import { type EmulatorControl, emulatorControl } from '@sfgql/testing/emulator-control';
+import { type ChildProgram, spawnProgram } from '@sfgql/testing/processes';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions
 export type Json = any;
@@ -22,56 +22,17 @@ export interface Answer {
   headers: Headers;
 }
 
-/** An emulator's test controls and metrics, over HTTP as any client would see them. */
-export function controlsOf(url: string) {
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${url}/__emulator/${path}`, {
-      method,
-      ...(body === undefined
-        ? {}
-        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return text ? JSON.parse(text) : undefined;
-  };
-  return {
-    /** API calls since the last reset (faulted calls are not counted; `faults` says what was injected). */
-    metrics: (): Promise<{
-      total: number;
-      byResource: Record<string, number>;
-      bySoql: Record<string, number>;
-      faults?: { total: number; byKind: Record<string, number> };
-    }> => call('GET', 'metrics'),
-    resetMetrics: () => call('POST', 'metrics/reset'),
-    setFaults: (config: { seed?: number; rules: Record<string, unknown>[] }) => call('PUT', 'faults', config),
-    clearFaults: () => call('DELETE', 'faults'),
-  };
-}
-
-/** An access token from the password grant (password immediately followed by the security token). */
-export async function login(instanceUrl: string, user: DemoUser = DEMO.users.admin): Promise<string> {
-  const response = await fetch(`${instanceUrl}/services/oauth2/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: DEMO.clientId,
-      client_secret: DEMO.clientSecret,
-      username: user.username,
-      password: user.password + user.securityToken,
-    }),
-  });
-  const body = (await response.json()) as { access_token?: string };
-  if (!body.access_token) throw new Error(`login failed for ${user.username}: ${JSON.stringify(body)}`);
-  return body.access_token;
-}
-
-export interface Adapters {
-  gatewayUrl: string;
-  actionsUrl: string;
+/** Requests to the gateway and the GPT Actions adapter at their URLs. */
+export interface AdapterClient {
   /** A GraphQL request to the gateway; `token: null` sends no credentials. */
   graphql(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<Answer>;
   /** A REST request to the GPT Actions adapter; objects are sent as JSON. */
   rest(method: string, path: string, body?: unknown, options?: RequestOptions): Promise<Answer>;
+}
+
+export interface Adapters extends AdapterClient {
+  gatewayUrl: string;
+  actionsUrl: string;
   close(): Promise<void>;
 }
 
@@ -88,6 +49,43 @@ async function answer(response: Response): Promise<Answer> {
     body = text ? JSON.parse(text) : undefined;
   } catch {}
   return { status: response.status, body, headers: response.headers };
+}
+
+/** Calls the adapters at these URLs as `token` unless a request says otherwise. */
+export function adapterClient(
+  urls: { gateway: string; actions: string },
+  token: () => string,
+): AdapterClient {
+  const auth = (options: RequestOptions): Record<string, string> => {
+    const t = options.token === undefined ? token() : options.token;
+    return t === null ? {} : { authorization: `Bearer ${t}` };
+  };
+  return {
+    async graphql(query, variables, options = {}) {
+      return answer(
+        await fetch(`${urls.gateway}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...auth(options), ...options.headers },
+          body: JSON.stringify({ query, ...(variables ? { variables } : {}) }),
+          ...(options.signal ? { signal: options.signal } : {}),
+        }),
+      );
+    },
+    async rest(method, path, body, options = {}) {
+      return answer(
+        await fetch(`${urls.actions}${path}`, {
+          method,
+          headers: {
+            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...auth(options),
+            ...options.headers,
+          },
+          ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        }),
+      );
+    },
+  };
 }
 
 /**
@@ -118,37 +116,10 @@ export async function startAdapters(
     await gateway.close();
     throw error;
   });
-  const auth = (options: RequestOptions): Record<string, string> => {
-    const t = options.token === undefined ? token() : options.token;
-    return t === null ? {} : { authorization: `Bearer ${t}` };
-  };
   return {
     gatewayUrl: gateway.url,
     actionsUrl: actions.url,
-    async graphql(query, variables, options = {}) {
-      return answer(
-        await fetch(`${gateway.url}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...auth(options), ...options.headers },
-          body: JSON.stringify({ query, ...(variables ? { variables } : {}) }),
-          ...(options.signal ? { signal: options.signal } : {}),
-        }),
-      );
-    },
-    async rest(method, path, body, options = {}) {
-      return answer(
-        await fetch(`${actions.url}${path}`, {
-          method,
-          headers: {
-            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-            ...auth(options),
-            ...options.headers,
-          },
-          ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-          ...(options.signal ? { signal: options.signal } : {}),
-        }),
-      );
-    },
+    ...adapterClient({ gateway: gateway.url, actions: actions.url }, token),
     async close() {
       await Promise.allSettled([gateway.close(), actions.close()]);
     },
@@ -159,7 +130,7 @@ export interface Stack extends Adapters {
   instanceUrl: string;
   token: string;
   emulator: Awaited<ReturnType<typeof startEmulator>>;
-  controls: ReturnType<typeof controlsOf>;
+  controls: EmulatorControl;
 }
 
 /** An in-process emulator with the demo org, and both adapters in front of it over real sockets. */
@@ -168,14 +139,14 @@ export async function startStack(
 ): Promise<Stack> {
   const emulator = await startEmulator({ dataDir: ':memory:', ...options.emulator });
   try {
-    const token = await login(emulator.url);
+    const { accessToken: token } = await loginAsDemo(emulator.url);
     const adapters = await startAdapters(emulator.url, () => token, options.env);
     return {
       ...adapters,
       instanceUrl: emulator.url,
       token,
       emulator,
-      controls: controlsOf(emulator.url),
+      controls: emulatorControl(emulator.url),
       async close() {
         await adapters.close();
         await emulator.close();
@@ -187,83 +158,39 @@ export async function startStack(
   }
 }
 
-/** A free TCP port on 127.0.0.1 (for a child process that must come back on the same one). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (!address || typeof address === 'string') throw new Error('Could not find a free port');
-  return address.port;
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** The emulator's command-line program as a child process, with its data in `dataDir`. */
+export async function spawnEmulator(options: {
+  port: number;
+  dataDir: string;
+}): Promise<ChildProgram & { url: string }> {
+  const program = await spawnProgram({
+    args: [
+      join(ROOT, 'packages', 'emulator', 'src', 'cli.ts'),
+      'start',
+      ...['--port', String(options.port), '--host', '127.0.0.1', '--data-dir', options.dataDir],
+    ],
+    ready: /listening on (http:\/\/\S+)/,
+  });
+  return { ...program, url: program.ready[1] as string };
 }
 
-const CLI = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'packages',
-  'emulator',
-  'src',
-  'cli.ts',
-);
-
-/** The emulator's command-line program as a child process, started and killed by the test. */
-export interface EmulatorProcess {
-  url: string;
-  child: ChildProcess;
-  /** `kill -9`: no chance to flush or close anything. */
-  kill9(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-/** Starts `sfgql-emulator start --port <port> --data-dir <dir>` and resolves once it listens. */
-export async function spawnEmulator(options: { port: number; dataDir: string }): Promise<EmulatorProcess> {
-  const child = spawn(
-    process.execPath,
-    [CLI, 'start', '--port', String(options.port), '--host', '127.0.0.1', '--data-dir', options.dataDir],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout?.setEncoding('utf8');
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => {
-    output += chunk;
+/**
+ * An adapter's own server program (`apps/<adapter>/src/server.ts`, what `pnpm start` runs) as a child
+ * process, configured by `env` alone (a `kill -9` test restarts it with the same settings).
+ */
+export async function spawnAdapter(
+  adapter: 'gateway' | 'actions',
+  env: Record<string, string>,
+): Promise<ChildProgram & { url: string }> {
+  const program = await spawnProgram({
+    args: [join(ROOT, 'apps', adapter === 'gateway' ? 'gateway' : 'gpt-actions', 'src', 'server.ts')],
+    env: { SFGQL_HOST: '127.0.0.1', SFGQL_LOG_LEVEL: 'silent', ...env },
+    ready:
+      adapter === 'gateway'
+        ? /GraphQL gateway on (http:\/\/\S+)\/graphql/
+        : /GPT Actions adapter on (http:\/\/\S+)\/openapi /,
   });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`the emulator did not start in 30 s:\n${output}`)),
-      30_000,
-    );
-    child.stdout?.on('data', (chunk: string) => {
-      output += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the emulator exited with ${code}:\n${output}`));
-    });
-  });
-  const exited = once(child, 'exit');
-  return {
-    url,
-    child,
-    async kill9() {
-      child.kill('SIGKILL');
-      await exited;
-    },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  return { ...program, url: program.ready[1] as string };
 }

@@ -1,28 +1,21 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { freePort } from './processes.ts';
 
 /** A redis-server this test process started, on 127.0.0.1 and a free port, with no persistence. */
 export interface TestRedis {
   url: string;
   port: number;
+  /** `SIGSTOP`: connections stay open and nothing answers, as in a frozen or partitioned Redis. */
+  pause(): void;
+  /** `SIGCONT` after `pause`. */
+  resume(): void;
   stop(): Promise<void>;
 }
 
 const MISSING =
   'redis-server is not installed, and the Redis tests need a real Redis. ' +
   'Install it with `apt-get update && apt-get install -y redis-server` (CI does this in .ci/run).';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (!address || typeof address === 'string') throw new Error('Could not find a free port');
-  return address.port;
-}
 
 /**
  * Starts `redis-server` as a child process and resolves once it accepts connections. Rejects with
@@ -60,12 +53,21 @@ export async function startRedis(timeoutMs = 10_000): Promise<TestRedis> {
       reject(new Error(`redis-server exited with code ${code} before it was ready:\n${output}`));
     });
   });
+  const running = () => child.exitCode === null && child.signalCode === null;
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pause() {
+      if (running()) child.kill('SIGSTOP');
+    },
+    resume() {
+      if (running()) child.kill('SIGCONT');
+    },
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (!running()) return;
       const exited = once(child, 'exit');
+      // A paused server would not act on SIGTERM until continued.
+      child.kill('SIGCONT');
       child.kill('SIGTERM');
       await exited;
     },

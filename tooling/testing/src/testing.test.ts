@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './chromium.ts';
 import { type DemoOrg, loginAsDemo, startDemoOrg } from './demo-org.ts';
 import { emulatorControl } from './emulator-control.ts';
+import { freePort, spawnProgram } from './processes.ts';
 import { startRedis } from './redis-server.ts';
 
 /** Sends one inline Redis command and reads the first line of the answer. */
@@ -31,6 +32,40 @@ describe('startRedis', () => {
     }
     await expect(redisCommand(redis.port, 'PING')).rejects.toThrow(/ECONNREFUSED/);
     await redis.stop();
+  });
+
+  it('freezes (the connection opens, nothing answers) and thaws, and stops while frozen', async () => {
+    const redis = await startRedis();
+    try {
+      redis.pause();
+      const answer = redisCommand(redis.port, 'PING');
+      const first = await Promise.race([answer, new Promise((r) => setTimeout(() => r('silence'), 300))]);
+      expect(first).toBe('silence');
+      redis.resume();
+      expect(await answer).toBe('+PONG');
+      redis.pause();
+    } finally {
+      await redis.stop();
+    }
+  });
+});
+
+describe('spawnProgram', () => {
+  it('starts a program on a free port, waits for it to say so, and kills it with SIGKILL', async () => {
+    const port = await freePort();
+    const script = `require('node:http').createServer((q, s) => s.end('ok')).listen(${port}, '127.0.0.1', () => console.log('ready on ' + ${port}))`;
+    const program = await spawnProgram({ args: ['-e', script], ready: /ready on (\d+)/ });
+    expect(program.ready[1]).toBe(String(port));
+    expect(await (await fetch(`http://127.0.0.1:${port}`)).text()).toBe('ok');
+    await program.kill9();
+    expect(program.child.signalCode).toBe('SIGKILL');
+    await expect(fetch(`http://127.0.0.1:${port}`)).rejects.toThrow();
+  });
+
+  it('says what the program printed when it exits before it is ready', async () => {
+    await expect(
+      spawnProgram({ args: ['-e', 'console.error("no config"); process.exit(3)'], ready: /never/ }),
+    ).rejects.toThrow(/exited \(3\)[\s\S]*no config/);
   });
 });
 

@@ -14,6 +14,10 @@ function toReportedError(error: GraphQLError): GraphQLError {
       ...(report.salesforceErrorCode ? { salesforceErrorCode: report.salesforceErrorCode } : {}),
       // What a refused write carries: a fresh confirmation (stale), the mismatched parts, the reason.
       ...(report.details ?? {}),
+      // A refusal that will pass (a store that is not answering) says so in HTTP too: 503, retry.
+      ...(report.retryAfter
+        ? { http: { status: report.status, headers: { 'retry-after': String(report.retryAfter) } } }
+        : {}),
     },
   });
 }

@@ -1,10 +1,10 @@
+import { soql } from '@sfgql/soql';
 import { z } from 'zod';
 import {
   createdSchema,
   createOperation,
   deleteOperation,
   getOperation,
-  getRecord,
   searchOperation,
   updateOperation,
 } from '../crud.ts';
@@ -26,7 +26,7 @@ export const addCampaignMember = defineWrite({
   action: 'create',
   object: campaignMemberSpec,
   rest: { method: 'post', path: '/campaigns/{CampaignId}/members' },
-  summary: 'Add a contact or a lead (not both) to a campaign. Asks for confirmation first.',
+  summary: 'Add a contact or a lead (not both) to a campaign.',
   input: z
     .strictObject({
       campaignId: idSchema(['Campaign']).describe('The campaign.'),
@@ -40,8 +40,21 @@ export const addCampaignMember = defineWrite({
     }),
   output: createdSchema,
   async prepare(ctx, input) {
-    const campaign = await getRecord(ctx, campaignSpec, input.campaignId, ['name']);
+    const memberField = input.contactId ? soql`ContactId` : soql`LeadId`;
+    const memberId = input.contactId ?? input.leadId ?? '';
+    // The campaign and whether the person is already in it, in one query.
+    const found = await ctx.client.query(
+      soql`SELECT Name, (SELECT Id FROM CampaignMembers WHERE ${memberField} = ${memberId} LIMIT 1) FROM Campaign WHERE Id = ${input.campaignId} LIMIT 1`,
+    );
+    const campaign = found.records[0] as
+      | { Name: string; CampaignMembers: { records: unknown[] } | null }
+      | undefined;
     if (!campaign) throw new OperationError('NOT_FOUND', `No campaign has the Id ${input.campaignId}.`);
+    // What Salesforce would refuse at the write (DUPLICATE_VALUE), refused here, by name.
+    if ((campaign.CampaignMembers?.records.length ?? 0) > 0) {
+      const key = input.contactId ? 'contactId' : 'leadId';
+      throw new OperationError('INVALID_INPUT', `✖ is already a member of this campaign\n  → at ${key}`);
+    }
     const member = input.contactId ? `contact ${input.contactId}` : `lead ${input.leadId}`;
     return {
       action: 'create',
@@ -51,7 +64,7 @@ export const addCampaignMember = defineWrite({
         .filter(([, v]) => v !== undefined)
         .map(([field, after]) => ({ field, before: null, after })),
       destructive: false,
-      summary: `Add ${member} to the campaign "${String(campaign.name)}"${input.status ? ` as ${input.status}` : ''}.`,
+      summary: `Add ${member} to the campaign "${campaign.Name}"${input.status ? ` as ${input.status}` : ''}.`,
       systemModstamp: null,
     };
   },
@@ -69,7 +82,7 @@ export const addCampaignMember = defineWrite({
 export const removeCampaignMember: WriteOperation = {
   ...deleteOperation(campaignMemberSpec),
   name: 'removeCampaignMember',
-  summary: 'Remove a member from a campaign. Destructive: asks for confirmation first.',
+  summary: 'Remove a member from a campaign.',
 };
 
 export const campaignOperations = [

@@ -58,8 +58,7 @@ export const addCaseComment = defineWrite({
   action: 'create',
   object: caseCommentSpec,
   rest: { method: 'post', path: '/cases/{caseId}/comments' },
-  summary:
-    'Add a comment to a case, internal by default or visible to the customer. Asks for confirmation first.',
+  summary: 'Add a comment to a case, internal by default or visible to the customer.',
   input: z.strictObject({
     caseId: idSchema(['Case']).describe('The case Id.'),
     body: z
@@ -164,7 +163,7 @@ export const createCaseFromConversation = defineWrite({
   object: caseSpec,
   rest: { method: 'post', path: '/cases/from-conversation' },
   summary:
-    'Open a case from a conversation: subject, summary, the transcript kept on the case, linked to the customer found by email or phone. Asks for confirmation first.',
+    'Open a case from a conversation: subject, summary, the transcript kept on the case, linked to the customer found by email or phone.',
   input: conversationInput,
   output: createdSchema.extend({
     caseNumber: z.string().nullable().describe('The new case number.'),
@@ -230,8 +229,7 @@ export const routeCaseToQueue = defineWrite({
   action: 'update',
   object: caseSpec,
   rest: { method: 'patch', path: '/cases/{caseId}/queue' },
-  summary:
-    'Assign a case to a queue, by the queue Id or its name (see listQueues). Asks for confirmation first.',
+  summary: 'Assign a case to a queue, by the queue Id or its name (see listQueues).',
   input: z
     .strictObject({
       caseId: idSchema(['Case']).describe('The case Id.'),
@@ -313,7 +311,7 @@ export const updateCaseStatus = defineWrite({
   action: 'update',
   object: caseSpec,
   rest: { method: 'patch', path: '/cases/{Id}/status' },
-  summary: "Change a case's status to one of the org's Case Status values. Asks for confirmation first.",
+  summary: "Change a case's status to one of the org's Case Status values.",
   input: z.strictObject({
     id: idSchema(['Case']).describe('The case Id.'),
     status: z

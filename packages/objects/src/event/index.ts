@@ -35,8 +35,7 @@ export const scheduleEvent: WriteOperation = defineWrite({
   object: eventSpec,
   verb: 'create',
   rest: restRoute(eventSpec, 'create'),
-  summary:
-    'Schedule a meeting, callback or appointment (ISO 8601 start and end, end after start). Asks for confirmation first.',
+  summary: 'Schedule a meeting, callback or appointment (ISO 8601 start and end, end after start).',
   input: createInputSchema(eventSpec).refine(
     (v: Record<string, unknown>) =>
       typeof v.startDateTime !== 'string' ||

@@ -72,8 +72,7 @@ export const createNote = defineWrite({
   object: noteSpec,
   verb: 'create',
   rest: restRoute(noteSpec, 'create'),
-  summary:
-    'Write a note and attach it to a record (contact, account, case, ...). Asks for confirmation first.',
+  summary: 'Write a note and attach it to a record (contact, account, case, ...).',
   input: z.strictObject({
     title: z.string().trim().min(1, 'title must not be empty').max(255).describe('Title of the note.'),
     body: z.string().max(1_000_000).default('').describe('The text of the note.'),
@@ -142,7 +141,7 @@ export const updateNote = defineWrite({
   object: noteSpec,
   verb: 'update',
   rest: restRoute(noteSpec, 'update'),
-  summary: 'Change the title or the body of a note. Asks for confirmation first.',
+  summary: 'Change the title or the body of a note.',
   input: z
     .strictObject({
       id: idSchema(['ContentNote']).describe('The note Id.'),

@@ -5,14 +5,12 @@ import {
   createOperation,
   deleteOperation,
   getOperation,
-  getRecord,
   searchOperation,
   updateOperation,
 } from '../crud.ts';
 import { OperationError } from '../errors.ts';
 import { idSchema } from '../input.ts';
 import { defineWrite, type OperationContext, type WriteOperation } from '../operation.ts';
-import { opportunitySpec } from '../opportunity/spec.ts';
 import { lineItemSpec, pricebookEntrySpec, productSpec } from './spec.ts';
 
 export { lineItemSpec, pricebookEntrySpec, productSpec };
@@ -51,7 +49,7 @@ async function entryFor(ctx: OperationContext, input: { pricebookEntryId?: strin
     ? soql`Id = ${input.pricebookEntryId}`
     : soql`Product2Id = ${input.productId ?? ''} AND Pricebook2.IsStandard = TRUE AND IsActive = TRUE`;
   const result = await ctx.client.query(
-    soql`SELECT Id, Name, UnitPrice, Product2Id FROM PricebookEntry WHERE ${where} LIMIT 1`,
+    soql`SELECT Id, Name, UnitPrice, Product2Id, Pricebook2Id, IsActive FROM PricebookEntry WHERE ${where} LIMIT 1`,
   );
   const entry = result.records[0];
   if (!entry) {
@@ -62,7 +60,7 @@ async function entryFor(ctx: OperationContext, input: { pricebookEntryId?: strin
         : `The product ${input.productId} has no active standard price.`,
     );
   }
-  return entry as { Id: string; Name: string; UnitPrice: number };
+  return entry as { Id: string; Name: string; UnitPrice: number; Pricebook2Id: string; IsActive: boolean };
 }
 
 /** Adds a product to an opportunity as a line item, priced from the standard price book unless given. */
@@ -71,15 +69,30 @@ export const addProductToOpportunity = defineWrite({
   action: 'create',
   object: lineItemSpec,
   rest: { method: 'post', path: '/opportunities/{OpportunityId}/products' },
-  summary:
-    'Add a product to an opportunity with a quantity and optionally a price. Asks for confirmation first.',
+  summary: 'Add a product to an opportunity with a quantity and optionally a price.',
   input: addInput,
   output: createdSchema,
   async prepare(ctx, input) {
-    const entry = await entryFor(ctx, input);
-    const opportunity = await getRecord(ctx, opportunitySpec, input.opportunityId, ['name']);
+    const [entry, found] = await Promise.all([
+      entryFor(ctx, input),
+      ctx.client.query(
+        soql`SELECT Name, Pricebook2Id FROM Opportunity WHERE Id = ${input.opportunityId} LIMIT 1`,
+      ),
+    ]);
+    const opportunity = found.records[0] as { Name: string; Pricebook2Id: string | null } | undefined;
     if (!opportunity)
       throw new OperationError('NOT_FOUND', `No opportunity has the Id ${input.opportunityId}.`);
+    // What Salesforce would refuse at the write (FIELD_INTEGRITY_EXCEPTION), refused here, by name.
+    const named = input.pricebookEntryId ? 'pricebookEntryId' : 'productId';
+    if (!entry.IsActive) {
+      throw new OperationError('INVALID_INPUT', `✖ is an inactive price book entry\n  → at ${named}`);
+    }
+    if (opportunity.Pricebook2Id && opportunity.Pricebook2Id !== entry.Pricebook2Id) {
+      throw new OperationError(
+        'INVALID_INPUT',
+        `✖ is priced in another price book than the opportunity's (${opportunity.Pricebook2Id}): use an entry of that price book\n  → at ${named}`,
+      );
+    }
     const price = input.unitPrice ?? entry.UnitPrice;
     return {
       action: 'create',
@@ -92,7 +105,7 @@ export const addProductToOpportunity = defineWrite({
         { field: 'unitPrice', before: null, after: price },
       ],
       destructive: false,
-      summary: `Add ${input.quantity} × ${entry.Name} at ${price} each to the opportunity "${String(opportunity.name)}".`,
+      summary: `Add ${input.quantity} × ${entry.Name} at ${price} each to the opportunity "${String(opportunity.Name)}".`,
       systemModstamp: null,
     };
   },
@@ -113,7 +126,7 @@ export const addProductToOpportunity = defineWrite({
 export const removeProductFromOpportunity: WriteOperation = {
   ...deleteOperation(lineItemSpec),
   name: 'removeProductFromOpportunity',
-  summary: 'Remove a product (line item) from an opportunity. Destructive: asks for confirmation first.',
+  summary: 'Remove a product (line item) from an opportunity.',
 };
 
 export const productOperations = [

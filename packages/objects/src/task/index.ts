@@ -31,7 +31,7 @@ export const logCall = defineWrite({
   object: taskSpec,
   rest: { method: 'post', path: '/tasks/calls' },
   summary:
-    'Log a phone call on the activity timeline of a contact or lead (and an account, opportunity or case). Asks for confirmation first.',
+    'Log a phone call on the activity timeline of a contact or lead (and an account, opportunity or case).',
   input: z.strictObject({
     subject: writeSchema(f.subject).describe('Title, e.g. "Inbound call - billing question".'),
     callType: z.enum(['Inbound', 'Outbound', 'Internal']).describe('Direction of the call.'),
