@@ -109,6 +109,7 @@ describe('loadGatewayConfig', () => {
       host: '127.0.0.1',
       port: 4000,
       instanceUrl: 'https://example.my.salesforce.com',
+      loginUrl: 'https://example.my.salesforce.com',
       apiVersion: '60.0',
       authCacheTtlMs: 60_000,
       dataDir: '.sfgql',

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { type BearerCache, isAuthError, type SessionSource } from '@sfgql/auth';
+import {
+  type BearerCache,
+  type Caller,
+  createCallerResolver,
+  isAuthError,
+  isIntegrationUnavailableError,
+  type SessionSource,
+} from '@sfgql/auth';
 import { type Confirmation, createConfirmation, type WritePolicy } from '@sfgql/confirm';
 import { extendSpec, loadOrgSpecs } from '@sfgql/objects/custom';
 import { STANDARD_SPECS } from '@sfgql/objects/specs';
@@ -10,7 +17,6 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerOptions } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import { Registry } from 'prom-client';
-import { type Caller, createCallerResolver, IntegrationUnavailableError } from './callers.ts';
 import type { GatewayConfig, QueryLimits } from './config.ts';
 import { createLogger, type Logger, yogaLogger } from './logger.ts';
 import { useBodyLimit } from './plugins/use-body-limit.ts';
@@ -222,7 +228,7 @@ export function createGateway(options: GatewayOptions) {
             },
           });
         }
-        if (error instanceof IntegrationUnavailableError) {
+        if (isIntegrationUnavailableError(error)) {
           logger.error({ err: error }, 'integration user unavailable');
           throw new GraphQLError(error.message, {
             extensions: { code: error.code, http: { status: 503 } },

@@ -1,12 +1,14 @@
 import type { SessionSource } from '@sfgql/auth';
 import type { Confirmation } from '@sfgql/confirm';
+import { isAllowedBy } from '@sfgql/objects/confirmed';
 import { reportError } from '@sfgql/objects/errors';
 import { createDescribeCache, type DescribeCache } from '@sfgql/soql';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type Binding, errorResponse, problemResponse } from './binding.ts';
-import { type CallerResolver, createApiKeyCallers, createPassThroughCallers } from './callers.ts';
+import { createActionsCallers } from './callers.ts';
 import type { ActionsConfig } from './config.ts';
+import { WRITE_POLICIES } from './confirmation.ts';
 import { registerOAuthRelay } from './oauth.ts';
 import { openApiDocument } from './openapi.ts';
 import { problem } from './problem.ts';
@@ -16,7 +18,7 @@ export type ActionsOptions = Pick<
   ActionsConfig,
   'publicUrl' | 'instanceUrl' | 'loginUrl' | 'apiVersion' | 'authCacheTtlMs'
 > &
-  Partial<Pick<ActionsConfig, 'oauth' | 'tokenExpiresIn' | 'apiKey'>> & {
+  Partial<Pick<ActionsConfig, 'oauth' | 'tokenExpiresIn' | 'apiKey' | 'writes'>> & {
     /** The confirmation protocol (see `confirmationFromConfig`). */
     confirmation: Confirmation;
     /** API-key mode: the integration user's session (from `serviceAuthFromEnv`). */
@@ -40,23 +42,16 @@ export function createActionsApp(options: ActionsOptions) {
   const apiKeyMode = Boolean(options.apiKey);
   if (apiKeyMode && !options.serviceSession)
     throw new Error('API-key mode needs the integration user (serviceSession)');
-  const callers: CallerResolver =
-    options.apiKey && options.serviceSession
-      ? createApiKeyCallers({
-          apiKey: options.apiKey,
-          source: options.serviceSession,
-          instanceUrl: options.instanceUrl,
-          apiVersion: options.apiVersion,
-          describeCache,
-          fetch: options.fetch,
-        })
-      : createPassThroughCallers({
-          instanceUrl: options.instanceUrl,
-          apiVersion: options.apiVersion,
-          ttlMs: options.authCacheTtlMs,
-          describeCache,
-          fetch: options.fetch,
-        });
+  const callers = createActionsCallers({
+    instanceUrl: options.instanceUrl,
+    apiVersion: options.apiVersion,
+    ttlMs: options.authCacheTtlMs,
+    describeCache,
+    ...(options.apiKey && options.serviceSession
+      ? { apiKey: { key: options.apiKey, source: options.serviceSession } }
+      : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
   const relay = !apiKeyMode && (options.oauth ?? 'relay') === 'relay';
   const oauthUrl = (path: 'authorize' | 'token') =>
     relay
@@ -101,8 +96,14 @@ export function createActionsApp(options: ActionsOptions) {
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
 
+  // A document lists only what the running write policy allows (`SFGQL_ACTIONS_WRITES`).
+  const policy = WRITE_POLICIES[options.writes ?? 'all'];
+  const offered = (profile: Profile): Profile => ({
+    ...profile,
+    bindings: profile.bindings.filter((b) => !b.operation || isAllowedBy(policy, b.operation)),
+  });
   const documentOf = (profile: Profile) =>
-    openApiDocument(profile, {
+    openApiDocument(offered(profile), {
       publicUrl: options.publicUrl,
       auth: apiKeyMode ? 'apiKey' : 'oauth',
       authorizationUrl: oauthUrl('authorize'),
@@ -130,7 +131,7 @@ export function createActionsApp(options: ActionsOptions) {
         title: p.title,
         description: p.description,
         default: p.name === DEFAULT_PROFILE,
-        operations: p.bindings.map((b) => b.operationId),
+        operations: offered(p).bindings.map((b) => b.operationId),
         url: `${options.publicUrl}/openapi.json?profile=${p.name}`,
         instructions: p.instructions,
       })),
@@ -156,9 +157,8 @@ export function createActionsApp(options: ActionsOptions) {
     }
     bound.set(key, binding);
     app.on(binding.method.toUpperCase(), toHonoPath(binding.path), async (c) => {
-      const authorization = c.req.header('authorization');
       try {
-        const caller = await callers.resolve(authorization);
+        const caller = await callers.resolve(c.req.raw.headers);
         let body: unknown;
         if (binding.method === 'post' || binding.method === 'patch') {
           const text = await c.req.text();
@@ -194,7 +194,7 @@ export function createActionsApp(options: ActionsOptions) {
         });
       } catch (error) {
         const report = reportError(error);
-        if (report.code === 'SF_SESSION_EXPIRED') callers.forget(authorization);
+        if (report.code === 'SF_SESSION_EXPIRED') callers.forget(c.req.raw.headers);
         if (report.code === 'INTERNAL_SERVER_ERROR' || report.code === 'SERVICE_UNAVAILABLE')
           console.error(`[gpt-actions] ${binding.operationId}:`, error);
         return errorResponse(binding, error);

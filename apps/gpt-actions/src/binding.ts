@@ -55,6 +55,8 @@ export interface Parameter {
  */
 export interface Binding {
   operationId: string;
+  /** The catalog operation it serves (none for the cookbook's raw SOQL query). */
+  operation?: Operation;
   method: Method;
   /** The OpenAPI path template, e.g. `/cases/{Id}`. */
   path: string;
@@ -414,6 +416,7 @@ export function bindOperation(op: Operation, route: RestRoute = op.rest): Bindin
   }
   return {
     operationId: op.name,
+    operation: op,
     method: route.method,
     path: route.path,
     kind: op.kind,

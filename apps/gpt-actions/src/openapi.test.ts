@@ -225,3 +225,41 @@ describe('the profiles', () => {
 });
 
 const FIXED_INSTANCE = 'https://example.my.salesforce.com';
+
+describe('the documents under a write policy', () => {
+  const documented = (doc: Json): { operationId: string; method: string }[] =>
+    Object.values(doc.paths as Record<string, Record<string, Json>>).flatMap((item) =>
+      Object.entries(item).map(([method, op]) => ({ operationId: op.operationId, method })),
+    );
+
+  it('list no write at all when the adapter is read-only (SFGQL_ACTIONS_WRITES=none)', async () => {
+    const app = documentApp({ writes: 'none' });
+    for (const profile of profiles) {
+      const doc = (await (await app.request(`/openapi.json?profile=${profile.name}`)).json()) as Json;
+      const ops = documented(doc);
+      if (profile.name !== 'cookbook') expect(ops.length, profile.name).toBeGreaterThan(0);
+      expect(
+        ops.filter((o) => o.method !== 'get'),
+        profile.name,
+      ).toEqual([]);
+    }
+    const list = (await (await app.request('/openapi')).json()) as Json;
+    for (const p of list.profiles)
+      expect(
+        p.operations.filter((name: string) =>
+          /^(create|update|delete|add|remove|log|schedule|route)/.test(name),
+        ),
+      ).toEqual([]);
+  });
+
+  it('list only the writes the service policy allows (SFGQL_ACTIONS_WRITES=service)', async () => {
+    const app = documentApp({ writes: 'service' });
+    const sales = documented((await (await app.request('/openapi.json?profile=sales')).json()) as Json);
+    expect(sales.some((o) => o.operationId === 'searchAccounts')).toBe(true);
+    expect(sales.filter((o) => o.method !== 'get')).toEqual([]);
+    const service = documented((await (await app.request('/openapi.json?profile=service')).json()) as Json);
+    expect(service.map((o) => o.operationId)).toEqual(
+      expect.arrayContaining(['createCase', 'routeCaseToQueue', 'logCall']),
+    );
+  });
+});

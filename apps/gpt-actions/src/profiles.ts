@@ -1,24 +1,5 @@
-import {
-  addCaseComment,
-  caseCommentsOf,
-  createCase,
-  createCaseFromConversation,
-  deleteCase,
-  getCase,
-  getCaseByNumber,
-  routeCaseToQueue,
-  searchCases,
-  updateCase,
-  updateCaseStatus,
-} from '@sfgql/objects/case';
-import { operationFamilies } from '@sfgql/objects/catalog';
-import { getContact, searchContacts } from '@sfgql/objects/contact';
-import { getKnowledgeArticle, searchKnowledge } from '@sfgql/objects/knowledge';
-import { createLead, getLead, searchLeads, updateLead } from '@sfgql/objects/lead';
-import { getRecordById, globalSearch } from '@sfgql/objects/lookup';
 import type { Operation } from '@sfgql/objects/operation';
-import { logCall } from '@sfgql/objects/task';
-import { getUser, listQueues, searchUsers } from '@sfgql/objects/user';
+import { OPERATION_SETS } from '@sfgql/objects/sets';
 import { type Binding, bindOperation } from './binding.ts';
 import { cookbookBindings } from './cookbook.ts';
 
@@ -52,27 +33,6 @@ function instructions(context: string, steps: string[], example: string, writes 
   return `**Context**: ${context}\n\n**Instructions**:\n${numbered(all)}\n\n**Example**:\nUser: ${example}`;
 }
 
-const SERVICE_OPERATIONS: readonly Operation[] = [
-  getCaseByNumber,
-  updateCaseStatus,
-  deleteCase,
-  createCaseFromConversation,
-  addCaseComment,
-  searchKnowledge,
-  getKnowledgeArticle,
-  searchContacts,
-  listQueues,
-  routeCaseToQueue,
-  searchCases,
-  getCase,
-  createCase,
-  updateCase,
-  caseCommentsOf,
-  logCall,
-  getContact,
-  globalSearch,
-];
-
 /** The profiles, the default first. */
 export const profiles: readonly Profile[] = [
   {
@@ -91,7 +51,7 @@ export const profiles: readonly Profile[] = [
       ],
       'Help me solve case 00001104 in Service Cloud.',
     ),
-    bindings: typed(SERVICE_OPERATIONS),
+    bindings: typed(OPERATION_SETS.service),
   },
   {
     name: 'cookbook',
@@ -121,13 +81,7 @@ export const profiles: readonly Profile[] = [
       ],
       'Add Acme Corporation as a new opportunity closing next month.',
     ),
-    bindings: typed([
-      ...operationFamilies.contacts,
-      ...operationFamilies.leads,
-      ...operationFamilies.accounts,
-      ...operationFamilies.opportunities,
-      ...operationFamilies.products,
-    ]),
+    bindings: typed(OPERATION_SETS.sales),
   },
   {
     name: 'activities',
@@ -142,17 +96,7 @@ export const profiles: readonly Profile[] = [
       ],
       'Log my call with Sarah Johnson: she wants a refund for the duplicate charge.',
     ),
-    bindings: typed([
-      ...operationFamilies.tasks,
-      ...operationFamilies.events,
-      ...operationFamilies.notes,
-      searchContacts,
-      searchLeads,
-      searchUsers,
-      getUser,
-      getRecordById,
-      globalSearch,
-    ]),
+    bindings: typed(OPERATION_SETS.activities),
   },
   {
     name: 'marketing',
@@ -167,15 +111,7 @@ export const profiles: readonly Profile[] = [
       ],
       'Add Sarah Johnson to the Spring Webinar campaign.',
     ),
-    bindings: typed([
-      ...operationFamilies.campaigns,
-      searchContacts,
-      getContact,
-      searchLeads,
-      getLead,
-      createLead,
-      updateLead,
-    ]),
+    bindings: typed(OPERATION_SETS.marketing),
   },
   {
     name: 'admin',
@@ -190,11 +126,7 @@ export const profiles: readonly Profile[] = [
       'Which values can a case Status have in our org?',
       false,
     ),
-    bindings: typed([
-      ...operationFamilies.usersAndQueues,
-      ...operationFamilies.lookups,
-      ...operationFamilies.knowledge,
-    ]),
+    bindings: typed(OPERATION_SETS.admin),
   },
 ];
 

@@ -8,6 +8,14 @@ export {
   createBearerAuthenticator,
   createRedisBearerCache,
 } from './bearer.ts';
+export {
+  type Caller,
+  type CallerResolver,
+  type CallerResolverOptions,
+  createCallerResolver,
+  IntegrationUnavailableError,
+  isIntegrationUnavailableError,
+} from './callers.ts';
 export { type ServiceAuth, type ServiceFlow, serviceAuthFromEnv } from './config.ts';
 export { AuthError, type AuthErrorCode, isAuthError } from './errors.ts';
 export {

@@ -1,14 +1,23 @@
-import type {
-  Confirmation,
-  ExecuteResult,
-  FieldChange,
-  Principal,
-  WriteContext,
-  WriteFailure,
-  WriteRequest,
+import {
+  type Confirmation,
+  checkFields,
+  type ExecuteResult,
+  type FieldChange,
+  isWriteForbiddenError,
+  type Principal,
+  type WriteContext,
+  type WriteFailure,
+  type WritePolicy,
+  type WriteRequest,
 } from '@sfgql/confirm';
 import { isSalesforceError, type SalesforceClient } from '@sfgql/soql';
-import type { OperationContext, WriteOperation, WritePreview } from './operation.ts';
+import {
+  isWriteOperation,
+  type Operation,
+  type OperationContext,
+  type WriteOperation,
+  type WritePreview,
+} from './operation.ts';
 
 /** What a confirmed write needs besides the operation context: who asks, the protocol, and the token if any. */
 export interface ConfirmedWriteContext extends OperationContext {
@@ -146,4 +155,21 @@ export async function runConfirmedWrite(
     (write) => operation.execute({ ...ctx, client: confirmedClient(ctx.client, request, write) }, input),
     { idempotencyKey: ctx.idempotencyKey, classify: classifyWriteFailure, current },
   );
+}
+
+/**
+ * Whether a write policy lets an operation write at all (its object and action; the fields are
+ * checked per call). A door lists only the operations its policy allows: a read always is.
+ */
+export function isAllowedBy(policy: WritePolicy, op: Operation): boolean {
+  if (!isWriteOperation(op)) return true;
+  if (policy.readOnly) return false;
+  if (!op.object) return true;
+  try {
+    checkFields(policy, op.object.apiName, op.action, []);
+    return true;
+  } catch (error) {
+    if (isWriteForbiddenError(error)) return false;
+    throw error;
+  }
 }

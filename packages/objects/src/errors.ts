@@ -1,4 +1,4 @@
-import { isAuthError } from '@sfgql/auth';
+import { isAuthError, isIntegrationUnavailableError } from '@sfgql/auth';
 import {
   CONFIRMATION_HTTP_STATUS,
   IDEMPOTENCY_HTTP_STATUS,
@@ -79,6 +79,10 @@ export function reportError(error: unknown): ErrorReport {
       message: error.message,
       details,
     };
+  }
+  if (isIntegrationUnavailableError(error)) {
+    // The caller's key is fine; the server's integration user (or Salesforce) is not: retry later.
+    return { status: 503, code: error.code, message: error.message };
   }
   if (isStoreUnavailableError(error)) {
     // The store's own words (which store, what deadline) are for the logs, not for the caller.

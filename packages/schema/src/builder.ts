@@ -1,6 +1,7 @@
 import SchemaBuilder from '@pothos/core';
 import type { Confirmation, Principal } from '@sfgql/confirm';
 import type { OperationContext } from '@sfgql/objects/operation';
+import { DEFAULT_API_VERSION } from '@sfgql/soql';
 import { createLoaders, type Loaders } from './loaders.ts';
 
 /** What every resolver gets: the caller's Salesforce client and this request's loaders. */
@@ -22,7 +23,7 @@ export interface ContextOptions extends OperationContext {
 }
 
 /** The parent-to-child levels a SOQL statement may hold in an API version. */
-export function childLevelsFor(apiVersion = '60.0'): number {
+export function childLevelsFor(apiVersion = DEFAULT_API_VERSION): number {
   return Number.parseFloat(apiVersion) >= 58 ? 5 : 2;
 }
 

@@ -7,6 +7,7 @@ import { profiles } from '@sfgql/gpt-actions/profiles';
 import type { Operation } from '@sfgql/objects/operation';
 import { scopesOf } from '@sfgql/objects/read';
 import { createRegistry } from '@sfgql/schema';
+import { DEFAULT_API_VERSION } from '@sfgql/soql';
 import type { Input } from './inputs.ts';
 
 /**
@@ -46,7 +47,7 @@ export function restDoor(options: { instanceUrl: string; token: string }): Door 
     publicUrl: 'https://actions.example.com',
     instanceUrl: options.instanceUrl,
     loginUrl: options.instanceUrl,
-    apiVersion: '60.0',
+    apiVersion: DEFAULT_API_VERSION,
     authCacheTtlMs: 60_000,
     confirmation: createActionsConfirmation({ secret: SECRET, writes: 'all' }),
   });
@@ -141,7 +142,7 @@ const args = (entries: [string, string][]) =>
 export function graphqlDoor(options: { instanceUrl: string; token: string }): Door {
   const gateway = createGateway({
     instanceUrl: options.instanceUrl,
-    apiVersion: '60.0',
+    apiVersion: DEFAULT_API_VERSION,
     authCacheTtlMs: 60_000,
     customFields: false,
     logger: createLogger({ level: 'silent' }),

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import type { Caller } from '@sfgql/auth';
 import type { GraphQLContext } from '@sfgql/schema';
 import { type ExecutionResult, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { Counter, collectDefaultMetrics, Gauge, type Registry } from 'prom-client';
-import type { Caller } from '../callers.ts';
 import type { Logger } from '../logger.ts';
 
 /** The gateway's context: the schema's, plus who is calling. */
