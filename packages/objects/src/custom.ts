@@ -1,5 +1,6 @@
 import type { DescribeResult, SalesforceClient } from '@sfgql/soql';
 import { createOperation, deleteOperation, getOperation, searchOperation, updateOperation } from './crud.ts';
+import { FIELD_KINDS } from './field-kinds.ts';
 import type { Operation } from './operation.ts';
 import { defineObject, type FieldKind, type FieldSpec, type ObjectSpec } from './spec.ts';
 
@@ -34,9 +35,7 @@ export function fieldFromDescribe(field: DescribeField): FieldSpec {
     apiName: field.name,
     kind,
     description: field.label,
-    ...(kind === 'string' || kind === 'textarea' || kind === 'email' || kind === 'phone' || kind === 'url'
-      ? { maxLength: field.length }
-      : {}),
+    ...(FIELD_KINDS[kind].text ? { maxLength: field.length } : {}),
     ...(field.picklistValues.length
       ? { values: field.picklistValues.filter((v) => v.active).map((v) => v.value) }
       : {}),

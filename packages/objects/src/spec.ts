@@ -1,5 +1,6 @@
 import type { SalesforceClient, SalesforceRecord } from '@sfgql/soql';
 import { z } from 'zod';
+import { FIELD_KINDS } from './field-kinds.ts';
 import type { ReadRules } from './read.ts';
 
 /** Salesforce field types as the specs use them. */
@@ -120,20 +121,16 @@ type ValueOf<K extends FieldKind> = K extends 'boolean'
     ? number
     : string;
 
+const OUTPUT = {
+  string: () => z.string(),
+  integer: () => z.int(),
+  number: () => z.number(),
+  boolean: () => z.boolean(),
+} as const;
+
 /** The zod type of one field's value as Salesforce returns it. */
 function outputSchema(field: FieldSpec): z.ZodType {
-  switch (field.kind) {
-    case 'boolean':
-      return z.boolean();
-    case 'int':
-      return z.int();
-    case 'double':
-    case 'currency':
-    case 'percent':
-      return z.number();
-    default:
-      return z.string();
-  }
+  return OUTPUT[FIELD_KINDS[field.kind].value]();
 }
 
 /** The zod schema of an object's record (all fields, or the given keys), with descriptions. */
