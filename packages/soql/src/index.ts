@@ -18,6 +18,7 @@ export {
 export { isSalesforceError, SalesforceError, type SalesforceErrorCode, toSalesforceError } from './errors.ts';
 export { escapeSoqlLike, escapeSoqlString } from './escape.ts';
 export { isSalesforceId, toSalesforceId } from './ids.ts';
+export { type JsforceConnectionLike, sessionFromJsforce } from './jsforce.ts';
 export { IDS_PER_STATEMENT, idBatches, loadChildrenByParentId, loadRecordsById } from './loaders.ts';
 export {
   type ApiBudget,
