@@ -17,6 +17,8 @@ export interface FieldChange {
   field: string;
   before: unknown;
   after: unknown;
+  /** The record it changes, when a write changes several (a batch). */
+  recordId?: string;
 }
 
 /**

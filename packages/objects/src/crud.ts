@@ -64,7 +64,12 @@ async function currentRecord(ctx: OperationContext, spec: ObjectSpec, id: string
   };
 }
 
-function describeRecord(spec: ObjectSpec, values: Record<string, unknown>, id?: string | null): string {
+/** How a summary names a record: its object and its name, and its Id when given. */
+export function describeRecord(
+  spec: ObjectSpec,
+  values: Record<string, unknown>,
+  id?: string | null,
+): string {
   const name = values[spec.nameField];
   const label = spec.label.toLowerCase();
   return name ? `${label} "${String(name)}"${id ? ` (${id})` : ''}` : `${label}${id ? ` ${id}` : ''}`;
@@ -72,7 +77,9 @@ function describeRecord(spec: ObjectSpec, values: Record<string, unknown>, id?: 
 
 export { typeName };
 
-const formatValue = (v: unknown) => (v === null || v === undefined || v === '' ? 'empty' : JSON.stringify(v));
+/** A value as a summary reads it (`empty` for nothing). */
+export const formatValue = (v: unknown) =>
+  v === null || v === undefined || v === '' ? 'empty' : JSON.stringify(v);
 
 export function searchOperation(spec: ObjectSpec): ReadOperation {
   const compact = compactKeys(spec);

@@ -93,6 +93,8 @@ export interface FieldChange {
   field: string;
   before: unknown;
   after: unknown;
+  /** The record it changes, when a write changes several. */
+  recordId?: string;
 }
 
 /** What a write will do, shown to the caller before it happens. */

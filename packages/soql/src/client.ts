@@ -30,6 +30,17 @@ export interface SaveResult {
   created?: boolean;
 }
 
+/** One record's outcome in an sObject Collections request: its save result, or its errors. */
+export interface CollectionResult {
+  id?: string;
+  success: boolean;
+  errors: { statusCode: string; message: string; fields: string[] }[];
+  created?: boolean;
+}
+
+/** At most this many records in one sObject Collections request (Salesforce's limit). */
+export const COLLECTION_LIMIT = 200;
+
 /** The parts of `describe` the project uses; the rest of Salesforce's answer is kept as is. */
 export interface DescribeResult {
   name: string;
@@ -169,6 +180,23 @@ export interface SalesforceClient {
    * record changed (`SF_PRECONDITION_FAILED`, nothing deleted).
    */
   deleteIfUnmodified(object: string, id: string, since: string): Promise<void>;
+  /**
+   * Creates or updates the record whose external id field holds `value` (`PATCH
+   * /sobjects/X/Field/value`): `created` says which. Several records with the value answer
+   * `SF_CONFLICT` (MULTIPLE_CHOICES).
+   */
+  upsert(object: string, field: string, value: string, values: Record<string, unknown>): Promise<SaveResult>;
+  /**
+   * Creates (records without Id) or updates (records with Id) up to 200 records of one object in
+   * one sObject Collections call; all or none by default. One result per record, in order.
+   */
+  saveMany(
+    object: string,
+    records: readonly Record<string, unknown>[],
+    options?: { allOrNone?: boolean },
+  ): Promise<CollectionResult[]>;
+  /** Deletes up to 200 records in one sObject Collections call; all or none by default. */
+  deleteMany(ids: readonly string[], options?: { allOrNone?: boolean }): Promise<CollectionResult[]>;
 }
 
 export const DEFAULT_API_VERSION = '60.0';
@@ -247,6 +275,11 @@ function checkId(value: string): string {
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+function checkBatch(size: number) {
+  if (size < 1 || size > COLLECTION_LIMIT)
+    throw new TypeError(`A collection holds 1 to ${COLLECTION_LIMIT} records, not ${size}`);
+}
 
 export function createSalesforceClient(options: SalesforceClientOptions): SalesforceClient {
   const source = 'accessToken' in options.session ? staticSession(options.session) : options.session;
@@ -477,6 +510,45 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
         ]);
         answerOf(results, 'write');
         return { before: fieldsOf(answerOf(results, 'before')), after: fieldsOf(answerOf(results, 'after')) };
+      },
+      async upsert(object, field, value, values) {
+        const name = checkName('object', object);
+        return send<SaveResult>(
+          'upsert',
+          'PATCH',
+          `/sobjects/${name}/${checkName('field', field)}/${encodeURIComponent(value)}`,
+          values,
+          essential,
+        );
+      },
+      async saveMany(object, records, options = {}) {
+        checkBatch(records.length);
+        const type = checkName('object', object);
+        const update = records.some((r) => r.Id !== undefined);
+        if (update && records.some((r) => r.Id === undefined))
+          throw new TypeError('A collection either creates (no Id) or updates (every record has its Id)');
+        for (const record of records) if (record.Id !== undefined) checkId(String(record.Id));
+        return send<CollectionResult[]>(
+          update ? 'updateMany' : 'createMany',
+          update ? 'PATCH' : 'POST',
+          '/composite/sobjects',
+          {
+            allOrNone: options.allOrNone ?? true,
+            records: records.map((r) => ({ attributes: { type }, ...r })),
+          },
+          essential,
+        );
+      },
+      async deleteMany(ids, options = {}) {
+        checkBatch(ids.length);
+        const list = ids.map((id) => checkId(id)).join(',');
+        return send<CollectionResult[]>(
+          'deleteMany',
+          'DELETE',
+          `/composite/sobjects?ids=${list}&allOrNone=${options.allOrNone ?? true}`,
+          undefined,
+          essential,
+        );
       },
       async deleteIfUnmodified(object, id, since) {
         const name = checkName('object', object);

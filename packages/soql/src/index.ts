@@ -1,4 +1,6 @@
 export {
+  COLLECTION_LIMIT,
+  type CollectionResult,
   createDescribeCache,
   createSalesforceClient,
   DEFAULT_API_VERSION,

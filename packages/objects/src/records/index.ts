@@ -1,0 +1,351 @@
+import { COLLECTION_LIMIT, type CollectionResult, soql } from '@sfgql/soql';
+import { z } from 'zod';
+import { describeRecord, formatValue } from '../crud.ts';
+import { OperationError } from '../errors.ts';
+import { createInputSchema, idSchema, updatableKeys, updateInputSchema } from '../input.ts';
+import { defineWrite, type FieldChange, type OperationContext } from '../operation.ts';
+import { readConditions } from '../read.ts';
+import { fromSalesforce, type ObjectSpec, selectFields, toSalesforce } from '../spec.ts';
+import { STANDARD_SPECS } from '../specs.ts';
+import { withArticle } from '../words.ts';
+
+/**
+ * Writes on sets of records, and upserts: a set of up to 200 records changes under one confirmation
+ * bound to exactly those records and changes, in one sObject Collections call, all or none by
+ * default, with a result per record; the preview names every record.
+ */
+
+const writable = (verb: 'create' | 'update' | 'delete') =>
+  STANDARD_SPECS.filter((spec) => spec.operations.includes(verb));
+
+const objectInput = (specs: readonly ObjectSpec[]) =>
+  z.enum(specs.map((s) => s.apiName) as [string, ...string[]]).describe('The object, e.g. Contact.');
+
+const specOf = (apiName: string) => STANDARD_SPECS.find((s) => s.apiName === apiName) as ObjectSpec;
+
+const plural = (spec: ObjectSpec, n: number) =>
+  n === 1 ? spec.label.toLowerCase() : spec.labelPlural.toLowerCase();
+
+/** Checks each record against the object's own create or update input, naming the record that fails. */
+function checkEach(spec: ObjectSpec, verb: 'create' | 'update', records: readonly Record<string, unknown>[]) {
+  const schema = verb === 'create' ? createInputSchema(spec) : updateInputSchema(spec);
+  return records.map((record, i) => {
+    const parsed = schema.safeParse(record);
+    if (!parsed.success)
+      throw new OperationError(
+        'INVALID_INPUT',
+        `✖ ${z.prettifyError(parsed.error).replaceAll('\n', ' ')}\n  → at records[${i}]`,
+        { cause: parsed.error },
+      );
+    return parsed.data as Record<string, unknown>;
+  });
+}
+
+/** The records as they are now, by Id, with their names and the given fields; every one must exist. */
+async function current(ctx: OperationContext, spec: ObjectSpec, ids: readonly string[], keys: string[]) {
+  const fields = selectFields(spec, [...new Set(['id', spec.nameField, ...keys])]);
+  const where = [soql`Id IN ${[...ids]}`, ...readConditions(spec, 'one')];
+  const result = await ctx.client.query(
+    soql`SELECT ${soql.fields(fields)} FROM ${soql.ident(spec.apiName)} WHERE ${soql.join(where, ' AND ')}`,
+  );
+  const byId = new Map(result.records.map((r) => [String(r.Id), fromSalesforce(spec, r)]));
+  const missing = ids.filter((id) => !byId.has(id));
+  if (missing.length)
+    throw new OperationError(
+      'NOT_FOUND',
+      `No ${spec.label.toLowerCase()} has the Id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` (and ${missing.length - 5} more)` : ''}.`,
+    );
+  return byId;
+}
+
+/** `Ann Lee, Bob Stone and 3 more`: names as a person would hear them. */
+const names = (list: readonly string[]) =>
+  list.length <= 1 ? (list[0] ?? '') : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+
+const nameOf = (spec: ObjectSpec, values: Record<string, unknown>) =>
+  values[spec.nameField] ? String(values[spec.nameField]) : spec.label.toLowerCase();
+
+const resultsSchema = z.object({
+  success: z.boolean().describe('Whether every record was written.'),
+  results: z.array(
+    z.object({
+      id: z.string().nullable().describe('The record Id (null for a create that failed).'),
+      success: z.boolean(),
+      errors: z.array(z.object({ code: z.string(), message: z.string(), fields: z.array(z.string()) })),
+    }),
+  ),
+});
+
+const allOrNone = z
+  .boolean()
+  .default(true)
+  .describe('Write every record or none (default). False writes those that can be written.');
+
+function outcome(results: readonly CollectionResult[]) {
+  return {
+    success: results.every((r) => r.success),
+    results: results.map((r) => ({
+      id: r.id ?? null,
+      success: r.success,
+      errors: r.errors.map((e) => ({ code: e.statusCode, message: e.message, fields: e.fields })),
+    })),
+  };
+}
+
+const records = z.array(z.record(z.string(), z.unknown())).min(1).max(COLLECTION_LIMIT);
+
+export const createRecords = defineWrite({
+  name: 'createRecords',
+  action: 'create',
+  object: null,
+  summary: `Create up to ${COLLECTION_LIMIT} records of one object at once, under one confirmation.`,
+  rest: { method: 'post', path: '/records/batch' },
+  input: z.strictObject({
+    object: objectInput(writable('create')),
+    records: records.describe('The records, each with the fields of a create of that object.'),
+    allOrNone,
+  }),
+  output: resultsSchema,
+  async prepare(_ctx, input) {
+    const spec = specOf(input.object);
+    const checked = checkEach(spec, 'create', input.records);
+    const changes: FieldChange[] = checked.flatMap((values) =>
+      Object.entries(values)
+        .filter(([, v]) => v !== undefined)
+        .map(([field, after]) => ({ field, before: null, after })),
+    );
+    return {
+      action: 'create',
+      object: spec.apiName,
+      recordId: null,
+      changes,
+      destructive: false,
+      summary: `Create ${checked.length} ${plural(spec, checked.length)}: ${names(checked.map((v) => nameOf(spec, v)))}.`,
+      systemModstamp: null,
+    };
+  },
+  async execute(ctx, input) {
+    const spec = specOf(input.object);
+    const checked = checkEach(spec, 'create', input.records);
+    const results = await ctx.client.saveMany(
+      spec.apiName,
+      checked.map((v) => toSalesforce(spec, v)),
+      { allOrNone: input.allOrNone },
+    );
+    return outcome(results);
+  },
+});
+
+export const updateRecords = defineWrite({
+  name: 'updateRecords',
+  action: 'update',
+  object: null,
+  summary: `Change fields of up to ${COLLECTION_LIMIT} records of one object at once, under one confirmation.`,
+  rest: { method: 'patch', path: '/records/batch' },
+  input: z.strictObject({
+    object: objectInput(writable('update')),
+    records: records.describe('The records, each with its id and the fields to change.'),
+    allOrNone,
+  }),
+  output: resultsSchema,
+  async prepare(ctx, input) {
+    const spec = specOf(input.object);
+    const checked = checkEach(spec, 'update', input.records);
+    const ids = checked.map((r) => String(r.id));
+    if (new Set(ids).size !== ids.length)
+      throw new OperationError('INVALID_INPUT', '✖ a record appears twice\n  → at records');
+    const keys = updatableKeys(spec).filter((k) => checked.some((r) => r[k] !== undefined));
+    const now = await current(ctx, spec, ids, keys);
+    const changes: FieldChange[] = [];
+    const lines = checked.map((record) => {
+      const before = now.get(String(record.id)) as Record<string, unknown>;
+      const changed = Object.entries(record)
+        .filter(([k, v]) => k !== 'id' && v !== undefined && before[k] !== v)
+        .map(([field, after]) => ({
+          field,
+          before: before[field] ?? null,
+          after,
+          recordId: String(record.id),
+        }));
+      changes.push(...changed);
+      const what = changed.length
+        ? changed.map((c) => `${c.field} from ${formatValue(c.before)} to ${formatValue(c.after)}`).join(', ')
+        : 'nothing';
+      return `${nameOf(spec, before)} (${what})`;
+    });
+    return {
+      action: 'update',
+      object: spec.apiName,
+      recordId: null,
+      changes,
+      destructive: false,
+      summary: `Update ${checked.length} ${plural(spec, checked.length)}: ${names(lines)}.`,
+      systemModstamp: null,
+    };
+  },
+  async execute(ctx, input) {
+    const spec = specOf(input.object);
+    const checked = checkEach(spec, 'update', input.records);
+    const results = await ctx.client.saveMany(
+      spec.apiName,
+      checked.map(({ id, ...values }) => ({ Id: id, ...toSalesforce(spec, values) })),
+      { allOrNone: input.allOrNone },
+    );
+    return outcome(results);
+  },
+});
+
+export const deleteRecords = defineWrite({
+  name: 'deleteRecords',
+  action: 'delete',
+  object: null,
+  summary: `Delete up to ${COLLECTION_LIMIT} records of one object at once, under one confirmation (they go to the Recycle Bin for 15 days).`,
+  rest: { method: 'delete', path: '/records/batch' },
+  input: z.strictObject({
+    object: objectInput(writable('delete')),
+    ids: z.array(z.string()).min(1).max(COLLECTION_LIMIT).describe('The Ids of the records to delete.'),
+    allOrNone,
+  }),
+  output: resultsSchema,
+  async prepare(ctx, input) {
+    const spec = specOf(input.object);
+    const ids = checkIds(spec, input.ids);
+    const now = await current(ctx, spec, ids, []);
+    return {
+      action: 'delete',
+      object: spec.apiName,
+      recordId: null,
+      changes: [],
+      destructive: true,
+      summary: `Delete ${ids.length} ${plural(spec, ids.length)}: ${names(ids.map((id) => nameOf(spec, now.get(id) as Record<string, unknown>)))}. They go to the Recycle Bin and can be restored for 15 days.`,
+      systemModstamp: null,
+    };
+  },
+  async execute(ctx, input) {
+    const spec = specOf(input.object);
+    return outcome(await ctx.client.deleteMany(checkIds(spec, input.ids), { allOrNone: input.allOrNone }));
+  },
+});
+
+/** Ids of the object only, each once. */
+function checkIds(spec: ObjectSpec, ids: readonly string[]): string[] {
+  const schema = idSchema([spec.apiName]);
+  const checked = ids.map((id, i) => {
+    const parsed = schema.safeParse(id);
+    if (!parsed.success)
+      throw new OperationError(
+        'INVALID_INPUT',
+        `✖ must be the Id of ${withArticle(spec.label)}\n  → at ids[${i}]`,
+      );
+    return parsed.data;
+  });
+  if (new Set(checked).size !== checked.length)
+    throw new OperationError('INVALID_INPUT', '✖ an Id appears twice\n  → at ids');
+  return checked;
+}
+
+export const upsertRecord = defineWrite({
+  name: 'upsertRecord',
+  action: 'update',
+  object: null,
+  summary:
+    'Create or update the record whose external id field holds a value (an integration keeping Salesforce in step); the confirmation says which.',
+  rest: { method: 'patch', path: '/records/upsert' },
+  input: z.strictObject({
+    object: objectInput(writable('create').filter((s) => s.operations.includes('update'))),
+    externalIdField: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be a field API name')
+      .describe("The External ID field's API name, e.g. ERP_Id__c."),
+    externalId: z.string().trim().min(1).max(255).describe('Its value for this record.'),
+    values: z.record(z.string(), z.unknown()).describe('The fields to set, as on a create of that object.'),
+  }),
+  output: z.object({
+    id: z.string(),
+    success: z.boolean(),
+    created: z.boolean().describe('Whether the record was created (true) or updated (false).'),
+  }),
+  async prepare(ctx, input) {
+    const { spec, field } = await externalIdOf(ctx, input.object, input.externalIdField);
+    const [match, ...more] = await matching(ctx, spec, field, input.externalId, input.values);
+    if (more.length)
+      throw new OperationError(
+        'INVALID_INPUT',
+        `✖ ${more.length + 1} ${spec.labelPlural.toLowerCase()} have ${field} ${input.externalId}: an external id must name one record\n  → at externalId`,
+      );
+    const where = `${field} ${input.externalId}`;
+    if (!match) {
+      const values = checkEach(spec, 'create', [input.values])[0] as Record<string, unknown>;
+      const changes = Object.entries(values).map(([key, after]) => ({ field: key, before: null, after }));
+      return {
+        action: 'create',
+        object: spec.apiName,
+        recordId: null,
+        changes,
+        destructive: false,
+        summary: `Create ${describeRecord(spec, values)} (${where}: none has it yet) with ${changes.map((c) => `${c.field} ${formatValue(c.after)}`).join(', ')}.`,
+        systemModstamp: null,
+      };
+    }
+    const values = checkEach(spec, 'update', [{ id: match.id, ...input.values }])[0] as Record<
+      string,
+      unknown
+    >;
+    const changes = Object.entries(values)
+      .filter(([k, v]) => k !== 'id' && v !== undefined && match[k] !== v)
+      .map(([key, after]) => ({ field: key, before: match[key] ?? null, after }));
+    return {
+      action: 'update',
+      object: spec.apiName,
+      recordId: String(match.id),
+      changes,
+      destructive: false,
+      summary: `Update ${describeRecord(spec, match)} (${where}): ${changes.length ? changes.map((c) => `${c.field} from ${formatValue(c.before)} to ${formatValue(c.after)}`).join(', ') : 'nothing (the values are already set)'}.`,
+      systemModstamp: null,
+    };
+  },
+  async execute(ctx, input) {
+    const { spec, field } = await externalIdOf(ctx, input.object, input.externalIdField);
+    const values = toSalesforce(
+      spec,
+      checkEach(spec, 'create', [input.values])[0] as Record<string, unknown>,
+    );
+    const saved = await ctx.client.upsert(spec.apiName, field, input.externalId, values);
+    return { id: saved.id, success: saved.success, created: saved.created === true };
+  },
+});
+
+/** The object's spec and the External ID field named, as the org describes it (any other is refused). */
+async function externalIdOf(ctx: OperationContext, object: string, name: string) {
+  const spec = specOf(object);
+  const describe = await ctx.client.describe(spec.apiName);
+  const field = describe.fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
+  if (!field || (field as { externalId?: boolean }).externalId !== true)
+    throw new OperationError(
+      'INVALID_INPUT',
+      `✖ ${name} is not an External ID field of ${spec.apiName}; its External ID fields: ${
+        describe.fields
+          .filter((f) => (f as { externalId?: boolean }).externalId === true)
+          .map((f) => f.name)
+          .join(', ') || 'none'
+      }\n  → at externalIdField`,
+    );
+  return { spec, field: field.name };
+}
+
+/** The records whose external id holds the value (at most two: one is expected), with the fields to change. */
+async function matching(
+  ctx: OperationContext,
+  spec: ObjectSpec,
+  field: string,
+  value: string,
+  values: Record<string, unknown>,
+) {
+  const keys = [...new Set(['id', spec.nameField, ...Object.keys(values).filter((k) => k in spec.fields)])];
+  const result = await ctx.client.query(
+    soql`SELECT ${soql.fields(selectFields(spec, keys))} FROM ${soql.ident(spec.apiName)} WHERE ${soql.ident(field)} = ${value} LIMIT 2`,
+  );
+  return result.records.map((r) => fromSalesforce(spec, r, keys));
+}
+
+export const recordOperations = [createRecords, updateRecords, deleteRecords, upsertRecord];
