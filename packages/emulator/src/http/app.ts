@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
+import { getPath } from 'hono/utils/url';
 import { type ConnectedAppConfig, createConnectedApps } from '../auth/apps.ts';
 import { OAuthError } from '../auth/errors.ts';
 import { requireSession } from '../auth/sessions.ts';
@@ -16,16 +17,25 @@ import { createFaultMiddleware, registerFaultRoutes } from './faults.ts';
 import { registerLimitsRoute } from './limits.ts';
 import { registerOAuthRoutes } from './oauth.ts';
 import { registerQueryRoutes } from './query.ts';
+import { registerRecentTabsThemeRoutes } from './recent-tabs-theme.ts';
 import { registerSearchRoutes } from './search.ts';
 import { registerSObjectRoutes } from './sobjects.ts';
-
-/** API versions served, as `GET /services/data` lists them. */
-export const API_VERSIONS = Array.from({ length: 17 }, (_, i) => `${50 + i}.0`);
+import { API_VERSIONS, releaseName, versionResources } from './versions.ts';
 
 const VERSION_PATTERN = /^v(\d{2}\.0)$/;
 
 /** What the session middleware puts in the context of every data request. */
 export type Env = { Variables: { userId: string; version: string; metered: boolean } };
+
+/**
+ * The path a request is routed by, normalized as Salesforce's servers normalize it: a run of
+ * slashes is one slash (the Salesforce CLI stores instance URLs with a trailing slash and then asks
+ * for `//services/data/...`), and a trailing slash is dropped (`/sobjects/Contact/`, `/query/?q=`).
+ */
+export function salesforcePath(request: Request): string {
+  const path = getPath(request).replace(/\/{2,}/g, '/');
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
 
 /** Options of {@link createApp}. */
 export interface AppOptions {
@@ -67,8 +77,7 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<Env> {
     apps: options.apps ?? [],
     faults: options.faults ?? {},
   };
-  // Not strict: Salesforce serves `/sobjects/Contact/` and `/query/?q=` with their trailing slashes.
-  const app = new Hono<Env>({ strict: false });
+  const app = new Hono<Env>({ getPath: salesforcePath });
 
   app.onError((error, c) => {
     if (isApiError(error)) return c.json(error.toBody(), error.status as 400);
@@ -99,7 +108,7 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<Env> {
   app.get('/services/data', (c) => {
     return c.json(
       API_VERSIONS.map((version) => ({
-        label: `API ${version}`,
+        label: releaseName(version),
         url: `/services/data/v${version}`,
         version,
       })),
@@ -120,28 +129,24 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<Env> {
     if (isSubrequest(c.req.raw)) return next();
     const usage = org.meter.consume();
     const { counted } = await org.meter.track(next);
-    if (!counted) org.meter.count(resourceName(org, c.req.method, new URL(c.req.url).pathname));
+    if (!counted) org.meter.count(resourceName(org, c.req.method, c.req.path));
     c.header('Sforce-Limit-Info', `api-usage=${usage.used}/${usage.max}`);
   };
   app.use('/services/data/:version/*', dataCall);
   app.use('/services/data/:version', dataCall);
 
-  app.get('/services/data/:version', (c) => {
-    const base = `/services/data/${c.req.param('version')}`;
-    return c.json({
-      sobjects: `${base}/sobjects`,
-      query: `${base}/query`,
-      queryAll: `${base}/queryAll`,
-      limits: `${base}/limits`,
-      identity: `${new URL(c.req.url).origin}/id/${org.orgId}/${c.get('userId')}`,
-    });
-  });
+  app.get('/services/data/:version', (c) =>
+    c.json(
+      versionResources(c.get('version'), `${new URL(c.req.url).origin}/id/${org.orgId}/${c.get('userId')}`),
+    ),
+  );
 
   // Composite first: its gate keeps other requests out of an all-or-none transaction.
   registerCompositeRoutes(app, org, resolved);
   registerQueryRoutes(app, org);
   registerSearchRoutes(app, org, resolved);
   registerLimitsRoute(app, org);
+  registerRecentTabsThemeRoutes(app, org);
   // Describe before rows: `/sobjects/X/describe` must not be read as a record Id.
   registerDescribeRoutes(app, org);
   registerSObjectRoutes(app, org, resolved);

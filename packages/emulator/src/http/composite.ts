@@ -15,6 +15,7 @@ import type { AppOptions, Env } from './app.ts';
 import { readJsonObject } from './body.ts';
 import { toPlain } from './json.ts';
 import { objectParam } from './sobjects.ts';
+import { since } from './versions.ts';
 
 const BASE = '/services/data/:version/composite';
 
@@ -309,7 +310,9 @@ export function registerCompositeRoutes(app: Hono<Env>, org: Org, options: Requi
     return c.json({ hasErrors: results.some((r) => r.statusCode >= 400), results });
   });
 
-  // sObject Collections.
+  // sObject Collections (API 42.0 and later).
+  app.use(`${BASE}/sobjects`, since(42));
+  app.use(`${BASE}/sobjects/*`, since(42));
 
   const allOrNoneOf = (value: unknown): boolean => {
     if (allOrNoneScope.getStore() === true) return true;

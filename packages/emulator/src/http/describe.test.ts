@@ -258,26 +258,3 @@ describe('describe', () => {
     }
   });
 });
-
-describe('versions and resources', () => {
-  it('lists v50.0 to v66.0 without a session and serves each with one', async () => {
-    const versions = (await (await fetch(`${emulator.url}/services/data`)).json()) as { version: string }[];
-    expect(versions.map((v) => v.version)).toEqual(Array.from({ length: 17 }, (_, i) => `${50 + i}.0`));
-    const token = await login(emulator);
-    for (const version of ['v50.0', 'v66.0']) {
-      const resources = await call(emulator, token, 'GET', `/services/data/${version}`);
-      expect(resources.body).toMatchObject({
-        sobjects: `/services/data/${version}/sobjects`,
-        query: `/services/data/${version}/query`,
-        limits: `/services/data/${version}/limits`,
-        identity: expect.stringMatching(/\/id\/00D\w+\/005\w+$/),
-      });
-    }
-    for (const version of ['v49.0', 'v67.0', 'v60', 'latest']) {
-      expect((await call(emulator, token, 'GET', `/services/data/${version}/sobjects`)).status, version).toBe(
-        404,
-      );
-    }
-    expect((await call(emulator, 'nope', 'GET', '/services/data/v60.0')).status).toBe(401);
-  });
-});

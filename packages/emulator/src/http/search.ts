@@ -8,6 +8,7 @@ import { parseTerm } from '../sosl/term.ts';
 import type { AppOptions, Env } from './app.ts';
 import { readJsonObject } from './body.ts';
 import { jsonParserError, toPlain } from './json.ts';
+import { since } from './versions.ts';
 
 const BASE = '/services/data/:version';
 
@@ -85,6 +86,7 @@ function objectSearches(search: ParameterizedSearch): ObjectSearch[] | null {
  * text is recorded with the query metrics, as the query route records SOQL.
  */
 export function registerSearchRoutes(app: Hono<Env>, org: Org, options: Required<AppOptions>): void {
+  app.use(`${BASE}/parameterizedSearch`, since(36));
   const respond = (c: Context<Env>, request: SearchRequest) => {
     const searchRecords = runSearch(request, {
       db: org.db,

@@ -8,6 +8,7 @@ import { quoteIdent, statement } from '../store/database.ts';
 import { type StoredValue, toJson } from '../store/values.ts';
 import type { AppOptions, Env } from './app.ts';
 import { readJsonObject } from './body.ts';
+import { versionNumber } from './versions.ts';
 
 const BASE = '/services/data/:version/sobjects';
 
@@ -222,7 +223,8 @@ export function registerSObjectRoutes(app: Hono<Env>, org: Org, options: Require
         result.multiple.map((id) => recordUrl(c.get('version'), object, id)),
         300,
       );
-    // Since API 46.0 an update by upsert answers 200 with `created: false` instead of 204.
+    // Since API 46.0 an update by upsert answers 200 with `created: false`; before, 204.
+    if (!result.created && versionNumber(c.get('version')) < 46) return c.body(null, 204);
     if (result.created) c.header('Location', recordUrl(c.get('version'), object, result.id));
     return c.json(
       { id: result.id, success: true, errors: [], created: result.created },
