@@ -52,6 +52,7 @@ import {
   unknownObject,
   unknownParentRelationship,
 } from './errors.ts';
+import { SOQL_LIKE } from './like.ts';
 
 /** What the compiler needs besides the query. */
 export interface CompileOptions {
@@ -1279,6 +1280,10 @@ class Compiler {
       }
       if (value.kind === 'null') return '0';
       if (value.kind !== 'string') throw this.mismatch(operand, value);
+      // SQLite's LIKE stops reading a pattern at a NUL, which would make `'%\u0000 ab%'` match
+      // every row: such a pattern goes to the emulator's own LIKE, which reads it whole.
+      if (value.pattern.includes('\0'))
+        return `${SOQL_LIKE}(${operand.sql}, ${this.statement.bind(value.pattern)})`;
       return `${operand.sql} LIKE ${this.statement.bind(value.pattern)} ESCAPE '\\'`;
     }
     if (operand.type === 'multipicklist' && (op === '=' || op === '!=') && value.kind === 'string') {
@@ -1296,9 +1301,19 @@ class Compiler {
       // (unconfirmed) Salesforce's wording for a range comparison with null.
       throw this.error('INVALID_QUERY_FILTER_OPERATOR', value.pos, `invalid operator on null value: ${op}`);
     }
+    const test = hasNul(value) && (op === '=' || op === '!=') ? this.sameText(operand, bound) : null;
     // In SOQL, `!=` also matches rows where the field is null.
-    if (op === '!=') return `(${operand.sql} IS NULL OR ${left} != ${bound})`;
-    return `${left} ${op} ${bound}`;
+    if (op === '!=') return `(${operand.sql} IS NULL OR ${test ? `NOT ${test}` : `${left} != ${bound}`})`;
+    return test ?? `${left} ${op} ${bound}`;
+  }
+
+  /**
+   * Case-insensitive equality of text that holds a NUL character. SQLite's NOCASE collation stops
+   * comparing at a NUL (so `'a\u0000x' = 'a\u0000y'` would hold); lower() keeps the whole value
+   * and the BINARY comparison of the results compares every character.
+   */
+  private sameText(operand: Operand, bound: string): string {
+    return `(lower(${operand.sql}) = lower(${bound}))`;
   }
 
   private likeError(operand: Operand, pos: Pos) {
@@ -1399,6 +1414,7 @@ class Compiler {
       }
       const sql = this.bindValue(operand, value);
       if (sql === null) hasNull = true;
+      else if (hasNul(value)) terms.push(this.sameText(operand, sql));
       else bound.push(sql);
     }
     if (bound.length > 0) terms.unshift(`${left} IN (${bound.join(', ')})`);
@@ -1499,6 +1515,8 @@ function balanced(terms: string[], connective: 'AND' | 'OR'): string {
   const middle = Math.ceil(terms.length / 2);
   return `(${balanced(terms.slice(0, middle), connective)} ${connective} ${balanced(terms.slice(middle), connective)})`;
 }
+
+const hasNul = (value: Literal) => value.kind === 'string' && value.value.includes('\0');
 
 function splitValues(value: string): string[] {
   return value

@@ -146,6 +146,14 @@ describe('SOSL search with jsforce', () => {
     expect(names(await search('FIND {jurgen} RETURNING Contact(Name)'))).toEqual(['Jürgen Müllerström']);
   });
 
+  it('reads a NUL in a term as a word separator, never as the end of the term', async () => {
+    // A term cut at the NUL would be `Zephyrine` alone and find the account.
+    expect(await search('FIND {Zephyrine\u0000Nonexistentword} RETURNING Account(Name)')).toEqual([]);
+    expect(names(await search('FIND {Zephyrine\u0000Quantics} RETURNING Account(Name)'))).toEqual([
+      'Zephyrine Quantics',
+    ]);
+  });
+
   it('applies WHERE, ORDER BY, LIMIT and OFFSET per object, and LIMIT overall', async () => {
     const byName = await search(
       `FIND {Quantics} RETURNING Account(Name WHERE Name LIKE 'Z%' ORDER BY Name DESC), Contact(Name, Account.Name WHERE Account.Name = 'Zenith Quantics Labs')`,

@@ -4,6 +4,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { ensureOAuthTables } from '../auth/store.ts';
 import type { Catalog } from '../metadata/catalog.ts';
 import type { FieldMeta, ObjectMeta } from '../metadata/types.ts';
+import { registerLike } from '../soql/like.ts';
 
 /**
  * How values live in SQLite:
@@ -64,6 +65,7 @@ export function openDatabase({ dataDir, catalog }: OpenDatabaseOptions): Databas
     CREATE TABLE IF NOT EXISTS _metrics (kind TEXT NOT NULL, key TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (kind, key));
   `);
   ensureOAuthTables(db);
+  registerLike(db);
   // Another process (or a test) may hold the write lock for a moment; wait instead of failing.
   db.exec('PRAGMA busy_timeout = 5000;');
   for (const object of catalog.objects) ensureTable(db, object);
