@@ -179,9 +179,13 @@ export function registerCompositeRoutes(app: Hono<Env>, org: Org, options: Requi
         parsed = text;
       }
     }
+    // Salesforce reports these headers of a subrequest's answer (a GET of a row carries its ETag
+    // and Last-Modified, a create its Location).
     const httpHeaders: Record<string, string> = {};
-    const location = response.headers.get('location');
-    if (location) httpHeaders.Location = location;
+    for (const name of ['ETag', 'Last-Modified', 'Location']) {
+      const value = response.headers.get(name);
+      if (value) httpHeaders[name] = value;
+    }
     return { status: response.status, body: parsed, httpHeaders };
   };
 

@@ -8,6 +8,7 @@ import { quoteIdent, statement } from '../store/database.ts';
 import { type StoredValue, toJson } from '../store/values.ts';
 import type { AppOptions, Env } from './app.ts';
 import { readJsonObject } from './body.ts';
+import { checkPreconditions, conditionalHeaders, lastModifiedHeader, recordETag } from './preconditions.ts';
 import { versionNumber } from './versions.ts';
 
 const BASE = '/services/data/:version/sobjects';
@@ -153,20 +154,44 @@ export function registerSObjectRoutes(app: Hono<Env>, org: Org, options: Require
   app.get(`${BASE}/:type/:id`, (c) => {
     const object = objectParam(org, c.req.param('type'));
     const row = findRecord(org, object, c.req.param('id'), 'GET');
+    const outcome = checkPreconditions('GET', conditionalHeaders(c.req.header.bind(c.req)), object, row);
+    c.header('ETag', recordETag(object, row));
+    const lastModified = lastModifiedHeader(row);
+    if (lastModified) c.header('Last-Modified', lastModified);
+    if (outcome === 'not-modified') return c.body(null, 304);
     return c.json(
       recordJson(c.get('version'), object, row, selectedFields(object, org, c.req.query('fields'))),
     );
   });
 
+  /**
+   * A write's preconditions (If-Match, If-None-Match, If-Unmodified-Since), checked against the
+   * record as it is now; nothing awaits between this check and the write, so no other request can
+   * change the record in between.
+   */
+  const guard = (c: Context<Env>, object: ObjectMeta) => {
+    const headers = conditionalHeaders(c.req.header.bind(c.req));
+    const { ifMatch, ifNoneMatch, ifUnmodifiedSince } = headers;
+    if (ifMatch === undefined && ifNoneMatch === undefined && ifUnmodifiedSince === undefined) return;
+    checkPreconditions(
+      c.req.method,
+      headers,
+      object,
+      findRecord(org, object, c.req.param('id') ?? '', c.req.method),
+    );
+  };
+
   app.patch(`${BASE}/:type/:id`, async (c) => {
     const object = objectParam(org, c.req.param('type'));
     const body = await readJsonObject(c, object.name, options.maxBodyBytes);
+    guard(c, object);
     updateRecord(org, object, c.req.param('id'), body, dml(c));
     return c.body(null, 204);
   });
 
   app.delete(`${BASE}/:type/:id`, (c) => {
     const object = objectParam(org, c.req.param('type'));
+    guard(c, object);
     deleteRecord(org, object, c.req.param('id'), dml(c));
     return c.body(null, 204);
   });
