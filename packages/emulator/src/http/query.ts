@@ -3,7 +3,8 @@ import type { Context, Hono } from 'hono';
 import { ApiError } from '../errors.ts';
 import { makeId } from '../ids.ts';
 import type { Org } from '../org.ts';
-import { MAX_BATCH_SIZE, openQuery, type QueryCursor, type QueryResult } from '../soql/execute.ts';
+import { queryColumns } from '../soql/columns.ts';
+import { MAX_BATCH_SIZE, openQuery, planQuery, type QueryCursor, type QueryResult } from '../soql/execute.ts';
 import type { Env } from './app.ts';
 
 /** Salesforce's smallest batch size hint; smaller hints are raised to it. */
@@ -108,6 +109,16 @@ export function registerQueryRoutes(app: Hono<Env>, org: Org): void {
       throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
     }
     org.meterQuery(q);
+    if (c.req.query('columns') === 'true') {
+      // The query's columns instead of its records (the Salesforce CLI asks before printing rows).
+      const plan = planQuery(q, {
+        catalog: org.catalog,
+        includeDeleted,
+        now: org.now(),
+        userId: c.get('userId'),
+      });
+      return c.json(queryColumns(plan));
+    }
     const cursor = openQuery(q, {
       db: org.db,
       catalog: org.catalog,

@@ -80,6 +80,8 @@ export interface JoinNode {
   key: string;
   /** The relationship name in metadata case, the key of the nested object in results. */
   name: string;
+  /** The reference field the relationship follows (`AccountId` for `Account`). */
+  foreignKey: string;
   parent: JoinNode | null;
   /** For a plain lookup: the parent object and its table alias. */
   object: ObjectMeta | null;
@@ -155,6 +157,7 @@ export interface RecordsPlan extends RecordShape {
 /** `SELECT COUNT() FROM ...`: the count is `totalSize`, with no records. */
 export interface CountPlan {
   kind: 'count';
+  object: ObjectMeta;
   sql: string;
   params: Record<string, SQLInputValue>;
 }
@@ -163,11 +166,19 @@ export interface AggregateOutput {
   key: string;
   column: string;
   format: (value: unknown) => unknown;
+  /** The field behind the value (for a function, its argument's field with the result's type). */
+  field: FieldMeta;
+  /** True for an aggregate or other function, false for a grouped field. */
+  aggregate: boolean;
+  /** The function as written (`avg(Amount)`), or the field's name. */
+  display: string;
 }
 
 /** A query with aggregate functions or GROUP BY: rows are AggregateResults. */
 export interface AggregatePlan {
   kind: 'aggregate';
+  object: ObjectMeta;
+  grouped: boolean;
   sql: string;
   params: Record<string, SQLInputValue>;
   outputs: AggregateOutput[];
@@ -370,6 +381,7 @@ class Scope {
       node = {
         key,
         name: relationshipName,
+        foreignKey: reference.name,
         parent,
         object,
         alias,
@@ -392,6 +404,7 @@ class Scope {
       node = {
         key,
         name: relationshipName,
+        foreignKey: reference.name,
         parent,
         object: null,
         alias: null,
@@ -888,7 +901,12 @@ class Compiler {
     }
     if (query.limit) inner += ` LIMIT ${query.limit.value}`;
     if (query.offset) inner += `${query.limit ? '' : ' LIMIT -1'} OFFSET ${query.offset.value}`;
-    return { kind: 'count', sql: `SELECT COUNT(*) AS n FROM (${inner})`, params: this.statement.params };
+    return {
+      kind: 'count',
+      object: scope.object,
+      sql: `SELECT COUNT(*) AS n FROM (${inner})`,
+      params: this.statement.params,
+    };
   }
 
   // ---------------------------------------------------------------- aggregates
@@ -941,7 +959,14 @@ class Compiler {
       keys.add(key.toLowerCase());
       const column = `a${outputs.length}`;
       selectColumns.push({ sql: operand.sql, column, groupIndex });
-      outputs.push({ key, column, format: formatter(operand) });
+      outputs.push({
+        key,
+        column,
+        format: formatter(operand),
+        field: { ...operand.field, type: operand.type },
+        aggregate: isFunction,
+        display: item.expr.kind === 'call' ? item.expr.text : operand.field.name,
+      });
     }
     const where = this.whereClause(query, scope);
     const having = query.having ? this.condition(query.having, scope, 'having', false, groupSql) : null;
@@ -962,7 +987,14 @@ class Compiler {
       ]
         .filter(Boolean)
         .join(' ');
-      return { kind: 'aggregate', sql, params: this.statement.params, outputs };
+      return {
+        kind: 'aggregate',
+        object: scope.object,
+        grouped: query.groupBy !== null,
+        sql,
+        params: this.statement.params,
+        outputs,
+      };
     }
     // SQLite has no ROLLUP or CUBE: each grouping set is its own GROUP BY, stitched with UNION ALL.
     // Subtotal rows have null for the fields they roll up and sort after the rows they sum.
@@ -1006,7 +1038,14 @@ class Compiler {
         'ORDER BY is not supported with ROLLUP or CUBE in the emulator',
       );
     }
-    return { kind: 'aggregate', sql, params: this.statement.params, outputs };
+    return {
+      kind: 'aggregate',
+      object: scope.object,
+      grouped: true,
+      sql,
+      params: this.statement.params,
+      outputs,
+    };
   }
 
   // ---------------------------------------------------------------- expressions
