@@ -206,7 +206,7 @@ export function upsertCollection(
       );
     }
   }
-  return runAll(org, items, allOrNone, ({ value }) => {
+  const results = runAll(org, items, allOrNone, ({ value }) => {
     const key = Object.keys(value).find((k) => k.toLowerCase() === field.name.toLowerCase());
     const raw = key === undefined ? undefined : value[key];
     if (raw === undefined || raw === null || raw === '') {
@@ -232,6 +232,8 @@ export function upsertCollection(
     }
     return { id: result.id, success: true, errors: [], created: result.created };
   });
+  // Every UpsertResult carries `created`, a failed one (or one rolled back) too.
+  return results.map((result) => ({ ...result, created: result.created ?? false }));
 }
 
 /** `DELETE /composite/sobjects?ids=...`: each id's object comes from its key prefix. */

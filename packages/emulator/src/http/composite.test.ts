@@ -400,6 +400,26 @@ describe('sObject Collections with jsforce', () => {
       [true, true],
     ]);
     expect(upserted[0]?.id).toBe(ids[1]);
+    // A failed upsert result carries `created: false` too, and so does one rolled back.
+    const failing = await call(emulator, token, 'PATCH', `${V}/composite/sobjects/Account/Ext_Id__c`, {
+      allOrNone: true,
+      records: [
+        { attributes: { type: 'Account' }, Ext_Id__c: 'C-2', Name: 'Rolled back' },
+        { attributes: { type: 'Account' }, Ext_Id__c: 'C-9', Name: '' },
+      ],
+    });
+    expect(failing.body).toEqual([
+      {
+        success: false,
+        errors: [expect.objectContaining({ statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK' })],
+        created: false,
+      },
+      {
+        success: false,
+        errors: [expect.objectContaining({ statusCode: 'REQUIRED_FIELD_MISSING' })],
+        created: false,
+      },
+    ]);
     const all = [...ids, upserted[1]?.id as string];
     const get = await call(
       emulator,

@@ -5,6 +5,7 @@ import { makeId } from '../ids.ts';
 import type { Org } from '../org.ts';
 import { queryColumns } from '../soql/columns.ts';
 import { MAX_BATCH_SIZE, openQuery, planQuery, type QueryCursor, type QueryResult } from '../soql/execute.ts';
+import { userLocale } from '../store/users.ts';
 import type { Env } from './app.ts';
 
 /** Salesforce's smallest batch size hint; smaller hints are raised to it. */
@@ -125,6 +126,7 @@ export function registerQueryRoutes(app: Hono<Env>, org: Org): void {
       includeDeleted,
       now: org.now(),
       userId: c.get('userId'),
+      locale: userLocale(org, c.get('userId')),
     });
     return respond(c, q, cursor, 0, batchSizeFrom(c.req.header('sforce-query-options')), null);
   };

@@ -5,6 +5,7 @@ import { type ObjectSearch, parseSosl, searchGroup } from '../sosl/parser.ts';
 import { MAX_SEARCH_RESULTS, runSearch, type SearchRequest, soqlSearch } from '../sosl/search.ts';
 import type { SearchGroup } from '../sosl/search-index.ts';
 import { parseTerm } from '../sosl/term.ts';
+import { userLocale } from '../store/users.ts';
 import type { AppOptions, Env } from './app.ts';
 import { readJsonObject } from './body.ts';
 import { jsonParserError, toPlain } from './json.ts';
@@ -94,6 +95,7 @@ export function registerSearchRoutes(app: Hono<Env>, org: Org, options: Required
       apiVersion: c.get('version'),
       now: org.now(),
       userId: c.get('userId'),
+      locale: userLocale(org, c.get('userId')),
     });
     return c.json({ searchRecords });
   };

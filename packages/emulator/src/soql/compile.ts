@@ -29,6 +29,7 @@ import { normalizeId } from '../ids.ts';
 import type { Catalog } from '../metadata/catalog.ts';
 import type { FieldMeta, FieldType, ObjectMeta } from '../metadata/types.ts';
 import { quoteIdent } from '../store/database.ts';
+import type { JsonValue } from '../store/values.ts';
 import type {
   ComparisonOp,
   Condition,
@@ -52,6 +53,7 @@ import {
   unknownObject,
   unknownParentRelationship,
 } from './errors.ts';
+import { DEFAULT_LOCALE, localizer, type UserLocale } from './format.ts';
 import { SOQL_LIKE } from './like.ts';
 
 /** What the compiler needs besides the query. */
@@ -68,6 +70,8 @@ export interface CompileOptions {
    * SOSL uses it to keep a RETURNING clause's rows to those its full-text index matched.
    */
   restrict?: (alias: string, bind: (value: SQLInputValue) => string) => string;
+  /** The running user's locale and time zone, for FORMAT() (default en_US, America/Los_Angeles). */
+  locale?: UserLocale;
 }
 
 /**
@@ -108,6 +112,8 @@ export interface ValueOutput {
   nodes: JoinNode[];
   /** `toLabel(Status)`: values mapped to picklist labels. */
   labels: Map<string, string> | null;
+  /** `FORMAT(Amount)`: values as the user's locale shows them. */
+  localize?: (value: JsonValue) => JsonValue;
 }
 
 /** A child relationship subquery's result. */
@@ -708,6 +714,7 @@ class Compiler {
       key: string,
       labels: Map<string, string> | null,
       quiet: boolean,
+      localized = false,
     ) => {
       const identity = `${operand.nodes.map((n) => n.key).join('.')}|${key.toLowerCase()}`;
       if (seen.has(identity)) {
@@ -725,6 +732,7 @@ class Compiler {
         nodes: operand.nodes,
         labels,
         sql: operand.sql,
+        ...(localized ? { localize: localizer(operand.field, this.options.locale ?? DEFAULT_LOCALE) } : {}),
       });
     };
     for (const item of query.select) {
@@ -744,13 +752,12 @@ class Compiler {
             const arg = expr.args[0] as Expr;
             if (arg.kind !== 'field') throw this.error('MALFORMED_QUERY', arg.pos, `unexpected token: '('`);
             const operand = scope.resolve(arg);
-            // FORMAT and convertCurrency localise values; the emulator's single currency and locale
-            // leave them as stored (unconfirmed for FORMAT's number and date rendering).
+            // convertCurrency converts to the user's currency: the org has one, so values stay.
             const labels =
               fn === 'TOLABEL'
                 ? new Map(operand.field.picklistValues.map((p) => [p.value.toLowerCase(), p.label]))
                 : null;
-            addValue(operand, item, item.alias ?? operand.field.name, labels, false);
+            addValue(operand, item, item.alias ?? operand.field.name, labels, false, fn === 'FORMAT');
             break;
           }
           throw this.error('MALFORMED_QUERY', expr.pos, `Unknown function: ${expr.name}`);
@@ -959,10 +966,15 @@ class Compiler {
       keys.add(key.toLowerCase());
       const column = `a${outputs.length}`;
       selectColumns.push({ sql: operand.sql, column, groupIndex });
+      const format = formatter(operand);
+      const localize =
+        item.expr.kind === 'call' && item.expr.name === 'FORMAT'
+          ? localizer(operand.field, this.options.locale ?? DEFAULT_LOCALE)
+          : null;
       outputs.push({
         key,
         column,
-        format: formatter(operand),
+        format: localize ? (value) => localize(format(value) as JsonValue) : format,
         field: { ...operand.field, type: operand.type },
         aggregate: isFunction,
         display: item.expr.kind === 'call' ? item.expr.text : operand.field.name,
@@ -1112,8 +1124,10 @@ class Compiler {
         pos: expr.pos,
       };
     }
-    if (name === 'CONVERTTIMEZONE' || name === 'TOLABEL' || name === 'CONVERTCURRENCY') {
-      // The emulator's users live in UTC and one currency: these leave values as stored.
+    if (name === 'CONVERTTIMEZONE' || name === 'TOLABEL' || name === 'CONVERTCURRENCY' || name === 'FORMAT') {
+      // Outside the SELECT list's own handling (which labels and formats values), these leave values
+      // as stored: date functions run in UTC and the org has one currency. FORMAT of an aggregate
+      // (`FORMAT(MIN(CloseDate))`) is formatted by the aggregate's output.
       if (!arg || extra.length > 0)
         throw this.error('MALFORMED_QUERY', expr.pos, `unexpected token: '${name}'`);
       return this.operand(arg, scope, mode);

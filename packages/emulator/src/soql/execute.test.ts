@@ -346,6 +346,47 @@ describe('WHERE', () => {
     expect(count(`SELECT Id FROM Remark__c WHERE Name NOT IN ('nul\\u0000 zz one')`)).toBe(all);
   });
 
+  it('formats FORMAT() values in the user locale and time zone, and labels toLabel() values', () => {
+    const opportunity = org.catalog.object('Opportunity');
+    if (!opportunity) throw new Error('Opportunity missing');
+    insertRow(
+      org.db,
+      org.catalog,
+      opportunity,
+      {
+        Name: 'SoqlTest Format',
+        StageName: 'Prospecting',
+        CloseDate: '2025-04-10',
+        Amount: 44000,
+        Probability: 25,
+      },
+      { userId: f.userId, now: NOW },
+    );
+    const q = `SELECT Amount, FORMAT(Amount) amt, FORMAT(CloseDate) closes, FORMAT(CreatedDate) created, FORMAT(Probability) p, FORMAT(Name) n, toLabel(StageName) FROM Opportunity WHERE Name = 'SoqlTest Format'`;
+    const at = (locale: { locale: string; timeZone: string }) =>
+      (executeSoql(q, { ...options(), locale }) as { records: Rec[] }).records[0] as Rec;
+    expect(at({ locale: 'en_US', timeZone: 'America/Los_Angeles' })).toMatchObject({
+      Amount: 44000,
+      amt: '$44,000.00',
+      closes: '4/10/2025',
+      // 10:00 UTC is 2:00 in Los Angeles.
+      created: '2/12/2026, 2:00 AM',
+      p: '25%',
+      n: 'SoqlTest Format',
+      StageName: 'Prospecting',
+    });
+    expect(at({ locale: 'de_DE', timeZone: 'Europe/Berlin' })).toMatchObject({
+      amt: '44.000,00 $',
+      closes: '10.4.2025',
+      created: '12.2.2026, 11:00',
+    });
+    const agg = executeSoql(
+      `SELECT FORMAT(MIN(CloseDate)) earliest, FORMAT(SUM(Amount)) FROM Opportunity WHERE Name = 'SoqlTest Format'`,
+      { ...options(), locale: { locale: 'en_US', timeZone: 'UTC' } },
+    ).records[0] as Rec;
+    expect(agg).toMatchObject({ earliest: '4/10/2025', expr0: '$44,000.00' });
+  });
+
   it('handles INCLUDES and EXCLUDES on multi-select picklists', () => {
     expect(names(`SELECT Name FROM Widget__c WHERE Tags__c INCLUDES ('beta') ORDER BY Name`)).toEqual([
       'Anvil',

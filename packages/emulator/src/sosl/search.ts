@@ -4,6 +4,7 @@ import type { Catalog } from '../metadata/catalog.ts';
 import type { ObjectMeta } from '../metadata/types.ts';
 import { compileQuery, type RecordsPlan } from '../soql/compile.ts';
 import { recordsCursor } from '../soql/execute.ts';
+import type { UserLocale } from '../soql/format.ts';
 import { parseSoql } from '../soql/parser.ts';
 import { matchSql, registerSearchFunctions } from './match.ts';
 import { asSearchError, checkReturning, type ObjectSearch } from './parser.ts';
@@ -21,6 +22,8 @@ export interface SearchContext {
   /** The org's clock, for date literals in WHERE clauses. */
   now: Date;
   userId: string;
+  /** The running user's locale and time zone, for FORMAT() in RETURNING clauses. */
+  locale?: UserLocale;
 }
 
 /** A search to run: a term, where to look for it, and what to return. */
@@ -80,6 +83,7 @@ export function runSearch(request: SearchRequest, context: SearchContext): Recor
         now: context.now,
         includeDeleted: false,
         userId: context.userId,
+        locale: context.locale,
         restrict: (alias, bind) =>
           object && fields
             ? matchSql(request.term, request.group, object as ObjectMeta, fields, alias, bind)
