@@ -18,6 +18,8 @@ const SOAP_TYPES: Record<string, string> = {
   datetime: 'xsd:dateTime',
   time: 'xsd:time',
   base64: 'xsd:base64Binary',
+  address: 'urn:address',
+  location: 'urn:location',
 };
 
 /** Objects Salesforce lets you merge. */
@@ -73,7 +75,8 @@ export function fieldDescribe(object: ObjectMeta, field: FieldMeta, access: Acce
   const compoundParent = object.fields.find((f) => f.compound?.includes(field.name));
   return {
     aggregatable:
-      !['textarea', 'base64', 'multipicklist', 'location'].includes(field.type) && field.filterable,
+      !['textarea', 'base64', 'multipicklist', 'address', 'location'].includes(field.type) &&
+      field.filterable,
     aiPredictionField: false,
     autoNumber: field.autoNumber,
     byteLength: textual ? field.length * 3 : field.type === 'id' || field.type === 'reference' ? 18 : 0,

@@ -2,10 +2,10 @@ import type { Context, Hono } from 'hono';
 import { createRecord, deleteRecord, findRecord, updateRecord, upsertRecord } from '../dml/dml.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { normalizeId } from '../ids.ts';
-import type { FieldMeta, ObjectMeta } from '../metadata/types.ts';
+import { type FieldMeta, isVirtualCompound, type ObjectMeta } from '../metadata/types.ts';
 import type { Org } from '../org.ts';
 import { quoteIdent, statement } from '../store/database.ts';
-import { type StoredValue, toJson } from '../store/values.ts';
+import { compoundJson, type StoredValue, toJson } from '../store/values.ts';
 import type { AppOptions, Env } from './app.ts';
 import { readJsonObject } from './body.ts';
 import { checkPreconditions, conditionalHeaders, lastModifiedHeader, recordETag } from './preconditions.ts';
@@ -40,6 +40,11 @@ export function recordJson(
   };
   for (const field of fields) {
     const value = row[field.name];
+    if (isVirtualCompound(field)) {
+      const parts = object.fields.filter((f) => field.compound?.includes(f.name));
+      record[field.name] = compoundJson(field, parts, row);
+      continue;
+    }
     record[field.name] =
       field.type === 'base64'
         ? value === null || value === undefined

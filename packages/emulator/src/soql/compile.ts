@@ -27,9 +27,9 @@
 import type { SQLInputValue } from 'node:sqlite';
 import { normalizeId } from '../ids.ts';
 import type { Catalog } from '../metadata/catalog.ts';
-import type { FieldMeta, FieldType, ObjectMeta } from '../metadata/types.ts';
+import { type FieldMeta, type FieldType, isVirtualCompound, type ObjectMeta } from '../metadata/types.ts';
 import { quoteIdent } from '../store/database.ts';
-import type { JsonValue } from '../store/values.ts';
+import { compoundKey, type JsonValue } from '../store/values.ts';
 import type {
   ComparisonOp,
   Condition,
@@ -458,7 +458,9 @@ class Scope {
     if (!field) throw noSuchColumn(source, ref.pos, name, object.name);
     const alias = node ? (node.alias as string) : this.alias;
     return {
-      sql: `${alias}.${quoteIdent(field.name)}`,
+      sql: isVirtualCompound(field)
+        ? compoundSql(object, field, alias)
+        : `${alias}.${quoteIdent(field.name)}`,
       type: field.type,
       field,
       label,
@@ -1557,6 +1559,19 @@ class Compiler {
       ? `(${operand.sql} IS NULL OR ${operand.sql} NOT IN (${sub}))`
       : `${operand.sql} IN (${sub})`;
   }
+}
+
+/**
+ * A compound address or geolocation as SQL: a JSON object of its components (keys in alphabetical
+ * order, as Salesforce answers them), or NULL when every component is null.
+ */
+function compoundSql(object: ObjectMeta, field: FieldMeta, alias: string): string {
+  const parts = object.fields
+    .filter((f) => field.compound?.includes(f.name))
+    .map((f) => ({ key: compoundKey(field, f.name), sql: `${alias}.${quoteIdent(f.name)}` }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const empty = parts.map((p) => `${p.sql} IS NULL`).join(' AND ');
+  return `CASE WHEN ${empty} THEN NULL ELSE json_object(${parts.map((p) => `'${p.key}', ${p.sql}`).join(', ')}) END`;
 }
 
 /**

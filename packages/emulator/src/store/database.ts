@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { ensureOAuthTables } from '../auth/store.ts';
 import type { Catalog } from '../metadata/catalog.ts';
-import type { FieldMeta, ObjectMeta } from '../metadata/types.ts';
+import { type FieldMeta, type ObjectMeta, storedFields } from '../metadata/types.ts';
 import { registerLike } from '../soql/like.ts';
 
 /**
@@ -20,6 +20,9 @@ export function columnType(field: FieldMeta): string {
     case 'reference':
     case 'base64':
       return 'TEXT';
+    case 'address':
+    case 'location':
+      throw new Error(`${field.name} is a compound field without a column`);
     case 'boolean':
     case 'int':
       return 'INTEGER';
@@ -79,14 +82,16 @@ function ensureTable(db: DatabaseSync, object: ObjectMeta): void {
       (r) => r.name,
     ),
   );
+  // Addresses and geolocations are read from their components: they have no column.
+  const stored = storedFields(object);
   if (existing.size === 0) {
-    const columns = object.fields.map((f) =>
+    const columns = stored.map((f) =>
       f.name === 'Id' ? `"Id" TEXT PRIMARY KEY` : `${quoteIdent(f.name)} ${columnType(f)}`,
     );
     db.exec(`CREATE TABLE ${table} (${columns.join(', ')})`);
   } else {
     // Custom fields added by a later metadata file become new columns.
-    for (const f of object.fields) {
+    for (const f of stored) {
       if (!existing.has(f.name))
         db.exec(`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(f.name)} ${columnType(f)}`);
     }
