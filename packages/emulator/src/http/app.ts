@@ -14,7 +14,9 @@ import { registerCompositeRoutes } from './composite.ts';
 import { registerControlRoutes } from './controls.ts';
 import { registerDescribeRoutes } from './describe.ts';
 import { createFaultMiddleware, registerFaultRoutes } from './faults.ts';
+import { registerLayoutRoutes } from './layouts.ts';
 import { registerLimitsRoute } from './limits.ts';
+import { registerListViewRoutes } from './listviews.ts';
 import { registerOAuthRoutes } from './oauth.ts';
 import { registerQueryRoutes } from './query.ts';
 import { registerRecentTabsThemeRoutes } from './recent-tabs-theme.ts';
@@ -149,6 +151,8 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<Env> {
   registerRecentTabsThemeRoutes(app, org);
   // Describe before rows: `/sobjects/X/describe` must not be read as a record Id.
   registerDescribeRoutes(app, org);
+  registerLayoutRoutes(app, org);
+  registerListViewRoutes(app, org);
   registerSObjectRoutes(app, org, resolved);
   if (resolved.controls) {
     registerFaultRoutes(app, faults);

@@ -4,6 +4,7 @@ import type { FieldMeta, ObjectMeta } from '../metadata/types.ts';
 import type { Org } from '../org.ts';
 import { quoteIdent, statement } from '../store/database.ts';
 import type { Env } from './app.ts';
+import { namedLayoutInfos } from './layouts.ts';
 import { objectParam, recordUrl } from './sobjects.ts';
 
 const SOAP_TYPES: Record<string, string> = {
@@ -28,6 +29,20 @@ const MERGEABLE = new Set(['Account', 'Contact', 'Lead', 'Case']);
 function objectUrls(version: string, object: ObjectMeta) {
   const base = `/services/data/${version}/sobjects/${object.name}`;
   return { rowTemplate: `${base}/{ID}`, describe: `${base}/describe`, sobject: base };
+}
+
+/** The urls of a full describe: the object's layouts and list views besides its rows. */
+function describeUrls(version: string, object: ObjectMeta) {
+  const base = `/services/data/${version}/sobjects/${object.name}`;
+  return {
+    compactLayouts: `${base}/describe/compactLayouts`,
+    rowTemplate: `${base}/{ID}`,
+    approvalLayouts: `${base}/describe/approvalLayouts`,
+    listviews: `${base}/listviews`,
+    describe: `${base}/describe`,
+    layouts: `${base}/describe/layouts`,
+    sobject: base,
+  };
 }
 
 /**
@@ -194,7 +209,7 @@ export function registerDescribeRoutes(app: Hono<Env>, org: Org): void {
       fields: object.fields.map((field) => fieldDescribe(object, field, access)),
       listviewable: null,
       lookupLayoutable: null,
-      namedLayoutInfos: [],
+      namedLayoutInfos: namedLayoutInfos(object),
       networkScopeFieldName: null,
       recordTypeInfos: [
         {
@@ -213,7 +228,7 @@ export function registerDescribeRoutes(app: Hono<Env>, org: Org): void {
         { label: `All ${object.labelPlural.toLowerCase()}`, name: 'everything' },
         { label: `My ${object.labelPlural.toLowerCase()}`, name: 'mine' },
       ],
-      urls: objectUrls(version, object),
+      urls: describeUrls(version, object),
     });
   });
 }

@@ -5,8 +5,10 @@ import { makeId } from '../ids.ts';
 import type { Org } from '../org.ts';
 import { queryColumns } from '../soql/columns.ts';
 import { MAX_BATCH_SIZE, openQuery, planQuery, type QueryCursor, type QueryResult } from '../soql/execute.ts';
+import { explainPlan } from '../soql/explain.ts';
 import { userLocale } from '../store/users.ts';
 import type { Env } from './app.ts';
+import { findListView } from './listviews.ts';
 
 /** Salesforce's smallest batch size hint; smaller hints are raised to it. */
 const MIN_BATCH_SIZE = 200;
@@ -105,6 +107,21 @@ export function registerQueryRoutes(app: Hono<Env>, org: Org): void {
   };
 
   const query = (includeDeleted: boolean) => (c: Context<Env>) => {
+    const explain = c.req.query('explain');
+    if (explain !== undefined) {
+      // `?explain=` takes a query, or the id of a list view (whose query is explained).
+      const soql = findListView(org, explain.trim())?.soql ?? explain;
+      if (soql.trim() === '')
+        throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+      org.meterQuery(soql);
+      const plan = planQuery(soql, {
+        catalog: org.catalog,
+        includeDeleted,
+        now: org.now(),
+        userId: c.get('userId'),
+      });
+      return c.json({ ...explainPlan(org.db, org.catalog, plan), sourceQuery: soql });
+    }
     const q = c.req.query('q');
     if (q === undefined || q.trim() === '') {
       throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');

@@ -30,7 +30,7 @@ function icons(origin: string, object: ObjectMeta) {
 }
 
 /** Objects with a name field that users work with: those that have tabs and recent items. */
-function tabObjects(org: Org): ObjectMeta[] {
+export function tabObjects(org: Org): ObjectMeta[] {
   return org.catalog.objects.filter(
     (o) => o.searchable && o.queryable && o.fields.some((f) => f.nameField) && o.name !== 'User',
   );

@@ -61,6 +61,7 @@ describe('versions and resources', () => {
     const latest = await call(emulator, token, 'GET', '/services/data/v66.0');
     expect(Object.keys(latest.body).sort()).toEqual(
       [
+        'compactLayouts',
         'composite',
         'identity',
         'limits',
@@ -85,6 +86,7 @@ describe('versions and resources', () => {
     };
     params.search = `?q=${encodeURIComponent('FIND {Acme}')}`;
     params.parameterizedSearch = '?q=Acme';
+    params.compactLayouts = '?q=Account';
     for (const [name, url] of Object.entries(latest.body as Record<string, string>)) {
       if (name === 'identity' || name === 'composite') continue;
       const response = await call(emulator, token, 'GET', `${url}${params[name] ?? ''}`);

@@ -41,6 +41,7 @@ export function versionNumber(version: string): number {
  */
 const RESOURCES: { name: string; path: string; since: number }[] = [
   { name: 'tabs', path: 'tabs', since: 31 },
+  { name: 'compactLayouts', path: 'compactLayouts', since: 31 },
   { name: 'queryAll', path: 'queryAll', since: 29 },
   { name: 'search', path: 'search', since: 18 },
   { name: 'composite', path: 'composite', since: 34 },
