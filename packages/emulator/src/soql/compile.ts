@@ -70,6 +70,11 @@ export interface CompileOptions {
    * SOSL uses it to keep a RETURNING clause's rows to those its full-text index matched.
    */
   restrict?: (alias: string, bind: (value: SQLInputValue) => string) => string;
+  /**
+   * An order for a top-level query without ORDER BY, ascending (SOSL orders records by relevance),
+   * given the queried table's alias and a way to bind values; null for none.
+   */
+  relevance?: (alias: string, bind: (value: SQLInputValue) => string) => string | null;
   /** The running user's locale and time zone, for FORMAT() (default en_US, America/Los_Angeles). */
   locale?: UserLocale;
 }
@@ -640,6 +645,10 @@ class Compiler {
       );
     }
     const orderBy = query.orderBy.map((item) => this.orderTerm(item, scope, null));
+    if (!foreignKey && orderBy.length === 0 && this.options.relevance) {
+      const relevance = this.options.relevance(scope.alias, (value) => this.statement.bind(value));
+      if (relevance) orderBy.push(`${relevance} ASC NULLS LAST`, `${scope.alias}."Id" ASC`);
+    }
     const columns = [`${scope.alias}."Id" AS "_id"`];
     if (foreignKey) columns.push(`${scope.alias}.${quoteIdent(foreignKey.name)} AS "_fk"`);
     for (const node of shape.nodes) {

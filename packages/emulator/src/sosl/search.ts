@@ -6,7 +6,7 @@ import { compileQuery, type RecordsPlan } from '../soql/compile.ts';
 import { recordsCursor } from '../soql/execute.ts';
 import type { UserLocale } from '../soql/format.ts';
 import { parseSoql } from '../soql/parser.ts';
-import { matchSql, registerSearchFunctions } from './match.ts';
+import { matchSql, registerSearchFunctions, relevanceSql } from './match.ts';
 import { asSearchError, checkReturning, type ObjectSearch } from './parser.ts';
 import { indexedFields, refreshSearchIndex, type SearchGroup } from './search-index.ts';
 import type { TermNode } from './term.ts';
@@ -61,8 +61,8 @@ export function soqlSearch(soql: string): ObjectSearch {
 /**
  * Runs a search: each object's query, restricted to the rows its full-text index matches and
  * never a deleted one, in RETURNING order until the overall limit is reached. Every clause is
- * compiled (and so checked) before any runs. Records come in each object's ORDER BY, or in the
- * order they were created (unconfirmed: Salesforce orders by relevance).
+ * compiled (and so checked) before any runs. Records come in each object's ORDER BY, or by
+ * relevance (see search-index.ts), then in the order they were created.
  */
 export function runSearch(request: SearchRequest, context: SearchContext): Record<string, unknown>[] {
   registerSearchFunctions(context.db);
@@ -88,6 +88,8 @@ export function runSearch(request: SearchRequest, context: SearchContext): Recor
           object && fields
             ? matchSql(request.term, request.group, object as ObjectMeta, fields, alias, bind)
             : '0',
+        relevance: (alias, bind) =>
+          object && fields ? relevanceSql(request.term, request.group, object, alias, bind) : null,
       });
     } catch (error) {
       throw asSearchError(error);
