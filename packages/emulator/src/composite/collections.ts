@@ -61,8 +61,8 @@ function recordError(error: unknown): RecordError {
 
 let savepoints = 0;
 
-/** Runs `fn` in a savepoint: kept when it returns, undone when it throws. */
-function savepoint<T>(org: Org, fn: () => T): T {
+/** Runs `fn` in a savepoint (inside the current transaction, if any): kept when it returns, undone when it throws. */
+export function savepoint<T>(org: Org, fn: () => T): T {
   const name = `sfgql_record_${++savepoints}`;
   org.db.exec(`SAVEPOINT ${name}`);
   try {
