@@ -21,6 +21,7 @@ import { registerOAuthRoutes } from './oauth.ts';
 import { registerQueryRoutes } from './query.ts';
 import { registerRecentTabsThemeRoutes } from './recent-tabs-theme.ts';
 import { registerSearchRoutes } from './search.ts';
+import { registerSoapRoutes } from './soap.ts';
 import { registerSObjectRoutes } from './sobjects.ts';
 import { API_VERSIONS, releaseName, versionResources } from './versions.ts';
 
@@ -105,6 +106,7 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<Env> {
   app.use('*', createFaultMiddleware(org, faults));
 
   registerOAuthRoutes(app, org, createConnectedApps(org.db, resolved.apps));
+  registerSoapRoutes(app, org);
 
   // Every data resource needs a valid session; the version list alone is public, as in Salesforce.
   app.get('/services/data', (c) => {

@@ -222,7 +222,7 @@ export function registerOAuthRoutes(app: Hono<Env>, org: Org, apps: ConnectedApp
 
     if (action === 'login') {
       const username = form.get('username') ?? '';
-      const userId = checkPassword(org.db, username, form.get('password') ?? '');
+      const userId = checkPassword(org.db, username, form.get('password') ?? '', org.now().getTime());
       if (!userId) {
         if (!loginFailed(org, pending)) {
           return c.redirect(

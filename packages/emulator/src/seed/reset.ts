@@ -11,7 +11,7 @@ export function resetOrg(org: Org, seed: 'demo' | 'none'): void {
   transaction(org.db, () => {
     for (const object of org.catalog.objects) org.db.exec(`DELETE FROM ${quoteIdent(object.name)}`);
     org.db.exec(
-      'DELETE FROM _sequences; DELETE FROM _credentials; DELETE FROM _connected_apps; DELETE FROM _deleted;',
+      'DELETE FROM _sequences; DELETE FROM _credentials; DELETE FROM _login_failures; DELETE FROM _connected_apps; DELETE FROM _deleted;',
     );
     if (seed === 'demo') seedDemo(org);
   });
