@@ -271,9 +271,14 @@ function displayName(object: ObjectMeta, row: Row): string {
  * line items with their opportunity, ...). Lookups from records that stay are cleared. A record that
  * cases still point at cannot be deleted (DELETE_FAILED), as in Salesforce.
  */
-export function deleteRecord(org: Org, object: ObjectMeta, rawId: string, ctx: DmlContext): void {
+export function deleteRecord(
+  org: Org,
+  object: ObjectMeta,
+  rawId: string,
+  ctx: DmlContext,
+): { object: ObjectMeta; id: string }[] {
   assertObjectAllows(object, 'delete');
-  transaction(org.db, () => {
+  return transaction(org.db, () => {
     const root = findRecord(org, object, rawId, 'DELETE');
     assertCanWrite(org, ctx.userId, root.Id as string);
     const doomed = new Map<string, { object: ObjectMeta; row: Row }>([
@@ -334,6 +339,20 @@ export function deleteRecord(org: Org, object: ObjectMeta, rawId: string, ctx: D
         org.db,
         `UPDATE ${quoteIdent(reference.object.name)} SET ${quoteIdent(reference.field.name)} = NULL WHERE "Id" = ?`,
       ).run(id);
+    }
+    return [...doomed.values()].map(({ object: target, row }) => ({ object: target, id: row.Id as string }));
+  });
+}
+
+/**
+ * Deletes one record and what goes with it for good, bypassing the Recycle Bin (Bulk API's
+ * `hardDelete`): they cannot be undeleted, and queryAll no longer sees them.
+ */
+export function hardDeleteRecord(org: Org, object: ObjectMeta, rawId: string, ctx: DmlContext): void {
+  transaction(org.db, () => {
+    for (const { object: target, id } of deleteRecord(org, object, rawId, ctx)) {
+      statement(org.db, `DELETE FROM ${quoteIdent(target.name)} WHERE "Id" = ?`).run(id);
+      statement(org.db, 'DELETE FROM _deleted WHERE id = ?').run(id);
     }
   });
 }

@@ -4,12 +4,13 @@ import { getPath } from 'hono/utils/url';
 import { type ConnectedAppConfig, createConnectedApps } from '../auth/apps.ts';
 import { OAuthError } from '../auth/errors.ts';
 import { requireSession } from '../auth/sessions.ts';
-import { isSubrequest } from '../composite/gate.ts';
+import { createGate, isSubrequest } from '../composite/gate.ts';
 import { isApiError, notFound } from '../errors.ts';
 import { createFaultInjector } from '../faults/injector.ts';
 import type { FaultConfig } from '../faults/rules.ts';
 import type { Org } from '../org.ts';
 import { DEFAULT_MAX_BODY_BYTES } from './body.ts';
+import { registerBulkRoutes } from './bulk.ts';
 import { registerCompositeRoutes } from './composite.ts';
 import { registerControlRoutes } from './controls.ts';
 import { registerDescribeRoutes } from './describe.ts';
@@ -145,8 +146,11 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<Env> {
     ),
   );
 
-  // Composite first: its gate keeps other requests out of an all-or-none transaction.
-  registerCompositeRoutes(app, org, resolved);
+  // Composite first: its gate keeps other requests out of an all-or-none transaction. Bulk jobs
+  // processed in the background take the gate too.
+  const gate = createGate();
+  registerCompositeRoutes(app, org, resolved, gate);
+  registerBulkRoutes(app, org, gate);
   registerQueryRoutes(app, org);
   registerSearchRoutes(app, org, resolved);
   registerLimitsRoute(app, org);

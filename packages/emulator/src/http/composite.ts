@@ -7,7 +7,7 @@ import {
   saveCollection,
   upsertCollection,
 } from '../composite/collections.ts';
-import { createGate, isSubrequest, markSubrequest } from '../composite/gate.ts';
+import { type Gate, isSubrequest, markSubrequest } from '../composite/gate.ts';
 import { BrokenReference, type Outcomes, resolveBody, resolveString } from '../composite/references.ts';
 import { createTrees } from '../composite/tree.ts';
 import { ApiError } from '../errors.ts';
@@ -177,8 +177,12 @@ function failed(result: { httpStatusCode: number; body: unknown }): boolean {
  * the whole composite call counts as one API call, as in Salesforce. An all-or-none `/composite`
  * request runs in one SQLite savepoint, holding the org's gate exclusively until it ends.
  */
-export function registerCompositeRoutes(app: Hono<Env>, org: Org, options: Required<AppOptions>): void {
-  const gate = createGate();
+export function registerCompositeRoutes(
+  app: Hono<Env>,
+  org: Org,
+  options: Required<AppOptions>,
+  gate: Gate,
+): void {
   /** Set while an all-or-none composite runs: its collections are all-or-none too. */
   const allOrNoneScope = new AsyncLocalStorage<boolean>();
 

@@ -64,6 +64,7 @@ describe('versions and resources', () => {
         'compactLayouts',
         'composite',
         'identity',
+        'jobs',
         'limits',
         'parameterizedSearch',
         'query',
@@ -79,6 +80,7 @@ describe('versions and resources', () => {
     const old = await call(emulator, token, 'GET', '/services/data/v31.0');
     expect(Object.keys(old.body)).not.toContain('parameterizedSearch');
     expect(Object.keys(old.body)).not.toContain('composite');
+    expect(Object.keys(old.body)).not.toContain('jobs');
     // Each listed resource answers (the query and search ones need their parameter).
     const params: Record<string, string> = {
       query: '?q=SELECT+Id+FROM+Case',

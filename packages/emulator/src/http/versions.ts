@@ -50,6 +50,7 @@ const RESOURCES: { name: string; path: string; since: number }[] = [
   { name: 'recent', path: 'recent', since: 28 },
   { name: 'limits', path: 'limits', since: 29 },
   { name: 'query', path: 'query', since: 20 },
+  { name: 'jobs', path: 'jobs', since: 41 },
   { name: 'sobjects', path: 'sobjects', since: 20 },
 ];
 

@@ -222,6 +222,23 @@ function runChild(
   return byParent;
 }
 
+/**
+ * A records plan's records one at a time, straight from SQLite (Bulk API 2.0 query jobs read
+ * millions of rows this way without holding them). Only for plans without child subqueries.
+ */
+export function* iterateRecords(
+  db: DatabaseSync,
+  plan: RecordsPlan,
+  apiVersion: string,
+): Generator<Record<string, unknown>> {
+  if (plan.children.length > 0) throw new Error('iterateRecords: child subqueries need recordsCursor');
+  const { statement, names } = prepare(db, plan.sql);
+  const bound: Record<string, SQLInputValue> = {};
+  for (const name of names) bound[name] = plan.params[name] ?? null;
+  for (const row of statement.iterate(bound) as Iterable<Row>)
+    yield shapeRecord(plan, row, apiVersion, new Map());
+}
+
 /** A cursor over a compiled records plan (SOSL runs its RETURNING clauses through it). */
 export function recordsCursor(db: DatabaseSync, plan: RecordsPlan): QueryCursor {
   const rows = run(db, plan.sql, plan.params);

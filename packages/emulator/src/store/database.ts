@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { ensureOAuthTables } from '../auth/store.ts';
+import { ensureBulkTables } from '../bulk/jobs.ts';
 import type { Catalog } from '../metadata/catalog.ts';
 import { type FieldMeta, type ObjectMeta, storedFields } from '../metadata/types.ts';
 import { registerLike } from '../soql/like.ts';
@@ -66,7 +67,9 @@ export function openDatabase({ dataDir, catalog }: OpenDatabaseOptions): Databas
     CREATE INDEX IF NOT EXISTS ix__deleted_object ON _deleted (object, deletedAt);
     CREATE TABLE IF NOT EXISTS _api_usage (day TEXT PRIMARY KEY, used INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS _metrics (kind TEXT NOT NULL, key TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (kind, key));
+    CREATE TABLE IF NOT EXISTS _allocations (day TEXT NOT NULL, name TEXT NOT NULL, used REAL NOT NULL, PRIMARY KEY (day, name));
   `);
+  ensureBulkTables(db);
   ensureOAuthTables(db);
   registerLike(db);
   // Another process (or a test) may hold the write lock for a moment; wait instead of failing.
