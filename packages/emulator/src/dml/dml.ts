@@ -213,11 +213,7 @@ export function upsertRecord(
     Object.entries(input.value).filter(([key]) => key.toLowerCase() !== field.name.toLowerCase()),
   );
   return transaction(org.db, () => {
-    const key = convertValue(field, rawValue);
-    const matches = statement(
-      org.db,
-      `SELECT "Id" FROM ${quoteIdent(object.name)} WHERE ${quoteIdent(field.name)} = ? AND "IsDeleted" = 0 LIMIT 200`,
-    ).all(key) as { Id: string }[];
+    const matches = upsertMatches(org, object, field, rawValue);
     if (matches.length > 1) return { multiple: matches.map((m) => m.Id) };
     const match = matches[0];
     if (match) {
@@ -230,6 +226,19 @@ export function upsertRecord(
     const id = createRecord(org, object, { ...input, value: { ...body, [field.name]: rawValue } }, ctx);
     return { id, created: true };
   });
+}
+
+/** The live records whose external id (or idLookup field) equals a value, at most 200. */
+export function upsertMatches(
+  org: Org,
+  object: ObjectMeta,
+  field: FieldMeta,
+  rawValue: string,
+): { Id: string }[] {
+  return statement(
+    org.db,
+    `SELECT "Id" FROM ${quoteIdent(object.name)} WHERE ${quoteIdent(field.name)} = ? AND "IsDeleted" = 0 LIMIT 200`,
+  ).all(convertValue(field, rawValue)) as { Id: string }[];
 }
 
 interface Reference {

@@ -400,11 +400,13 @@ describe('sObject Collections with jsforce', () => {
       [true, true],
     ]);
     expect(upserted[0]?.id).toBe(ids[1]);
-    // A failed upsert result carries `created: false` too, and so does one rolled back.
+    // Failed and rolled-back upsert results carry `created` too: whether they were creating their
+    // record (C-10 and C-9 are new, C-2 exists), as Salesforce reports them.
     const failing = await call(emulator, token, 'PATCH', `${V}/composite/sobjects/Account/Ext_Id__c`, {
       allOrNone: true,
       records: [
         { attributes: { type: 'Account' }, Ext_Id__c: 'C-2', Name: 'Rolled back' },
+        { attributes: { type: 'Account' }, Ext_Id__c: 'C-10', Name: 'Rolled back too' },
         { attributes: { type: 'Account' }, Ext_Id__c: 'C-9', Name: '' },
       ],
     });
@@ -416,8 +418,13 @@ describe('sObject Collections with jsforce', () => {
       },
       {
         success: false,
+        errors: [expect.objectContaining({ statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK' })],
+        created: true,
+      },
+      {
+        success: false,
         errors: [expect.objectContaining({ statusCode: 'REQUIRED_FIELD_MISSING' })],
-        created: false,
+        created: true,
       },
     ]);
     const all = [...ids, upserted[1]?.id as string];
