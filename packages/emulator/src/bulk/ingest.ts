@@ -156,8 +156,10 @@ function runRow(
       const field = job.externalIdFieldName as string;
       const keyName = Object.keys(values).find((key) => key.toLowerCase() === field.toLowerCase());
       const key = keyName ? values[keyName] : undefined;
+      // A row without a key matches nothing: it is inserted (Data Loader's upsert on Id relies on it).
       if (typeof key !== 'string' || key === '') {
-        throw new ApiError(400, 'MISSING_ARGUMENT', `${field} not specified`, [field]);
+        const value = Object.fromEntries(Object.entries(values).filter(([name]) => name !== keyName));
+        return { sfId: createRecord(org, object, { value }, ctx), created: true };
       }
       const result = upsertRecord(org, object, field, key, { value: values }, ctx);
       if ('multiple' in result) {

@@ -127,6 +127,11 @@ describe('ingest jobs through jsforce', () => {
       ['BA-1', 'false'],
       ['BA-9', 'true'],
     ]);
+    // An upsert row without a key matches nothing: it is inserted (upsert on Id, Data Loader's way).
+    const keyless = await load('upsert', 'Name\nKeyless Co\n', { externalIdFieldName: 'Id' });
+    expect(keyless.successfulResults).toEqual([
+      expect.objectContaining({ sf__Created: 'true', Name: 'Keyless Co' }),
+    ]);
     const contacts = await conn.bulk2.loadAndWaitForResults({
       object: 'Contact',
       operation: 'insert',
