@@ -60,7 +60,7 @@ export function csvLine(values: string[], delimiter: string): string {
 /** Runs a query job: every row becomes a stored CSV line. */
 export function runQueryJob(org: Org, jobId: string): void {
   const job = statement(org.db, 'SELECT * FROM _bulk_jobs WHERE id = ?').get(jobId) as Job | undefined;
-  if (!job || job.state !== 'UploadComplete') return;
+  if (job?.state !== 'UploadComplete') return;
   const started = Date.now();
   updateJob(org.db, job.id, { state: 'InProgress', systemModstamp: org.now().toISOString() });
   try {

@@ -327,7 +327,7 @@ describe('compound addresses and geolocations', () => {
     expect(Object.keys(records[0]?.BillingAddress as object)).toEqual(Object.keys(address));
     const row = (await conn.sobject('Account').retrieve(id)) as unknown as Record<string, unknown>;
     expect(row.BillingAddress).toEqual(address);
-    const child = await conn.query<Record<string, any>>(
+    const child = await conn.query<Record<string, unknown>>(
       `SELECT Name, (SELECT Id FROM Contacts), Parent.BillingAddress FROM Account WHERE Id = '${id}'`,
     );
     expect(child.records[0]?.Parent).toBeNull();

@@ -9,6 +9,8 @@ let emulator: RunningEmulator;
 let conn: Connection;
 let token: string;
 const V = '/services/data/v60.0';
+// biome-ignore lint/suspicious/noExplicitAny: layouts and list views are untyped JSON.
+type Rec = Record<string, any>;
 
 beforeAll(async () => {
   emulator = await startEmulator({ dataDir: ':memory:' });
@@ -19,26 +21,26 @@ afterAll(() => emulator.close());
 
 /** jsforce's listviews() (typed loosely by jsforce). */
 const listViewsOf = async (type: string) =>
-  ((await conn.sobject(type).listviews()) as unknown as { listviews: Record<string, any>[] }).listviews;
+  ((await conn.sobject(type).listviews()) as unknown as { listviews: Rec[] }).listviews;
 
 describe('layouts', () => {
   it('describes the page layout with sections, fields and related lists', async () => {
     const res = await conn.sobject('Account').layouts();
     expect(res.layouts).toHaveLength(1);
-    const layout = res.layouts[0] as unknown as Record<string, any>;
+    const layout = res.layouts[0] as unknown as Rec;
     expect(layout.id).toMatch(/^00h/);
     expect(layout.buttonLayoutSection).toEqual({ detailButtons: [] });
     expect(layout.quickActionList).toEqual({ quickActionListItems: [] });
-    const items = layout.detailLayoutSections[0].layoutRows.flatMap((r: any) => r.layoutItems);
-    const name = items.find((i: any) => i.layoutComponents[0]?.value === 'Name');
+    const items = layout.detailLayoutSections[0].layoutRows.flatMap((r: Rec) => r.layoutItems);
+    const name = items.find((i: Rec) => i.layoutComponents[0]?.value === 'Name');
     expect(name).toMatchObject({ label: 'Account Name', required: true, editableForNew: true });
     expect(name.layoutComponents[0].details).toMatchObject({ name: 'Name', type: 'string' });
     // Compound components show through their compound field, not one by one.
-    const values = items.map((i: any) => i.layoutComponents[0]?.value);
+    const values = items.map((i: Rec) => i.layoutComponents[0]?.value);
     expect(values).toContain('BillingAddress');
     expect(values).not.toContain('BillingCity');
     expect(values).not.toContain('SystemModstamp');
-    expect(layout.relatedLists.map((r: any) => r.name)).toEqual(
+    expect(layout.relatedLists.map((r: Rec) => r.name)).toEqual(
       expect.arrayContaining(['Contacts', 'Opportunities']),
     );
     expect(res.recordTypeMappings[0]).toMatchObject({ recordTypeId: '012000000000000AAA', master: true });
@@ -70,7 +72,7 @@ describe('layouts', () => {
 
   it('serves compact layouts per object, by record type, and for several objects at once', async () => {
     const res = await conn.sobject('Contact').compactLayouts();
-    const layout = res.compactLayouts[0] as unknown as Record<string, any>;
+    const layout = res.compactLayouts[0] as unknown as Rec;
     expect(layout).toMatchObject({ name: 'SYSTEM', objectType: 'Contact', actions: [], id: null });
     expect(layout.fieldItems[0].layoutComponents[0].value).toBe('Name');
     expect(res.recordTypeCompactLayoutMappings[0]).toMatchObject({ compactLayoutName: 'SYSTEM' });
@@ -112,17 +114,14 @@ describe('list views', () => {
   it('lists All and My views, describes them and runs them with paging', async () => {
     const views = await listViewsOf('Case');
     expect(views.map((v) => v.label)).toEqual(['All Cases', 'My Cases']);
-    const [all, mine] = views as [Record<string, any>, Record<string, any>];
+    const [all, mine] = views as [Rec, Rec];
     expect(all).toMatchObject({
       developerName: 'AllCases',
       soqlCompatible: true,
       id: expect.stringMatching(/^00B/),
     });
 
-    const described = (await conn.sobject('Case').listview(all.id).describe()) as unknown as Record<
-      string,
-      any
-    >;
+    const described = (await conn.sobject('Case').listview(all.id).describe()) as unknown as Rec;
     expect(described).toMatchObject({ sobjectType: 'Case', scope: 'everything', id: all.id });
     expect(described.query).toMatch(
       /^SELECT CaseNumber, .*Owner\.Alias, Id, CreatedDate, LastModifiedDate, SystemModstamp FROM Case ORDER BY CaseNumber ASC NULLS FIRST, Id ASC NULLS FIRST$/,
@@ -132,12 +131,12 @@ describe('list views', () => {
       expect(typeof column.sortable).toBe('boolean');
     }
 
-    const results = (await conn.sobject('Case').listview(all.id).results()) as unknown as Record<string, any>;
+    const results = (await conn.sobject('Case').listview(all.id).results()) as unknown as Rec;
     const total = (await conn.query('SELECT COUNT() FROM Case')).totalSize;
     expect(results).toMatchObject({ id: all.id, label: 'All Cases', size: total, done: total <= 25 });
     const first = results.records[0].columns;
     expect(first[0]).toEqual({ fieldNameOrPath: 'CaseNumber', value: expect.stringMatching(/^\d{8}$/) });
-    expect(first.find((c: any) => c.fieldNameOrPath === 'Owner.Alias').value).toEqual(expect.any(String));
+    expect(first.find((c: Rec) => c.fieldNameOrPath === 'Owner.Alias').value).toEqual(expect.any(String));
 
     const page = await call(
       emulator,
@@ -205,7 +204,7 @@ describe('explain', () => {
     const result = (await conn
       .sobject('Account')
       .listview(view?.id as string)
-      .explain()) as unknown as Record<string, any>;
+      .explain()) as unknown as Rec;
     expect(result.plans[0]).toMatchObject({
       sobjectType: 'Account',
       leadingOperationType: expect.any(String),
