@@ -54,8 +54,9 @@ export interface AppOptions {
 }
 
 /**
- * The metrics name of a data request: its method and path after the version, with record ids and
- * external id values replaced by placeholders (`GET /sobjects/Contact/{id}`).
+ * The metrics name of a data request: its method and path after the version, with record ids,
+ * external id values, query locators and Bulk API job ids replaced by placeholders
+ * (`GET /sobjects/Contact/{id}`, `GET /jobs/ingest/{id}/successfulResults`).
  */
 export function resourceName(org: Org, method: string, path: string): string {
   const segments = path.split('/').filter(Boolean).slice(3);
@@ -70,6 +71,7 @@ export function resourceName(org: Org, method: string, path: string): string {
     }
   } else if ((segments[0] === 'query' || segments[0] === 'queryAll') && segments[1])
     segments[1] = '{locator}';
+  else if (segments[0] === 'jobs' && segments[2]) segments[2] = '{id}';
   return `${method} /${segments.join('/')}`;
 }
 

@@ -102,6 +102,11 @@ describe('ingest jobs through jsforce', () => {
     );
     expect(beta.records[0]).toMatchObject({ Phone: null, NumberOfEmployees: 20 });
     expect((await limits()).DailyBulkApiBatches?.Remaining).toBe(batches - 1);
+    const metrics = (await (await fetch(`${emulator.url}/__emulator/metrics`)).json()) as {
+      byResource: Record<string, number>;
+    };
+    expect(metrics.byResource['GET /jobs/ingest/{id}']).toBeGreaterThan(0);
+    expect(metrics.byResource['GET /jobs/ingest/{id}/successfulResults']).toBe(1);
   });
 
   it('updates (with #N/A for null), upserts by external id and links lookups by external id', async () => {
