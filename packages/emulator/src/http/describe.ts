@@ -5,6 +5,7 @@ import type { Org } from '../org.ts';
 import { quoteIdent, statement } from '../store/database.ts';
 import type { Env } from './app.ts';
 import { namedLayoutInfos } from './layouts.ts';
+import { recentRecords } from './recent-tabs-theme.ts';
 import { objectParam, recordUrl } from './sobjects.ts';
 
 const SOAP_TYPES: Record<string, string> = {
@@ -172,19 +173,9 @@ export function registerDescribeRoutes(app: Hono<Env>, org: Org): void {
     const object = objectParam(org, c.req.param('type'));
     const version = c.get('version');
     const userId = c.get('userId');
-    const nameField = object.fields.find((f) => f.nameField);
-    // Salesforce lists the records the user viewed last; the emulator lists those the user changed last (unconfirmed).
-    const recent = statement(
-      org.db,
-      `SELECT "Id"${nameField ? `, ${quoteIdent(nameField.name)} AS name` : ''} FROM ${quoteIdent(object.name)} WHERE "LastModifiedById" = ? AND "IsDeleted" = 0 ORDER BY "LastModifiedDate" DESC, "Id" DESC LIMIT 5`,
-    ).all(userId) as { Id: string; name?: string }[];
     return c.json({
       objectDescribe: globalEntry(version, object, userAccess(org, userId)),
-      recentItems: recent.map((r) => ({
-        attributes: { type: object.name, url: recordUrl(version, object, r.Id) },
-        Id: r.Id,
-        ...(nameField ? { [nameField.name]: r.name ?? null } : {}),
-      })),
+      recentItems: recentRecords(org, version, userId, [object], 5),
     });
   });
 

@@ -63,6 +63,16 @@ function identityUrls(org: Org, origin: string, userId: string) {
   };
 }
 
+/** A time zone's offset from UTC at a moment, in milliseconds (`-28800000` for Los Angeles in winter). */
+function utcOffsetMs(timeZone: string, at: Date): number {
+  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+    .formatToParts(at)
+    .find((part) => part.type === 'timeZoneName')?.value;
+  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name ?? '');
+  if (!match) return 0;
+  return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) * 60_000;
+}
+
 /** `/services/oauth2/userinfo`: the OpenID Connect UserInfo shape. */
 function userInfo(org: Org, origin: string, userId: string) {
   const user = userRow(org, userId);
@@ -125,7 +135,7 @@ function identity(org: Org, origin: string, userId: string) {
     user_type: String(user.UserType ?? 'Standard').toUpperCase(),
     language: user.LanguageLocaleKey ?? 'en_US',
     locale: user.LocaleSidKey ?? 'en_US',
-    utcOffset: 0,
+    utcOffset: utcOffsetMs(String(user.TimeZoneSidKey ?? 'America/Los_Angeles'), org.now()),
     last_modified_date: lastModified,
     is_app_installed: true,
   };

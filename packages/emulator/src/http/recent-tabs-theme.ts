@@ -36,15 +36,47 @@ export function tabObjects(org: Org): ObjectMeta[] {
   );
 }
 
+/**
+ * The records of some objects a user changed last, newest first, as Salesforce's most recently used
+ * lists show them (`attributes`, Id and the name field). Salesforce lists the records the user
+ * viewed last; the emulator records no views (unconfirmed: what a real org's list holds first).
+ */
+export function recentRecords(
+  org: Org,
+  version: string,
+  userId: string,
+  objects: readonly ObjectMeta[],
+  limit: number,
+): Record<string, unknown>[] {
+  if (objects.length === 0 || limit === 0) return [];
+  const nameOf = (object: ObjectMeta) => object.fields.find((f) => f.nameField)?.name;
+  const union = objects
+    .map((object) => {
+      const name = nameOf(object);
+      return `SELECT '${object.name}' AS type, "Id", ${name ? quoteIdent(name) : 'NULL'} AS name, "LastModifiedDate" AS at FROM ${quoteIdent(object.name)} WHERE "LastModifiedById" = ? AND "IsDeleted" = 0`;
+    })
+    .join(' UNION ALL ');
+  const rows = statement(org.db, `${union} ORDER BY at DESC, "Id" DESC LIMIT ?`).all(
+    ...objects.map(() => userId),
+    limit,
+  ) as { type: string; Id: string; name: string | null }[];
+  return rows.map((row) => {
+    const object = org.catalog.object(row.type) as ObjectMeta;
+    const name = nameOf(object);
+    return {
+      attributes: { type: object.name, url: recordUrl(version, object, row.Id) },
+      Id: row.Id,
+      ...(name ? { [name]: row.name } : {}),
+    };
+  });
+}
+
 export function registerRecentTabsThemeRoutes(app: Hono<Env>, org: Org): void {
   app.use('/services/data/:version/recent', since(28));
   app.use('/services/data/:version/theme', since(29));
   app.use('/services/data/:version/tabs', since(31));
 
-  /**
-   * `GET /recent?limit=N`: the records the user viewed last, as Salesforce's most-recently-used list.
-   * The emulator records no views: it lists the records the user changed last, newest first.
-   */
+  /** `GET /recent?limit=N`: the user's most recently used records of every object with a tab. */
   app.get('/services/data/:version/recent', (c) => {
     const raw = c.req.query('limit');
     const limit = raw === undefined ? MAX_RECENT : Number(raw);
@@ -52,27 +84,8 @@ export function registerRecentTabsThemeRoutes(app: Hono<Env>, org: Org): void {
       // (unconfirmed) wording.
       throw new ApiError(400, 'INVALID_QUERY_FILTER_OPERATOR', `Invalid limit: ${raw}`);
     }
-    const objects = tabObjects(org);
-    const union = objects
-      .map((object) => {
-        const name = object.fields.find((f) => f.nameField)?.name as string;
-        return `SELECT '${object.name}' AS type, "Id", ${quoteIdent(name)} AS name, "LastModifiedDate" AS at FROM ${quoteIdent(object.name)} WHERE "LastModifiedById" = ? AND "IsDeleted" = 0`;
-      })
-      .join(' UNION ALL ');
-    const rows = statement(org.db, `${union} ORDER BY at DESC, "Id" DESC LIMIT ?`).all(
-      ...objects.map(() => c.get('userId')),
-      Math.min(limit, MAX_RECENT),
-    ) as { type: string; Id: string; name: string | null }[];
     return c.json(
-      rows.map((row) => {
-        const object = org.catalog.object(row.type) as ObjectMeta;
-        const nameField = object.fields.find((f) => f.nameField)?.name as string;
-        return {
-          attributes: { type: object.name, url: recordUrl(c.get('version'), object, row.Id) },
-          Id: row.Id,
-          [nameField]: row.name,
-        };
-      }),
+      recentRecords(org, c.get('version'), c.get('userId'), tabObjects(org), Math.min(limit, MAX_RECENT)),
     );
   });
 

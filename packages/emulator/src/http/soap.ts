@@ -24,6 +24,9 @@ import { API_VERSIONS } from './versions.ts';
 /** A SOAP login's session has no connected app: this names its origin in the sessions table. */
 export const SOAP_CLIENT_ID = 'SOAP API';
 
+/** The org's name in `userInfo` (the emulator's orgs have no Organization record). */
+const ORGANIZATION_NAME = 'sfgql emulator';
+
 /** The largest SOAP request read (a login envelope is well under a kilobyte). */
 const MAX_SOAP_BYTES = 64 * 1024;
 
@@ -144,9 +147,6 @@ export function registerSoapRoutes(app: Hono<Env>, org: Org): void {
         org.db,
         `SELECT "Id", "Username", "Name", "Email", "ProfileId", "LocaleSidKey", "LanguageLocaleKey", "TimeZoneSidKey", "UserType" FROM "User" WHERE "Id" = ?`,
       ).get(userId) as unknown as UserRow;
-      const orgName = statement(org.db, `SELECT value FROM _meta WHERE key = 'orgName'`).get() as
-        | { value: string }
-        | undefined;
       const nil = (name: string, value: string | null) =>
         value === null ? `<${name} xsi:nil="true"/>` : `<${name}>${escapeXml(value)}</${name}>`;
       const userInfo = [
@@ -160,7 +160,7 @@ export function registerSoapRoutes(app: Hono<Env>, org: Org): void {
         '<orgHasPersonAccounts>false</orgHasPersonAccounts>',
         `<organizationId>${org.orgId}</organizationId>`,
         '<organizationMultiCurrency>false</organizationMultiCurrency>',
-        nil('organizationName', orgName?.value ?? 'sfgql emulator'),
+        `<organizationName>${ORGANIZATION_NAME}</organizationName>`,
         nil('profileId', user.ProfileId),
         '<roleId xsi:nil="true"/>',
         `<sessionSecondsValid>${Math.floor(org.sessionLifetimeMs / 1000)}</sessionSecondsValid>`,

@@ -150,7 +150,10 @@ describe('identity', () => {
       active: true,
       user_type: 'STANDARD',
       is_app_installed: true,
+      timezone: 'America/Los_Angeles',
     });
+    // Los Angeles is eight hours behind UTC in winter, seven in summer.
+    expect([-8 * 3600_000, -7 * 3600_000]).toContain(response.body.utcOffset);
     expect(response.body).not.toHaveProperty('preferred_username');
     const latest = await call(emulator, token, 'GET', `${url}?version=latest`);
     expect(latest.body.urls.rest).toBe(`${emulator.url}/services/data/v66.0/`);
