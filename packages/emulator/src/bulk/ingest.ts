@@ -120,7 +120,7 @@ function recordValues(targets: ColumnTarget[], row: string[]): Record<string, un
 }
 
 /** Salesforce's sf__Error text: `STATUS_CODE:message:fields --`. */
-export function errorText(error: ApiError): string {
+function errorText(error: ApiError): string {
   return `${error.errorCode}:${error.message}:${(error.fields ?? []).join(',')} --`;
 }
 

@@ -4,7 +4,7 @@ import type { FieldMeta, ObjectMeta } from '../metadata/types.ts';
 import type { Org } from '../org.ts';
 import { quoteIdent, statement } from '../store/database.ts';
 import type { Env } from './app.ts';
-import { namedLayoutInfos } from './layouts.ts';
+import { MASTER_RECORD_TYPE_ID, namedLayoutInfos } from './layouts.ts';
 import { recentRecords } from './recent-tabs-theme.ts';
 import { objectParam, recordUrl } from './sobjects.ts';
 
@@ -210,7 +210,7 @@ export function registerDescribeRoutes(app: Hono<Env>, org: Org): void {
           developerName: 'Master',
           master: true,
           name: 'Master',
-          recordTypeId: '012000000000000AAA',
+          recordTypeId: MASTER_RECORD_TYPE_ID,
           urls: {},
         },
       ],
