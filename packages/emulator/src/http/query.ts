@@ -107,6 +107,8 @@ export function registerQueryRoutes(app: Hono<Env>, org: Org): void {
   };
 
   const query = (includeDeleted: boolean) => (c: Context<Env>) => {
+    const plan = (soql: string) =>
+      planQuery(soql, { catalog: org.catalog, includeDeleted, now: org.now(), userId: c.get('userId') });
     const explain = c.req.query('explain');
     if (explain !== undefined) {
       // `?explain=` takes a query, or the id of a list view (whose query is explained).
@@ -114,29 +116,15 @@ export function registerQueryRoutes(app: Hono<Env>, org: Org): void {
       if (soql.trim() === '')
         throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
       org.meterQuery(soql);
-      const plan = planQuery(soql, {
-        catalog: org.catalog,
-        includeDeleted,
-        now: org.now(),
-        userId: c.get('userId'),
-      });
-      return c.json({ ...explainPlan(org.db, org.catalog, plan), sourceQuery: soql });
+      return c.json({ ...explainPlan(org.db, org.catalog, plan(soql)), sourceQuery: soql });
     }
     const q = c.req.query('q');
     if (q === undefined || q.trim() === '') {
       throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
     }
     org.meterQuery(q);
-    if (c.req.query('columns') === 'true') {
-      // The query's columns instead of its records (the Salesforce CLI asks before printing rows).
-      const plan = planQuery(q, {
-        catalog: org.catalog,
-        includeDeleted,
-        now: org.now(),
-        userId: c.get('userId'),
-      });
-      return c.json(queryColumns(plan));
-    }
+    // The query's columns instead of its records (the Salesforce CLI asks before printing rows).
+    if (c.req.query('columns') === 'true') return c.json(queryColumns(plan(q)));
     const cursor = openQuery(q, {
       db: org.db,
       catalog: org.catalog,
