@@ -2,11 +2,10 @@ import type { Hono } from 'hono';
 import { type Access, userAccess } from '../dml/dml.ts';
 import type { FieldMeta, ObjectMeta } from '../metadata/types.ts';
 import type { Org } from '../org.ts';
-import { quoteIdent, statement } from '../store/database.ts';
 import type { Env } from './app.ts';
 import { MASTER_RECORD_TYPE_ID, namedLayoutInfos } from './layouts.ts';
 import { recentRecords } from './recent-tabs-theme.ts';
-import { objectParam, recordUrl } from './sobjects.ts';
+import { objectParam } from './sobjects.ts';
 
 const SOAP_TYPES: Record<string, string> = {
   id: 'tns:ID',
