@@ -1,4 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { purgeJobs } from './bulk/jobs.ts';
 import { makeId } from './ids.ts';
 import { type Catalog, type CustomMetadata, createCatalog } from './metadata/catalog.ts';
 import { createMeter, type Meter } from './meter.ts';
@@ -55,7 +56,11 @@ export function createOrg(options: OrgOptions = {}): Org {
   }
   const now = options.now ?? (() => new Date());
   const meter = createMeter({ db, now, dailyApiRequests: options.dailyApiRequests });
-  const purge = () => purgeDeleted(db, catalog, now());
+  // The Recycle Bin keeps deleted records 15 days; Bulk API jobs are kept 7 days.
+  const purge = () => {
+    purgeJobs(db, now());
+    return purgeDeleted(db, catalog, now());
+  };
   purge();
   const interval = options.purgeIntervalMs ?? 60 * 60 * 1000;
   const timer = interval > 0 ? setInterval(purge, interval) : undefined;

@@ -94,7 +94,7 @@ export async function handleTokenRequest(
       const client = clientCredentials(request);
       const app = authenticateClient(apps, client.clientId, client.clientSecret);
       requireFlow(app, 'password');
-      const userId = authenticateUser(org.db, form.get('username') ?? '', form.get('password') ?? '');
+      const userId = authenticateUser(org.db, form.get('username') ?? '', form.get('password') ?? '', now);
       return issueTokens(org, {
         app,
         userId,

@@ -620,8 +620,9 @@ describe('identity', () => {
     const identity = await call(emulator, body.access_token, 'GET', new URL(body.id).pathname);
     expect(identity.status).toBe(200);
     expect(identity.body).toMatchObject({
+      id: body.id,
       organization_id: emulator.org.orgId,
-      preferred_username: DEMO.username,
+      username: DEMO.username,
     });
     expect((await call(emulator, 'nope', 'GET', '/services/oauth2/userinfo')).status).toBe(401);
   });

@@ -36,22 +36,67 @@ function credentials(db: DatabaseSync, username: string): CredentialRow | undefi
     .get(username) as CredentialRow | undefined;
 }
 
-/** The password grant: the password is the user's password immediately followed by the security token. */
-export function authenticateUser(db: DatabaseSync, username: string, passwordWithToken: string): string {
+/**
+ * Salesforce's default password policy: ten invalid login attempts lock the user out for fifteen
+ * minutes, whatever the way in (OAuth password grant, SOAP login(), the login page); a successful
+ * login resets the count. A locked-out user's correct password fails like a wrong one.
+ */
+export const MAX_LOGIN_FAILURES = 10;
+export const LOCKOUT_MS = 15 * 60 * 1000;
+
+/**
+ * Checks a username and password (with the security token for API logins) and keeps the lockout
+ * count. The user's Id, or undefined for a wrong password, an unknown or inactive user, or a
+ * locked-out one: callers answer all four alike, as Salesforce does.
+ */
+export function verifyLogin(
+  db: DatabaseSync,
+  username: string,
+  password: string,
+  options: { now: number; withToken: boolean },
+): string | undefined {
   const row = credentials(db, username);
-  if (!row || !constantTimeEqual(passwordWithToken, row.password + row.securityToken)) {
-    throw new OAuthError('invalid_grant', 'authentication failure');
+  if (!row) return undefined;
+  const state = db
+    .prepare('SELECT failures, lockedUntil FROM _login_failures WHERE userId = ?')
+    .get(row.userId) as { failures: number; lockedUntil: number | null } | undefined;
+  if (state?.lockedUntil && state.lockedUntil > options.now) return undefined;
+  const expected = options.withToken ? row.password + row.securityToken : row.password;
+  if (constantTimeEqual(password, expected)) {
+    db.prepare('DELETE FROM _login_failures WHERE userId = ?').run(row.userId);
+    return row.userId;
   }
-  return row.userId;
+  // A lockout that has ended starts the count again.
+  const failures = (state?.lockedUntil ? 0 : (state?.failures ?? 0)) + 1;
+  db.prepare(
+    'INSERT INTO _login_failures (userId, failures, lockedUntil) VALUES (?, ?, ?) ON CONFLICT(userId) DO UPDATE SET failures = excluded.failures, lockedUntil = excluded.lockedUntil',
+  ).run(row.userId, failures, failures >= MAX_LOGIN_FAILURES ? options.now + LOCKOUT_MS : null);
+  return undefined;
+}
+
+/** The password grant: the password is the user's password immediately followed by the security token. */
+export function authenticateUser(
+  db: DatabaseSync,
+  username: string,
+  passwordWithToken: string,
+  now: number,
+): string {
+  const userId = verifyLogin(db, username, passwordWithToken, { now, withToken: true });
+  if (!userId) throw new OAuthError('invalid_grant', 'authentication failure');
+  return userId;
 }
 
 /**
  * The login page's check: a person logging in through the browser types the password alone (the
  * security token is for API logins from outside trusted networks). Undefined when it fails.
  */
-export function checkPassword(db: DatabaseSync, username: string, password: string): string | undefined {
-  const row = credentials(db, username);
-  return row && constantTimeEqual(password, row.password) ? row.userId : undefined;
+export function checkPassword(
+  db: DatabaseSync,
+  username: string,
+  password: string,
+  now: number,
+): string | undefined {
+  return verifyLogin(db, username, password, { now, withToken: false });
 }
 
 /** The Id of an active user, by username (JWT `sub`, a client-credentials "Run As" user). */

@@ -11,8 +11,8 @@ function addColumn(db: DatabaseSync, table: string, column: string, definition: 
 }
 
 /**
- * The OAuth tables: authorization codes, refresh tokens and the login requests in progress on the
- * authorize page; plus the columns that connected apps and sessions gained with them (added in place,
+ * The OAuth tables: authorization codes, refresh tokens, the login requests in progress on the
+ * authorize page and each user's failed logins (for lockout); plus the columns that connected apps and sessions gained with them (added in place,
  * so an org folder created before them keeps its data).
  */
 export function ensureOAuthTables(db: DatabaseSync): void {
@@ -28,6 +28,8 @@ export function ensureOAuthTables(db: DatabaseSync): void {
       id TEXT PRIMARY KEY, csrf TEXT NOT NULL, browser TEXT NOT NULL, clientId TEXT NOT NULL,
       redirectUri TEXT NOT NULL, state TEXT, scope TEXT NOT NULL, codeChallenge TEXT, userId TEXT,
       failures INTEGER NOT NULL DEFAULT 0, expiresAt INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS _login_failures (
+      userId TEXT PRIMARY KEY, failures INTEGER NOT NULL, lockedUntil INTEGER);
   `);
   // Flows, scopes, certificate, integration user, ...: one JSON column, see ConnectedAppSettings.
   addColumn(db, '_connected_apps', 'settings', `TEXT NOT NULL DEFAULT '{}'`);

@@ -8,7 +8,14 @@
  * then all are rolled back and the records that had succeeded report
  * ALL_OR_NONE_OPERATION_ROLLED_BACK.
  */
-import { createRecord, type DmlContext, deleteRecord, updateRecord, upsertRecord } from '../dml/dml.ts';
+import {
+  createRecord,
+  type DmlContext,
+  deleteRecord,
+  updateRecord,
+  upsertMatches,
+  upsertRecord,
+} from '../dml/dml.ts';
 import { ApiError } from '../errors.ts';
 import { JsonNumber } from '../http/json.ts';
 import { normalizeId } from '../ids.ts';
@@ -52,6 +59,23 @@ export const tooManyRecords = (max = MAX_COLLECTION_RECORDS) =>
     `record limit reached. cannot submit more than ${max} records into this call`,
   );
 
+/** A record's failure with more to say in its result than its error (an upsert's `created`). */
+class RecordFailure extends Error {
+  readonly error: ApiError;
+  readonly extra: Partial<SaveResult>;
+  constructor(error: ApiError, extra: Partial<SaveResult>) {
+    super(error.message);
+    this.error = error;
+    this.extra = extra;
+  }
+}
+
+function failure(error: unknown): SaveResult {
+  if (error instanceof RecordFailure)
+    return { success: false, errors: [recordError(error.error)], ...error.extra };
+  return { success: false, errors: [recordError(error)] };
+}
+
 function recordError(error: unknown): RecordError {
   if (error instanceof ApiError) {
     return { statusCode: error.errorCode, message: error.message, fields: error.fields ?? [] };
@@ -61,8 +85,8 @@ function recordError(error: unknown): RecordError {
 
 let savepoints = 0;
 
-/** Runs `fn` in a savepoint: kept when it returns, undone when it throws. */
-function savepoint<T>(org: Org, fn: () => T): T {
+/** Runs `fn` in a savepoint (inside the current transaction, if any): kept when it returns, undone when it throws. */
+export function savepoint<T>(org: Org, fn: () => T): T {
   const name = `sfgql_record_${++savepoints}`;
   org.db.exec(`SAVEPOINT ${name}`);
   try {
@@ -89,7 +113,7 @@ function runAll<T>(org: Org, items: T[], allOrNone: boolean, run: (item: T) => S
       try {
         return savepoint(org, () => run(item));
       } catch (error) {
-        return { success: false, errors: [recordError(error)] };
+        return failure(error);
       }
     });
   } catch (error) {
@@ -99,7 +123,12 @@ function runAll<T>(org: Org, items: T[], allOrNone: boolean, run: (item: T) => S
   }
   if (allOrNone && results.some((r) => !r.success)) {
     org.db.exec(`ROLLBACK TO ${name}`);
-    results = results.map((r) => (r.success ? { success: false, errors: [rolledBack] } : r));
+    // A rolled-back upsert still tells whether it created its record.
+    results = results.map((r) =>
+      r.success
+        ? { success: false, errors: [rolledBack], ...(r.created === undefined ? {} : { created: r.created }) }
+        : r,
+    );
   }
   org.db.exec(`RELEASE ${name}`);
   return results;
@@ -206,32 +235,37 @@ export function upsertCollection(
       );
     }
   }
-  return runAll(org, items, allOrNone, ({ value }) => {
-    const key = Object.keys(value).find((k) => k.toLowerCase() === field.name.toLowerCase());
-    const raw = key === undefined ? undefined : value[key];
+  const results = runAll(org, items, allOrNone, ({ value }) => {
+    const keyName = Object.keys(value).find((k) => k.toLowerCase() === field.name.toLowerCase());
+    const raw = keyName === undefined ? undefined : value[keyName];
     if (raw === undefined || raw === null || raw === '') {
       // (unconfirmed) wording.
       throw new ApiError(400, 'MISSING_ARGUMENT', `${field.name} not specified`, [field.name]);
     }
-    const result = upsertRecord(
-      org,
-      object,
-      field.name,
-      raw instanceof JsonNumber ? raw.raw : String(raw),
-      { value },
-      ctx,
-    );
-    if ('multiple' in result) {
-      // (unconfirmed) code and wording.
-      throw new ApiError(
-        400,
-        'DUPLICATE_EXTERNAL_ID',
-        `${field.label}: more than one record found for external id field: [${result.multiple.join(', ')}]`,
-        [field.name],
-      );
+    const key = raw instanceof JsonNumber ? raw.raw : String(raw);
+    // A failed upsert reports whether it was creating its record (no record had its key), as
+    // Salesforce's UpsertResult does.
+    let created = false;
+    try {
+      created = upsertMatches(org, object, field, key).length === 0;
+      const result = upsertRecord(org, object, field.name, key, { value }, ctx);
+      if ('multiple' in result) {
+        // (unconfirmed) code and wording.
+        throw new ApiError(
+          400,
+          'DUPLICATE_EXTERNAL_ID',
+          `${field.label}: more than one record found for external id field: [${result.multiple.join(', ')}]`,
+          [field.name],
+        );
+      }
+      return { id: result.id, success: true, errors: [], created: result.created };
+    } catch (error) {
+      if (error instanceof ApiError) throw new RecordFailure(error, { created });
+      throw error;
     }
-    return { id: result.id, success: true, errors: [], created: result.created };
   });
+  // Every UpsertResult carries `created`, a failed one (or one rolled back) too.
+  return results.map((result) => ({ ...result, created: result.created ?? false }));
 }
 
 /** `DELETE /composite/sobjects?ids=...`: each id's object comes from its key prefix. */

@@ -213,11 +213,7 @@ export function upsertRecord(
     Object.entries(input.value).filter(([key]) => key.toLowerCase() !== field.name.toLowerCase()),
   );
   return transaction(org.db, () => {
-    const key = convertValue(field, rawValue);
-    const matches = statement(
-      org.db,
-      `SELECT "Id" FROM ${quoteIdent(object.name)} WHERE ${quoteIdent(field.name)} = ? AND "IsDeleted" = 0 LIMIT 200`,
-    ).all(key) as { Id: string }[];
+    const matches = upsertMatches(org, object, field, rawValue);
     if (matches.length > 1) return { multiple: matches.map((m) => m.Id) };
     const match = matches[0];
     if (match) {
@@ -230,6 +226,19 @@ export function upsertRecord(
     const id = createRecord(org, object, { ...input, value: { ...body, [field.name]: rawValue } }, ctx);
     return { id, created: true };
   });
+}
+
+/** The live records whose external id (or idLookup field) equals a value, at most 200. */
+export function upsertMatches(
+  org: Org,
+  object: ObjectMeta,
+  field: FieldMeta,
+  rawValue: string,
+): { Id: string }[] {
+  return statement(
+    org.db,
+    `SELECT "Id" FROM ${quoteIdent(object.name)} WHERE ${quoteIdent(field.name)} = ? AND "IsDeleted" = 0 LIMIT 200`,
+  ).all(convertValue(field, rawValue)) as { Id: string }[];
 }
 
 interface Reference {
@@ -271,9 +280,14 @@ function displayName(object: ObjectMeta, row: Row): string {
  * line items with their opportunity, ...). Lookups from records that stay are cleared. A record that
  * cases still point at cannot be deleted (DELETE_FAILED), as in Salesforce.
  */
-export function deleteRecord(org: Org, object: ObjectMeta, rawId: string, ctx: DmlContext): void {
+export function deleteRecord(
+  org: Org,
+  object: ObjectMeta,
+  rawId: string,
+  ctx: DmlContext,
+): { object: ObjectMeta; id: string }[] {
   assertObjectAllows(object, 'delete');
-  transaction(org.db, () => {
+  return transaction(org.db, () => {
     const root = findRecord(org, object, rawId, 'DELETE');
     assertCanWrite(org, ctx.userId, root.Id as string);
     const doomed = new Map<string, { object: ObjectMeta; row: Row }>([
@@ -334,6 +348,20 @@ export function deleteRecord(org: Org, object: ObjectMeta, rawId: string, ctx: D
         org.db,
         `UPDATE ${quoteIdent(reference.object.name)} SET ${quoteIdent(reference.field.name)} = NULL WHERE "Id" = ?`,
       ).run(id);
+    }
+    return [...doomed.values()].map(({ object: target, row }) => ({ object: target, id: row.Id as string }));
+  });
+}
+
+/**
+ * Deletes one record and what goes with it for good, bypassing the Recycle Bin (Bulk API's
+ * `hardDelete`): they cannot be undeleted, and queryAll no longer sees them.
+ */
+export function hardDeleteRecord(org: Org, object: ObjectMeta, rawId: string, ctx: DmlContext): void {
+  transaction(org.db, () => {
+    for (const { object: target, id } of deleteRecord(org, object, rawId, ctx)) {
+      statement(org.db, `DELETE FROM ${quoteIdent(target.name)} WHERE "Id" = ?`).run(id);
+      statement(org.db, 'DELETE FROM _deleted WHERE id = ?').run(id);
     }
   });
 }

@@ -1,31 +1,45 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
+import { getPath } from 'hono/utils/url';
 import { type ConnectedAppConfig, createConnectedApps } from '../auth/apps.ts';
 import { OAuthError } from '../auth/errors.ts';
 import { requireSession } from '../auth/sessions.ts';
-import { isSubrequest } from '../composite/gate.ts';
+import { createGate, isSubrequest } from '../composite/gate.ts';
 import { isApiError, notFound } from '../errors.ts';
 import { createFaultInjector } from '../faults/injector.ts';
 import type { FaultConfig } from '../faults/rules.ts';
 import type { Org } from '../org.ts';
 import { DEFAULT_MAX_BODY_BYTES } from './body.ts';
+import { registerBulkRoutes } from './bulk.ts';
 import { registerCompositeRoutes } from './composite.ts';
 import { registerControlRoutes } from './controls.ts';
 import { registerDescribeRoutes } from './describe.ts';
 import { createFaultMiddleware, registerFaultRoutes } from './faults.ts';
+import { registerLayoutRoutes } from './layouts.ts';
 import { registerLimitsRoute } from './limits.ts';
+import { registerListViewRoutes } from './listviews.ts';
 import { registerOAuthRoutes } from './oauth.ts';
 import { registerQueryRoutes } from './query.ts';
+import { registerRecentTabsThemeRoutes } from './recent-tabs-theme.ts';
 import { registerSearchRoutes } from './search.ts';
+import { registerSoapRoutes } from './soap.ts';
 import { registerSObjectRoutes } from './sobjects.ts';
-
-/** API versions served, as `GET /services/data` lists them. */
-export const API_VERSIONS = Array.from({ length: 17 }, (_, i) => `${50 + i}.0`);
+import { API_VERSIONS, releaseName, versionResources } from './versions.ts';
 
 const VERSION_PATTERN = /^v(\d{2}\.0)$/;
 
 /** What the session middleware puts in the context of every data request. */
 export type Env = { Variables: { userId: string; version: string; metered: boolean } };
+
+/**
+ * The path a request is routed by, normalized as Salesforce's servers normalize it: a run of
+ * slashes is one slash (the Salesforce CLI stores instance URLs with a trailing slash and then asks
+ * for `//services/data/...`), and a trailing slash is dropped (`/sobjects/Contact/`, `/query/?q=`).
+ */
+export function salesforcePath(request: Request): string {
+  const path = getPath(request).replace(/\/{2,}/g, '/');
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
 
 /** Options of {@link createApp}. */
 export interface AppOptions {
@@ -40,8 +54,9 @@ export interface AppOptions {
 }
 
 /**
- * The metrics name of a data request: its method and path after the version, with record ids and
- * external id values replaced by placeholders (`GET /sobjects/Contact/{id}`).
+ * The metrics name of a data request: its method and path after the version, with record ids,
+ * external id values, query locators and Bulk API job ids replaced by placeholders
+ * (`GET /sobjects/Contact/{id}`, `GET /jobs/ingest/{id}/successfulResults`).
  */
 export function resourceName(org: Org, method: string, path: string): string {
   const segments = path.split('/').filter(Boolean).slice(3);
@@ -56,6 +71,7 @@ export function resourceName(org: Org, method: string, path: string): string {
     }
   } else if ((segments[0] === 'query' || segments[0] === 'queryAll') && segments[1])
     segments[1] = '{locator}';
+  else if (segments[0] === 'jobs' && segments[2]) segments[2] = '{id}';
   return `${method} /${segments.join('/')}`;
 }
 
@@ -67,8 +83,7 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<Env> {
     apps: options.apps ?? [],
     faults: options.faults ?? {},
   };
-  // Not strict: Salesforce serves `/sobjects/Contact/` and `/query/?q=` with their trailing slashes.
-  const app = new Hono<Env>({ strict: false });
+  const app = new Hono<Env>({ getPath: salesforcePath });
 
   app.onError((error, c) => {
     if (isApiError(error)) return c.json(error.toBody(), error.status as 400);
@@ -94,12 +109,13 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<Env> {
   app.use('*', createFaultMiddleware(org, faults));
 
   registerOAuthRoutes(app, org, createConnectedApps(org.db, resolved.apps));
+  registerSoapRoutes(app, org);
 
   // Every data resource needs a valid session; the version list alone is public, as in Salesforce.
   app.get('/services/data', (c) => {
     return c.json(
       API_VERSIONS.map((version) => ({
-        label: `API ${version}`,
+        label: releaseName(version),
         url: `/services/data/v${version}`,
         version,
       })),
@@ -120,30 +136,31 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<Env> {
     if (isSubrequest(c.req.raw)) return next();
     const usage = org.meter.consume();
     const { counted } = await org.meter.track(next);
-    if (!counted) org.meter.count(resourceName(org, c.req.method, new URL(c.req.url).pathname));
+    if (!counted) org.meter.count(resourceName(org, c.req.method, c.req.path));
     c.header('Sforce-Limit-Info', `api-usage=${usage.used}/${usage.max}`);
   };
   app.use('/services/data/:version/*', dataCall);
   app.use('/services/data/:version', dataCall);
 
-  app.get('/services/data/:version', (c) => {
-    const base = `/services/data/${c.req.param('version')}`;
-    return c.json({
-      sobjects: `${base}/sobjects`,
-      query: `${base}/query`,
-      queryAll: `${base}/queryAll`,
-      limits: `${base}/limits`,
-      identity: `${new URL(c.req.url).origin}/id/${org.orgId}/${c.get('userId')}`,
-    });
-  });
+  app.get('/services/data/:version', (c) =>
+    c.json(
+      versionResources(c.get('version'), `${new URL(c.req.url).origin}/id/${org.orgId}/${c.get('userId')}`),
+    ),
+  );
 
-  // Composite first: its gate keeps other requests out of an all-or-none transaction.
-  registerCompositeRoutes(app, org, resolved);
+  // Composite first: its gate keeps other requests out of an all-or-none transaction. Bulk jobs
+  // processed in the background take the gate too.
+  const gate = createGate();
+  registerCompositeRoutes(app, org, resolved, gate);
+  registerBulkRoutes(app, org, gate);
   registerQueryRoutes(app, org);
   registerSearchRoutes(app, org, resolved);
   registerLimitsRoute(app, org);
+  registerRecentTabsThemeRoutes(app, org);
   // Describe before rows: `/sobjects/X/describe` must not be read as a record Id.
   registerDescribeRoutes(app, org);
+  registerLayoutRoutes(app, org);
+  registerListViewRoutes(app, org);
   registerSObjectRoutes(app, org, resolved);
   if (resolved.controls) {
     registerFaultRoutes(app, faults);

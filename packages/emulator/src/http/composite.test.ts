@@ -400,6 +400,33 @@ describe('sObject Collections with jsforce', () => {
       [true, true],
     ]);
     expect(upserted[0]?.id).toBe(ids[1]);
+    // Failed and rolled-back upsert results carry `created` too: whether they were creating their
+    // record (C-10 and C-9 are new, C-2 exists), as Salesforce reports them.
+    const failing = await call(emulator, token, 'PATCH', `${V}/composite/sobjects/Account/Ext_Id__c`, {
+      allOrNone: true,
+      records: [
+        { attributes: { type: 'Account' }, Ext_Id__c: 'C-2', Name: 'Rolled back' },
+        { attributes: { type: 'Account' }, Ext_Id__c: 'C-10', Name: 'Rolled back too' },
+        { attributes: { type: 'Account' }, Ext_Id__c: 'C-9', Name: '' },
+      ],
+    });
+    expect(failing.body).toEqual([
+      {
+        success: false,
+        errors: [expect.objectContaining({ statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK' })],
+        created: false,
+      },
+      {
+        success: false,
+        errors: [expect.objectContaining({ statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK' })],
+        created: true,
+      },
+      {
+        success: false,
+        errors: [expect.objectContaining({ statusCode: 'REQUIRED_FIELD_MISSING' })],
+        created: true,
+      },
+    ]);
     const all = [...ids, upserted[1]?.id as string];
     const get = await call(
       emulator,

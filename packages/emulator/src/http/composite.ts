@@ -7,14 +7,16 @@ import {
   saveCollection,
   upsertCollection,
 } from '../composite/collections.ts';
-import { createGate, isSubrequest, markSubrequest } from '../composite/gate.ts';
+import { type Gate, isSubrequest, markSubrequest } from '../composite/gate.ts';
 import { BrokenReference, type Outcomes, resolveBody, resolveString } from '../composite/references.ts';
+import { createTrees } from '../composite/tree.ts';
 import { ApiError } from '../errors.ts';
 import type { Org } from '../org.ts';
 import type { AppOptions, Env } from './app.ts';
 import { readJsonObject } from './body.ts';
 import { toPlain } from './json.ts';
 import { objectParam } from './sobjects.ts';
+import { since } from './versions.ts';
 
 const BASE = '/services/data/:version/composite';
 
@@ -80,45 +82,78 @@ function checkUrl(url: string, where: string): void {
   }
 }
 
-/** Reads and checks a `/composite` body; nothing runs unless all of it is well formed. */
+/** Reads and checks a list of subrequests; nothing runs unless all of them are well formed. */
+function subrequestList(list: unknown, where: string, max: number, what: string): Subrequest[] {
+  if (!Array.isArray(list) || list.length === 0) {
+    throw invalid(`${where} must be a non-empty array of subrequests`);
+  }
+  if (list.length > max) {
+    throw new ApiError(400, 'LIMIT_EXCEEDED', `A ${what} request can contain at most ${max} subrequests`);
+  }
+  const seen = new Set<string>();
+  return list.map((entry, i): Subrequest => {
+    const at = `${where}[${i}]`;
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry))
+      throw typeError(`${at} must be an object`);
+    const sub = entry as Record<string, unknown>;
+    const { method, url, referenceId } = sub;
+    if (typeof method !== 'string' || !METHODS.has(method.toUpperCase())) {
+      throw invalid(`${at}: method must be one of ${[...METHODS].join(', ')}`);
+    }
+    if (typeof url !== 'string') throw invalid(`${at}: url is required`);
+    if (typeof referenceId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_]*$/.test(referenceId)) {
+      throw invalid(
+        `${at}: referenceId is required; it must start with a letter or a number and contain only letters, numbers and underscores`,
+      );
+    }
+    if (seen.has(referenceId)) throw invalid(`Duplicate ReferenceId provided in the request: ${referenceId}`);
+    seen.add(referenceId);
+    checkUrl(url, at);
+    return {
+      method: method.toUpperCase(),
+      url,
+      referenceId,
+      body: sub.body,
+      httpHeaders: headerMap(sub.httpHeaders, at),
+    };
+  });
+}
+
+/** Reads and checks a `/composite` body. */
 function compositeRequest(value: Record<string, unknown>): { allOrNone: boolean; subrequests: Subrequest[] } {
   const { allOrNone = false, compositeRequest: list, collateSubrequests } = value;
   if (typeof allOrNone !== 'boolean') throw typeError('allOrNone must be a boolean');
   if (collateSubrequests !== undefined && typeof collateSubrequests !== 'boolean') {
     throw typeError('collateSubrequests must be a boolean');
   }
-  if (!Array.isArray(list) || list.length === 0) {
-    throw invalid('compositeRequest must be a non-empty array of subrequests');
-  }
-  if (list.length > MAX_SUBREQUESTS) throw tooMany('composite');
-  const seen = new Set<string>();
-  const subrequests = list.map((entry, i): Subrequest => {
-    const where = `compositeRequest[${i}]`;
-    if (entry === null || typeof entry !== 'object' || Array.isArray(entry))
-      throw typeError(`${where} must be an object`);
-    const sub = entry as Record<string, unknown>;
-    const { method, url, referenceId } = sub;
-    if (typeof method !== 'string' || !METHODS.has(method.toUpperCase())) {
-      throw invalid(`${where}: method must be one of ${[...METHODS].join(', ')}`);
-    }
-    if (typeof url !== 'string') throw invalid(`${where}: url is required`);
-    if (typeof referenceId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_]*$/.test(referenceId)) {
-      throw invalid(
-        `${where}: referenceId is required; it must start with a letter or a number and contain only letters, numbers and underscores`,
-      );
-    }
-    if (seen.has(referenceId)) throw invalid(`Duplicate ReferenceId provided in the request: ${referenceId}`);
-    seen.add(referenceId);
-    checkUrl(url, where);
+  return { allOrNone, subrequests: subrequestList(list, 'compositeRequest', MAX_SUBREQUESTS, 'composite') };
+}
+
+/** Salesforce's limits on a composite graph request: nodes per graph, and graphs. */
+export const MAX_GRAPH_NODES = 500;
+const MAX_GRAPHS = 75;
+
+/** Reads and checks a `/composite/graph` body: every graph, before any runs. */
+function graphRequest(value: Record<string, unknown>): { graphId: string; subrequests: Subrequest[] }[] {
+  const { graphs } = value;
+  if (!Array.isArray(graphs) || graphs.length === 0)
+    throw invalid('graphs must be a non-empty array of graphs');
+  // (unconfirmed) wording.
+  if (graphs.length > MAX_GRAPHS)
+    throw new ApiError(400, 'LIMIT_EXCEEDED', `A request can contain at most ${MAX_GRAPHS} graphs`);
+  const ids = new Set<string>();
+  return graphs.map((graph, i) => {
+    if (graph === null || typeof graph !== 'object' || Array.isArray(graph))
+      throw typeError(`graphs[${i}] must be an object`);
+    const { graphId, compositeRequest: list } = graph as Record<string, unknown>;
+    if (typeof graphId !== 'string' || graphId === '') throw invalid(`graphs[${i}]: graphId is required`);
+    if (ids.has(graphId)) throw invalid(`Duplicate graphId provided in the request: ${graphId}`);
+    ids.add(graphId);
     return {
-      method: method.toUpperCase(),
-      url,
-      referenceId,
-      body: sub.body,
-      httpHeaders: headerMap(sub.httpHeaders, where),
+      graphId,
+      subrequests: subrequestList(list, `graphs[${i}].compositeRequest`, MAX_GRAPH_NODES, 'graph'),
     };
   });
-  return { allOrNone: allOrNone === true, subrequests };
 }
 
 /** True when a subrequest's answer is a failure for all-or-none purposes. */
@@ -142,8 +177,12 @@ function failed(result: { httpStatusCode: number; body: unknown }): boolean {
  * the whole composite call counts as one API call, as in Salesforce. An all-or-none `/composite`
  * request runs in one SQLite savepoint, holding the org's gate exclusively until it ends.
  */
-export function registerCompositeRoutes(app: Hono<Env>, org: Org, options: Required<AppOptions>): void {
-  const gate = createGate();
+export function registerCompositeRoutes(
+  app: Hono<Env>,
+  org: Org,
+  options: Required<AppOptions>,
+  gate: Gate,
+): void {
   /** Set while an all-or-none composite runs: its collections are all-or-none too. */
   const allOrNoneScope = new AsyncLocalStorage<boolean>();
 
@@ -178,16 +217,22 @@ export function registerCompositeRoutes(app: Hono<Env>, org: Org, options: Requi
         parsed = text;
       }
     }
+    // Salesforce reports these headers of a subrequest's answer (a GET of a row carries its ETag
+    // and Last-Modified, a create its Location).
     const httpHeaders: Record<string, string> = {};
-    const location = response.headers.get('location');
-    if (location) httpHeaders.Location = location;
+    for (const name of ['ETag', 'Last-Modified', 'Location']) {
+      const value = response.headers.get(name);
+      if (value) httpHeaders[name] = value;
+    }
     return { status: response.status, body: parsed, httpHeaders };
   };
 
-  app.post(BASE, async (c) => {
-    const { value } = await readJsonObject(c, 'CompositeRequest', options.maxBodyBytes);
-    const { allOrNone, subrequests } = compositeRequest(toPlain(value) as Record<string, unknown>);
-
+  /**
+   * Runs subrequests in order, resolving references to earlier answers. All or none: in one
+   * savepoint, holding the gate exclusively; when one fails, everything is rolled back, the failed
+   * one keeps its answer and every other answers PROCESSING_HALTED.
+   */
+  const runSubrequests = async (c: Context<Env>, subrequests: Subrequest[], allOrNone: boolean) => {
     const run = async (): Promise<{ results: SubResult[]; failedAt: number }> => {
       const outcomes: Outcomes = new Map();
       const results: SubResult[] = [];
@@ -224,9 +269,9 @@ export function registerCompositeRoutes(app: Hono<Env>, org: Org, options: Requi
       return { results, failedAt };
     };
 
-    if (!allOrNone) return c.json({ compositeResponse: (await run()).results });
+    if (!allOrNone) return (await run()).results;
 
-    const compositeResponse = await gate.exclusive(() =>
+    return gate.exclusive(() =>
       allOrNoneScope.run(true, async () => {
         org.db.exec('SAVEPOINT sfgql_composite');
         let outcome: { results: SubResult[]; failedAt: number };
@@ -257,7 +302,39 @@ export function registerCompositeRoutes(app: Hono<Env>, org: Org, options: Requi
         );
       }),
     );
-    return c.json({ compositeResponse });
+  };
+
+  app.post(BASE, async (c) => {
+    const { value } = await readJsonObject(c, 'CompositeRequest', options.maxBodyBytes);
+    const { allOrNone, subrequests } = compositeRequest(toPlain(value) as Record<string, unknown>);
+    return c.json({ compositeResponse: await runSubrequests(c, subrequests, allOrNone) });
+  });
+
+  /**
+   * `/composite/graph` (API 50.0 and later): independent graphs of subrequests, each all or none,
+   * so one graph's failure leaves the others' work in place.
+   */
+  app.post(`${BASE}/graph`, since(50), async (c) => {
+    const { value } = await readJsonObject(c, 'CompositeGraphRequest', options.maxBodyBytes);
+    const graphs = graphRequest(toPlain(value) as Record<string, unknown>);
+    const answers = [];
+    for (const graph of graphs) {
+      const compositeResponse = await runSubrequests(c, graph.subrequests, true);
+      answers.push({
+        graphId: graph.graphId,
+        graphResponse: { compositeResponse },
+        isSuccessful: compositeResponse.every((r) => r.httpStatusCode < 400),
+      });
+    }
+    return c.json({ graphs: answers });
+  });
+
+  /** `/composite/tree/{object}`: trees of new records, all or none (see composite/tree.ts). */
+  app.post(`${BASE}/tree/:type`, async (c) => {
+    const object = objectParam(org, c.req.param('type'));
+    const { value } = await readJsonObject(c, 'SObjectTreeRequest', options.maxBodyBytes);
+    const { status, body } = createTrees(org, object, value, dml(c));
+    return c.json(body, status);
   });
 
   app.post(`${BASE}/batch`, async (c) => {
@@ -309,7 +386,9 @@ export function registerCompositeRoutes(app: Hono<Env>, org: Org, options: Requi
     return c.json({ hasErrors: results.some((r) => r.statusCode >= 400), results });
   });
 
-  // sObject Collections.
+  // sObject Collections (API 42.0 and later).
+  app.use(`${BASE}/sobjects`, since(42));
+  app.use(`${BASE}/sobjects/*`, since(42));
 
   const allOrNoneOf = (value: unknown): boolean => {
     if (allOrNoneScope.getStore() === true) return true;

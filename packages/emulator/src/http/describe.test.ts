@@ -19,6 +19,7 @@ beforeAll(async () => {
           fields: [
             { name: 'Name', type: 'string', length: 80, nameField: true, nillable: false },
             { name: 'Total__c', type: 'currency', precision: 16, scale: 2 },
+            { name: 'Site__c', label: 'Site', type: 'location', scale: 6 },
             {
               name: 'Account__c',
               type: 'reference',
@@ -259,25 +260,97 @@ describe('describe', () => {
   });
 });
 
-describe('versions and resources', () => {
-  it('lists v50.0 to v66.0 without a session and serves each with one', async () => {
-    const versions = (await (await fetch(`${emulator.url}/services/data`)).json()) as { version: string }[];
-    expect(versions.map((v) => v.version)).toEqual(Array.from({ length: 17 }, (_, i) => `${50 + i}.0`));
-    const token = await login(emulator);
-    for (const version of ['v50.0', 'v66.0']) {
-      const resources = await call(emulator, token, 'GET', `/services/data/${version}`);
-      expect(resources.body).toMatchObject({
-        sobjects: `/services/data/${version}/sobjects`,
-        query: `/services/data/${version}/query`,
-        limits: `/services/data/${version}/limits`,
-        identity: expect.stringMatching(/\/id\/00D\w+\/005\w+$/),
-      });
+describe('compound addresses and geolocations', () => {
+  it('describes them as read-only compound fields with their components', async () => {
+    const account = await conn.sobject('Account').describe();
+    const field = (name: string) => account.fields.find((f) => f.name === name);
+    expect(field('BillingAddress')).toMatchObject({
+      type: 'address',
+      soapType: 'urn:address',
+      createable: false,
+      updateable: false,
+      filterable: false,
+      sortable: false,
+      groupable: false,
+      compoundFieldName: null,
+    });
+    for (const part of ['BillingStreet', 'BillingCity', 'BillingLatitude', 'BillingGeocodeAccuracy']) {
+      expect(field(part)?.compoundFieldName, part).toBe('BillingAddress');
     }
-    for (const version of ['v49.0', 'v67.0', 'v60', 'latest']) {
-      expect((await call(emulator, token, 'GET', `/services/data/${version}/sobjects`)).status, version).toBe(
-        404,
-      );
-    }
-    expect((await call(emulator, 'nope', 'GET', '/services/data/v60.0')).status).toBe(401);
+    expect(field('BillingLatitude')).toMatchObject({ type: 'double', precision: 18, scale: 15 });
+    expect(field('ShippingAddress')?.type).toBe('address');
+    const contact = await conn.sobject('Contact').describe();
+    expect(contact.fields.filter((f) => f.type === 'address').map((f) => f.name)).toEqual([
+      'MailingAddress',
+      'OtherAddress',
+    ]);
+    const lead = await conn.sobject('Lead').describe();
+    expect(lead.fields.find((f) => f.name === 'City')?.compoundFieldName).toBe('Address');
+    const invoice = await conn.sobject('Invoice__c').describe();
+    expect(invoice.fields.find((f) => f.name === 'Site__c')).toMatchObject({
+      type: 'location',
+      soapType: 'urn:location',
+    });
+    expect(invoice.fields.find((f) => f.name === 'Site__Latitude__s')).toMatchObject({
+      type: 'double',
+      scale: 6,
+      compoundFieldName: 'Site__c',
+    });
+  });
+
+  it('answers them as objects of their components in SOQL and record reads, null when all are empty', async () => {
+    const { id } = (await conn.sobject('Account').create({
+      Name: 'Compound Co',
+      BillingStreet: '1 Market St',
+      BillingCity: 'San Francisco',
+      BillingState: 'CA',
+      BillingPostalCode: '94105',
+      BillingCountry: 'US',
+      BillingLatitude: 37.7936,
+      BillingLongitude: -122.3951,
+      BillingGeocodeAccuracy: 'Address',
+    })) as { id: string };
+    const address = {
+      city: 'San Francisco',
+      country: 'US',
+      geocodeAccuracy: 'Address',
+      latitude: 37.7936,
+      longitude: -122.3951,
+      postalCode: '94105',
+      state: 'CA',
+      street: '1 Market St',
+    };
+    const { records } = await conn.query<Record<string, unknown>>(
+      `SELECT BillingAddress, ShippingAddress, Name FROM Account WHERE Id = '${id}'`,
+    );
+    expect(records[0]).toMatchObject({ BillingAddress: address, ShippingAddress: null });
+    expect(Object.keys(records[0]?.BillingAddress as object)).toEqual(Object.keys(address));
+    const row = (await conn.sobject('Account').retrieve(id)) as unknown as Record<string, unknown>;
+    expect(row.BillingAddress).toEqual(address);
+    const child = await conn.query<Record<string, unknown>>(
+      `SELECT Name, (SELECT Id FROM Contacts), Parent.BillingAddress FROM Account WHERE Id = '${id}'`,
+    );
+    expect(child.records[0]?.Parent).toBeNull();
+    const site = (await conn.sobject('Invoice__c').create({
+      Name: 'INV-GEO',
+      Site__Latitude__s: 48.8584,
+      Site__Longitude__s: 2.2945,
+    })) as { id: string };
+    const invoice = await conn.query<Record<string, unknown>>(
+      `SELECT Site__c FROM Invoice__c WHERE Id = '${site.id}'`,
+    );
+    expect(invoice.records[0]?.Site__c).toEqual({ latitude: 48.8584, longitude: 2.2945 });
+  });
+
+  it('refuses to write, filter or sort on them, as Salesforce does', async () => {
+    await expect(
+      conn.sobject('Account').create({ Name: 'Nope', BillingAddress: { city: 'Paris' } }),
+    ).rejects.toMatchObject({ errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE' });
+    await expect(conn.query(`SELECT Id FROM Account WHERE BillingAddress = 'x'`)).rejects.toMatchObject({
+      errorCode: 'INVALID_FIELD',
+    });
+    await expect(conn.query('SELECT Id FROM Account ORDER BY BillingAddress')).rejects.toMatchObject({
+      errorCode: 'INVALID_FIELD',
+    });
   });
 });

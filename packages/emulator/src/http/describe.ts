@@ -2,9 +2,10 @@ import type { Hono } from 'hono';
 import { type Access, userAccess } from '../dml/dml.ts';
 import type { FieldMeta, ObjectMeta } from '../metadata/types.ts';
 import type { Org } from '../org.ts';
-import { quoteIdent, statement } from '../store/database.ts';
 import type { Env } from './app.ts';
-import { objectParam, recordUrl } from './sobjects.ts';
+import { MASTER_RECORD_TYPE_ID, namedLayoutInfos } from './layouts.ts';
+import { recentRecords } from './recent-tabs-theme.ts';
+import { objectParam } from './sobjects.ts';
 
 const SOAP_TYPES: Record<string, string> = {
   id: 'tns:ID',
@@ -18,6 +19,8 @@ const SOAP_TYPES: Record<string, string> = {
   datetime: 'xsd:dateTime',
   time: 'xsd:time',
   base64: 'xsd:base64Binary',
+  address: 'urn:address',
+  location: 'urn:location',
 };
 
 /** Objects Salesforce lets you merge. */
@@ -26,6 +29,20 @@ const MERGEABLE = new Set(['Account', 'Contact', 'Lead', 'Case']);
 function objectUrls(version: string, object: ObjectMeta) {
   const base = `/services/data/${version}/sobjects/${object.name}`;
   return { rowTemplate: `${base}/{ID}`, describe: `${base}/describe`, sobject: base };
+}
+
+/** The urls of a full describe: the object's layouts and list views besides its rows. */
+function describeUrls(version: string, object: ObjectMeta) {
+  const base = `/services/data/${version}/sobjects/${object.name}`;
+  return {
+    compactLayouts: `${base}/describe/compactLayouts`,
+    rowTemplate: `${base}/{ID}`,
+    approvalLayouts: `${base}/describe/approvalLayouts`,
+    listviews: `${base}/listviews`,
+    describe: `${base}/describe`,
+    layouts: `${base}/describe/layouts`,
+    sobject: base,
+  };
 }
 
 /**
@@ -73,7 +90,8 @@ export function fieldDescribe(object: ObjectMeta, field: FieldMeta, access: Acce
   const compoundParent = object.fields.find((f) => f.compound?.includes(field.name));
   return {
     aggregatable:
-      !['textarea', 'base64', 'multipicklist', 'location'].includes(field.type) && field.filterable,
+      !['textarea', 'base64', 'multipicklist', 'address', 'location'].includes(field.type) &&
+      field.filterable,
     aiPredictionField: false,
     autoNumber: field.autoNumber,
     byteLength: textual ? field.length * 3 : field.type === 'id' || field.type === 'reference' ? 18 : 0,
@@ -154,19 +172,9 @@ export function registerDescribeRoutes(app: Hono<Env>, org: Org): void {
     const object = objectParam(org, c.req.param('type'));
     const version = c.get('version');
     const userId = c.get('userId');
-    const nameField = object.fields.find((f) => f.nameField);
-    // Salesforce lists the records the user viewed last; the emulator lists those the user changed last (unconfirmed).
-    const recent = statement(
-      org.db,
-      `SELECT "Id"${nameField ? `, ${quoteIdent(nameField.name)} AS name` : ''} FROM ${quoteIdent(object.name)} WHERE "LastModifiedById" = ? AND "IsDeleted" = 0 ORDER BY "LastModifiedDate" DESC, "Id" DESC LIMIT 5`,
-    ).all(userId) as { Id: string; name?: string }[];
     return c.json({
       objectDescribe: globalEntry(version, object, userAccess(org, userId)),
-      recentItems: recent.map((r) => ({
-        attributes: { type: object.name, url: recordUrl(version, object, r.Id) },
-        Id: r.Id,
-        ...(nameField ? { [nameField.name]: r.name ?? null } : {}),
-      })),
+      recentItems: recentRecords(org, version, userId, [object], 5),
     });
   });
 
@@ -191,7 +199,7 @@ export function registerDescribeRoutes(app: Hono<Env>, org: Org): void {
       fields: object.fields.map((field) => fieldDescribe(object, field, access)),
       listviewable: null,
       lookupLayoutable: null,
-      namedLayoutInfos: [],
+      namedLayoutInfos: namedLayoutInfos(object),
       networkScopeFieldName: null,
       recordTypeInfos: [
         {
@@ -201,7 +209,7 @@ export function registerDescribeRoutes(app: Hono<Env>, org: Org): void {
           developerName: 'Master',
           master: true,
           name: 'Master',
-          recordTypeId: '012000000000000AAA',
+          recordTypeId: MASTER_RECORD_TYPE_ID,
           urls: {},
         },
       ],
@@ -210,7 +218,7 @@ export function registerDescribeRoutes(app: Hono<Env>, org: Org): void {
         { label: `All ${object.labelPlural.toLowerCase()}`, name: 'everything' },
         { label: `My ${object.labelPlural.toLowerCase()}`, name: 'mine' },
       ],
-      urls: objectUrls(version, object),
+      urls: describeUrls(version, object),
     });
   });
 }

@@ -84,7 +84,7 @@ export function createFaultMiddleware(org: Org, injector: FaultInjector): Middle
     // A composite call is one call: the rules judge it as a whole, before any of its subrequests
     // runs, never one subrequest after others have written.
     if (!injector.active() || isSubrequest(c.req.raw)) return next();
-    const resource = faultResource(new URL(c.req.url).pathname);
+    const resource = faultResource(c.req.path);
     if (!resource) return next();
     const decision = injector.decide({
       resource,

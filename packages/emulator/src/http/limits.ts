@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import type { Org } from '../org.ts';
+import { ALLOCATIONS, type Allocation, allocationUsed } from '../store/allocations.ts';
 import type { Env } from './app.ts';
 
 /** Salesforce counts roughly 2 KB of data storage per record. */
@@ -10,9 +11,6 @@ const STATIC_LIMITS: Record<string, number> = {
   ConcurrentAsyncGetReportInstances: 200,
   ConcurrentSyncReportRuns: 20,
   DailyAsyncApexExecutions: 250000,
-  DailyBulkApiBatches: 15000,
-  DailyBulkV2QueryFileStorageMB: 976562,
-  DailyBulkV2QueryJobs: 10000,
   DailyGenericStreamingApiEvents: 10000,
   DailyStreamingApiEvents: 10000,
   DailyWorkflowEmails: 405,
@@ -24,7 +22,10 @@ const STATIC_LIMITS: Record<string, number> = {
   StreamingApiConcurrentClients: 20,
 };
 
-/** `GET /limits`: DailyApiRequests from the meter, data storage from the row count, the rest fixed. */
+/**
+ * `GET /limits`: DailyApiRequests from the meter, Bulk API allocations from their counters, data
+ * storage from the row count, the rest fixed.
+ */
 export function registerLimitsRoute(app: Hono<Env>, org: Org): void {
   app.get('/services/data/:version/limits', (c) => {
     const usage = org.meter.usage();
@@ -45,6 +46,12 @@ export function registerLimitsRoute(app: Hono<Env>, org: Org): void {
       },
     };
     for (const [name, max] of Object.entries(STATIC_LIMITS)) limits[name] = { Max: max, Remaining: max };
+    for (const [name, max] of Object.entries(ALLOCATIONS)) {
+      limits[name] = {
+        Max: max,
+        Remaining: Math.max(0, Math.floor(max - allocationUsed(org, name as Allocation))),
+      };
+    }
     return c.json(Object.fromEntries(Object.entries(limits).sort(([a], [b]) => a.localeCompare(b))));
   });
 }

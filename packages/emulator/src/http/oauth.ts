@@ -20,43 +20,124 @@ import { consentPage, errorPage, loginPage, PAGE_HEADERS } from '../auth/pages.t
 import { checkPassword, requireSession } from '../auth/sessions.ts';
 import { revokeAnyToken } from '../auth/tokens.ts';
 import { ApiError } from '../errors.ts';
+import { normalizeId } from '../ids.ts';
 import type { Org } from '../org.ts';
-import { API_VERSIONS, type Env } from './app.ts';
+import type { Env } from './app.ts';
+import { API_VERSIONS } from './versions.ts';
 
 const BROWSER_COOKIE = 'sfgql_browser';
 const LOGIN_FAILED =
   "Please check your username and password. If you still can't log in, contact your Salesforce administrator.";
 
-/** `/id/{org}/{user}` and `/services/oauth2/userinfo`: who the token belongs to. */
+type UserRow = Record<string, string | number | null>;
+
+function userRow(org: Org, userId: string): UserRow | undefined {
+  return org.db
+    .prepare(
+      `SELECT "Id", "Username", "Name", "Email", "FirstName", "LastName", "CommunityNickname", "MobilePhone", "IsActive", "TimeZoneSidKey", "LocaleSidKey", "LanguageLocaleKey", "UserType", "LastModifiedDate" FROM "User" WHERE "Id" = ?`,
+    )
+    .get(userId) as UserRow | undefined;
+}
+
+/** The URLs both identity answers carry, with `{version}` left for the client to fill in. */
+function identityUrls(org: Org, origin: string, userId: string) {
+  const data = `${origin}/services/data/v{version}`;
+  return {
+    enterprise: `${origin}/services/Soap/c/{version}/${org.orgId}`,
+    metadata: `${origin}/services/Soap/m/{version}/${org.orgId}`,
+    partner: `${origin}/services/Soap/u/{version}/${org.orgId}`,
+    rest: `${data}/`,
+    sobjects: `${data}/sobjects/`,
+    search: `${data}/search/`,
+    query: `${data}/query/`,
+    recent: `${data}/recent/`,
+    tooling_soap: `${origin}/services/Soap/T/{version}/${org.orgId}`,
+    tooling_rest: `${data}/tooling/`,
+    profile: `${origin}/${userId}`,
+    feeds: `${data}/chatter/feeds`,
+    groups: `${data}/chatter/groups`,
+    users: `${data}/chatter/users`,
+    feed_items: `${data}/chatter/feed-items`,
+    feed_elements: `${data}/chatter/feed-elements`,
+    custom_domain: origin,
+  };
+}
+
+/** A time zone's offset from UTC at a moment, in milliseconds (`-28800000` for Los Angeles in winter). */
+function utcOffsetMs(timeZone: string, at: Date): number {
+  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+    .formatToParts(at)
+    .find((part) => part.type === 'timeZoneName')?.value;
+  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name ?? '');
+  if (!match) return 0;
+  return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) * 60_000;
+}
+
+/** `/services/oauth2/userinfo`: the OpenID Connect UserInfo shape. */
 function userInfo(org: Org, origin: string, userId: string) {
-  const user = org.db
-    .prepare(`SELECT "Id", "Username", "Name", "Email", "FirstName", "LastName" FROM "User" WHERE "Id" = ?`)
-    .get(userId) as Record<string, string> | undefined;
+  const user = userRow(org, userId);
   if (!user) return undefined;
-  const version = API_VERSIONS.at(-1);
   return {
     sub: `${origin}/id/${org.orgId}/${userId}`,
     user_id: userId,
     organization_id: org.orgId,
     preferred_username: user.Username,
-    nickname: user.Username?.split('@')[0],
+    nickname: user.CommunityNickname ?? String(user.Username).split('@')[0],
     name: user.Name,
     given_name: user.FirstName,
     family_name: user.LastName,
     email: user.Email,
     email_verified: true,
-    zoneinfo: 'America/Los_Angeles',
-    locale: 'en_US',
-    active: true,
-    user_type: 'STANDARD',
-    urls: {
-      rest: `${origin}/services/data/v{version}/`,
-      sobjects: `${origin}/services/data/v{version}/sobjects/`,
-      query: `${origin}/services/data/v{version}/query/`,
-      profile: `${origin}/${userId}`,
-      custom_domain: origin,
-    },
-    version,
+    zoneinfo: user.TimeZoneSidKey ?? 'America/Los_Angeles',
+    locale: user.LocaleSidKey ?? 'en_US',
+    active: user.IsActive !== 0,
+    user_type: String(user.UserType ?? 'Standard').toUpperCase(),
+    urls: identityUrls(org, origin, userId),
+    version: API_VERSIONS.at(-1),
+  };
+}
+
+/**
+ * `/id/{org}/{user}`: Salesforce's identity service shape (`id`, `username`, `display_name`,
+ * `nick_name`, `photos`, ...), which differs from userinfo's OpenID names. A user may read only
+ * their own identity URL; another user's answers 403, as Salesforce answers (unconfirmed wording).
+ */
+function identity(org: Org, origin: string, userId: string) {
+  const user = userRow(org, userId);
+  if (!user) return undefined;
+  const photo = `${origin}/profilephoto/005`;
+  const lastModified = user.LastModifiedDate ? String(user.LastModifiedDate).replace(/\.\d{3}Z$/, 'Z') : null;
+  return {
+    id: `${origin}/id/${org.orgId}/${userId}`,
+    asserted_user: true,
+    user_id: userId,
+    organization_id: org.orgId,
+    username: user.Username,
+    nick_name: user.CommunityNickname ?? String(user.Username).split('@')[0],
+    display_name: user.Name,
+    email: user.Email,
+    email_verified: true,
+    first_name: user.FirstName,
+    last_name: user.LastName,
+    timezone: user.TimeZoneSidKey ?? 'America/Los_Angeles',
+    photos: { picture: `${photo}/F`, thumbnail: `${photo}/T` },
+    addr_street: null,
+    addr_city: null,
+    addr_state: null,
+    addr_country: null,
+    addr_zip: null,
+    mobile_phone: user.MobilePhone ?? null,
+    mobile_phone_verified: false,
+    is_lightning_login_user: false,
+    status: { created_date: null, body: null },
+    urls: identityUrls(org, origin, userId),
+    active: user.IsActive !== 0,
+    user_type: String(user.UserType ?? 'Standard').toUpperCase(),
+    language: user.LanguageLocaleKey ?? 'en_US',
+    locale: user.LocaleSidKey ?? 'en_US',
+    utcOffset: utcOffsetMs(String(user.TimeZoneSidKey ?? 'America/Los_Angeles'), org.now()),
+    last_modified_date: lastModified,
+    is_app_installed: true,
   };
 }
 
@@ -151,7 +232,7 @@ export function registerOAuthRoutes(app: Hono<Env>, org: Org, apps: ConnectedApp
 
     if (action === 'login') {
       const username = form.get('username') ?? '';
-      const userId = checkPassword(org.db, username, form.get('password') ?? '');
+      const userId = checkPassword(org.db, username, form.get('password') ?? '', org.now().getTime());
       if (!userId) {
         if (!loginFailed(org, pending)) {
           return c.redirect(
@@ -221,5 +302,23 @@ export function registerOAuthRoutes(app: Hono<Env>, org: Org, apps: ConnectedApp
   };
   app.get('/services/oauth2/userinfo', userInfoHandler);
   app.post('/services/oauth2/userinfo', userInfoHandler);
-  app.get('/id/:orgId/:userId', userInfoHandler);
+  /**
+   * Any internal user of the org may read another one's identity URL (Salesforce allows it to
+   * STANDARD users with the api scope); another org's, or no user's, is refused (unconfirmed codes).
+   * `?version=` fills in the `{version}` of the URLs (`latest` for the newest).
+   */
+  const identityHandler = (c: Context<Env>) => {
+    requireSession(org.db, c.req.header('authorization'), org.now().getTime());
+    if (normalizeId(c.req.param('orgId') ?? '') !== org.orgId) {
+      throw new ApiError(403, 'INSUFFICIENT_ACCESS', 'Bad_OAuth_Token');
+    }
+    const info = identity(org, new URL(c.req.url).origin, normalizeId(c.req.param('userId') ?? '') ?? '');
+    if (!info) throw new ApiError(404, 'NOT_FOUND', 'Bad_Id');
+    const version = c.req.query('version');
+    const chosen = version === 'latest' ? API_VERSIONS.at(-1) : version?.replace(/^v/, '');
+    if (!chosen || !API_VERSIONS.includes(chosen)) return c.json(info);
+    return c.json(JSON.parse(JSON.stringify(info).replaceAll('{version}', chosen)));
+  };
+  app.get('/id/:orgId/:userId', identityHandler);
+  app.post('/id/:orgId/:userId', identityHandler);
 }

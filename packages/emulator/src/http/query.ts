@@ -3,8 +3,12 @@ import type { Context, Hono } from 'hono';
 import { ApiError } from '../errors.ts';
 import { makeId } from '../ids.ts';
 import type { Org } from '../org.ts';
-import { MAX_BATCH_SIZE, openQuery, type QueryCursor, type QueryResult } from '../soql/execute.ts';
+import { queryColumns } from '../soql/columns.ts';
+import { MAX_BATCH_SIZE, openQuery, planQuery, type QueryCursor, type QueryResult } from '../soql/execute.ts';
+import { explainPlan } from '../soql/explain.ts';
+import { userLocale } from '../store/users.ts';
 import type { Env } from './app.ts';
+import { findListView } from './listviews.ts';
 
 /** Salesforce's smallest batch size hint; smaller hints are raised to it. */
 const MIN_BATCH_SIZE = 200;
@@ -103,17 +107,31 @@ export function registerQueryRoutes(app: Hono<Env>, org: Org): void {
   };
 
   const query = (includeDeleted: boolean) => (c: Context<Env>) => {
+    const plan = (soql: string) =>
+      planQuery(soql, { catalog: org.catalog, includeDeleted, now: org.now(), userId: c.get('userId') });
+    const explain = c.req.query('explain');
+    if (explain !== undefined) {
+      // `?explain=` takes a query, or the id of a list view (whose query is explained).
+      const soql = findListView(org, explain.trim())?.soql ?? explain;
+      if (soql.trim() === '')
+        throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+      org.meterQuery(soql);
+      return c.json({ ...explainPlan(org.db, org.catalog, plan(soql)), sourceQuery: soql });
+    }
     const q = c.req.query('q');
     if (q === undefined || q.trim() === '') {
       throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
     }
     org.meterQuery(q);
+    // The query's columns instead of its records (the Salesforce CLI asks before printing rows).
+    if (c.req.query('columns') === 'true') return c.json(queryColumns(plan(q)));
     const cursor = openQuery(q, {
       db: org.db,
       catalog: org.catalog,
       includeDeleted,
       now: org.now(),
       userId: c.get('userId'),
+      locale: userLocale(org, c.get('userId')),
     });
     return respond(c, q, cursor, 0, batchSizeFrom(c.req.header('sforce-query-options')), null);
   };

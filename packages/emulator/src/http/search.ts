@@ -5,9 +5,11 @@ import { type ObjectSearch, parseSosl, searchGroup } from '../sosl/parser.ts';
 import { MAX_SEARCH_RESULTS, runSearch, type SearchRequest, soqlSearch } from '../sosl/search.ts';
 import type { SearchGroup } from '../sosl/search-index.ts';
 import { parseTerm } from '../sosl/term.ts';
+import { userLocale } from '../store/users.ts';
 import type { AppOptions, Env } from './app.ts';
 import { readJsonObject } from './body.ts';
 import { jsonParserError, toPlain } from './json.ts';
+import { since } from './versions.ts';
 
 const BASE = '/services/data/:version';
 
@@ -85,6 +87,7 @@ function objectSearches(search: ParameterizedSearch): ObjectSearch[] | null {
  * text is recorded with the query metrics, as the query route records SOQL.
  */
 export function registerSearchRoutes(app: Hono<Env>, org: Org, options: Required<AppOptions>): void {
+  app.use(`${BASE}/parameterizedSearch`, since(36));
   const respond = (c: Context<Env>, request: SearchRequest) => {
     const searchRecords = runSearch(request, {
       db: org.db,
@@ -92,6 +95,7 @@ export function registerSearchRoutes(app: Hono<Env>, org: Org, options: Required
       apiVersion: c.get('version'),
       now: org.now(),
       userId: c.get('userId'),
+      locale: userLocale(org, c.get('userId')),
     });
     return c.json({ searchRecords });
   };

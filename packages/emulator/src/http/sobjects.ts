@@ -2,12 +2,14 @@ import type { Context, Hono } from 'hono';
 import { createRecord, deleteRecord, findRecord, updateRecord, upsertRecord } from '../dml/dml.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { normalizeId } from '../ids.ts';
-import type { FieldMeta, ObjectMeta } from '../metadata/types.ts';
+import { type FieldMeta, isVirtualCompound, type ObjectMeta } from '../metadata/types.ts';
 import type { Org } from '../org.ts';
 import { quoteIdent, statement } from '../store/database.ts';
-import { type StoredValue, toJson } from '../store/values.ts';
+import { compoundJson, type StoredValue, toJson } from '../store/values.ts';
 import type { AppOptions, Env } from './app.ts';
 import { readJsonObject } from './body.ts';
+import { checkPreconditions, conditionalHeaders, lastModifiedHeader, recordETag } from './preconditions.ts';
+import { versionNumber } from './versions.ts';
 
 const BASE = '/services/data/:version/sobjects';
 
@@ -38,6 +40,11 @@ export function recordJson(
   };
   for (const field of fields) {
     const value = row[field.name];
+    if (isVirtualCompound(field)) {
+      const parts = object.fields.filter((f) => field.compound?.includes(f.name));
+      record[field.name] = compoundJson(field, parts, row);
+      continue;
+    }
     record[field.name] =
       field.type === 'base64'
         ? value === null || value === undefined
@@ -152,20 +159,44 @@ export function registerSObjectRoutes(app: Hono<Env>, org: Org, options: Require
   app.get(`${BASE}/:type/:id`, (c) => {
     const object = objectParam(org, c.req.param('type'));
     const row = findRecord(org, object, c.req.param('id'), 'GET');
+    const outcome = checkPreconditions('GET', conditionalHeaders(c.req.header.bind(c.req)), object, row);
+    c.header('ETag', recordETag(object, row));
+    const lastModified = lastModifiedHeader(row);
+    if (lastModified) c.header('Last-Modified', lastModified);
+    if (outcome === 'not-modified') return c.body(null, 304);
     return c.json(
       recordJson(c.get('version'), object, row, selectedFields(object, org, c.req.query('fields'))),
     );
   });
 
+  /**
+   * A write's preconditions (If-Match, If-None-Match, If-Unmodified-Since), checked against the
+   * record as it is now; nothing awaits between this check and the write, so no other request can
+   * change the record in between.
+   */
+  const guard = (c: Context<Env>, object: ObjectMeta) => {
+    const headers = conditionalHeaders(c.req.header.bind(c.req));
+    const { ifMatch, ifNoneMatch, ifUnmodifiedSince } = headers;
+    if (ifMatch === undefined && ifNoneMatch === undefined && ifUnmodifiedSince === undefined) return;
+    checkPreconditions(
+      c.req.method,
+      headers,
+      object,
+      findRecord(org, object, c.req.param('id') ?? '', c.req.method),
+    );
+  };
+
   app.patch(`${BASE}/:type/:id`, async (c) => {
     const object = objectParam(org, c.req.param('type'));
     const body = await readJsonObject(c, object.name, options.maxBodyBytes);
+    guard(c, object);
     updateRecord(org, object, c.req.param('id'), body, dml(c));
     return c.body(null, 204);
   });
 
   app.delete(`${BASE}/:type/:id`, (c) => {
     const object = objectParam(org, c.req.param('type'));
+    guard(c, object);
     deleteRecord(org, object, c.req.param('id'), dml(c));
     return c.body(null, 204);
   });
@@ -222,7 +253,8 @@ export function registerSObjectRoutes(app: Hono<Env>, org: Org, options: Require
         result.multiple.map((id) => recordUrl(c.get('version'), object, id)),
         300,
       );
-    // Since API 46.0 an update by upsert answers 200 with `created: false` instead of 204.
+    // Since API 46.0 an update by upsert answers 200 with `created: false`; before, 204.
+    if (!result.created && versionNumber(c.get('version')) < 46) return c.body(null, 204);
     if (result.created) c.header('Location', recordUrl(c.get('version'), object, result.id));
     return c.json(
       { id: result.id, success: true, errors: [], created: result.created },

@@ -24,6 +24,8 @@ const fieldTypes = [
   'time',
   'reference',
   'base64',
+  'address',
+  'location',
 ] as const;
 
 const fieldSchema = z.strictObject({
@@ -213,8 +215,45 @@ function systemFields(raw: RawObject): RawField[] {
   return fields;
 }
 
+/**
+ * A geolocation field (`Location__c`, type `location`) comes with its two components,
+ * `Location__Latitude__s` and `Location__Longitude__s`, as Salesforce creates them.
+ */
+function withGeolocationParts(fields: RawField[]): RawField[] {
+  return fields.flatMap((field) => {
+    if (field.type !== 'location' || field.compound) return [field];
+    const base = field.name.replace(/__c$/i, '');
+    const part = (axis: 'Latitude' | 'Longitude'): RawField => ({
+      name: `${base}__${axis}__s`,
+      label: `${field.label ?? labelFromName(field.name)} (${axis})`,
+      type: 'double',
+      precision: field.precision ?? 18,
+      scale: field.scale ?? 15,
+    });
+    const latitude = part('Latitude');
+    const longitude = part('Longitude');
+    return [{ ...field, compound: [latitude.name, longitude.name] }, latitude, longitude];
+  });
+}
+
+/**
+ * Addresses and geolocations are read-only: they are written through their components, and
+ * SOQL can neither filter, sort nor group on them.
+ */
+function compoundDefaults(field: RawField): RawField {
+  if (field.type !== 'address' && field.type !== 'location') return field;
+  return {
+    createable: false,
+    updateable: false,
+    filterable: false,
+    sortable: false,
+    groupable: false,
+    ...field,
+  };
+}
+
 function resolveObject(raw: RawObject, extraFields: RawField[]): ObjectMeta {
-  const declared = [...raw.fields, ...extraFields];
+  const declared = withGeolocationParts([...raw.fields, ...extraFields]).map(compoundDefaults);
   const names = new Set(declared.map((f) => f.name.toLowerCase()));
   // Salesforce's order: Id and IsDeleted first, the object's own fields, then owner and audit fields.
   const system = systemFields(raw).filter((f) => !names.has(f.name.toLowerCase()));
@@ -283,6 +322,15 @@ export function createCatalog(custom?: CustomMetadata): Catalog {
       for (const target of field.referenceTo) {
         if (!byName.has(target.toLowerCase()))
           throw new Error(`${object.name}.${field.name} refers to unknown object ${target}`);
+      }
+    }
+    for (const field of object.fields) {
+      for (const part of field.compound ?? []) {
+        if (!names.has(part.toLowerCase()))
+          throw new Error(`${object.name}.${field.name} is built from unknown field ${part}`);
+      }
+      if ((field.type === 'address' || field.type === 'location') && !field.compound) {
+        throw new Error(`${object.name}.${field.name} lists no compound components`);
       }
     }
     for (const rule of object.requiredOneOf) {

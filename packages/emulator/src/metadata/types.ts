@@ -18,7 +18,11 @@ export type FieldType =
   | 'datetime'
   | 'time'
   | 'reference'
-  | 'base64';
+  | 'base64'
+  /** A compound address (`BillingAddress`): read-only, built from its components, never stored. */
+  | 'address'
+  /** A compound geolocation (`Location__c`): read-only, built from its latitude and longitude. */
+  | 'location';
 
 export interface PicklistValue {
   value: string;
@@ -52,7 +56,10 @@ export interface FieldMeta {
   custom: boolean;
   /** Format of an auto-number field, e.g. `{00000000}`. */
   displayFormat: string | null;
-  /** For a compound name (Contact.Name), the fields it is built from. */
+  /**
+   * For a compound field, the fields it is built from: a name (Contact.Name, stored as their
+   * concatenation), an address or a geolocation (not stored: read from the components).
+   */
   compound: string[] | null;
   /** For a calculated boolean, a tiny formula of the form `Field = 'value'`. */
   formula: string | null;
@@ -102,4 +109,14 @@ export interface ObjectMeta {
   requiredOneOf: RequiredOneOf[];
   fields: FieldMeta[];
   childRelationships: ChildRelationship[];
+}
+
+/** True for the compound fields that have no column of their own (addresses, geolocations). */
+export function isVirtualCompound(field: FieldMeta): boolean {
+  return field.type === 'address' || field.type === 'location';
+}
+
+/** The fields of an object that have a column in its table. */
+export function storedFields(object: ObjectMeta): FieldMeta[] {
+  return object.fields.filter((field) => !isVirtualCompound(field));
 }

@@ -785,6 +785,14 @@ export function seedDemo(org: Org): void {
     article('000001234', {
       Title: 'How to resolve billing discrepancies',
       Summary: 'Steps to check and correct invoice amounts, issue credit notes and refund duplicate charges.',
+      Answer__c: [
+        'When a customer reports a billing discrepancy, compare the invoice with the order and the contract before changing anything.',
+        "1. Open the customer's account and find the invoice number they quote.",
+        '2. Check each line against the order: quantities, unit prices, discounts and taxes.',
+        '3. If the customer was charged twice for the same invoice, confirm both payments in the payment gateway, then refund the duplicate charge to the original payment method. A refund takes 5 to 10 business days to reach the customer.',
+        '4. If an amount is wrong, issue a credit note for the difference and send the corrected invoice.',
+        '5. Note what you changed on the case, and tell the customer when to expect the refund or the credit.',
+      ].join('\n'),
       UrlName: 'how-to-resolve-billing-discrepancies',
       PublishStatus: 'Online',
       IsVisibleInPkb: 1,
@@ -793,6 +801,11 @@ export function seedDemo(org: Org): void {
     article('000001235', {
       Title: 'Understanding your invoice and billing cycle',
       Summary: 'What each line of the invoice means and when billing runs each month.',
+      Answer__c: [
+        'Each invoice lists the subscriptions of the account, one line per product, with the period it covers.',
+        'Customers are charged on the first business day of each month for the month ahead; usage above the plan is billed the month after.',
+        'Credits and refunds show as negative lines on the next invoice.',
+      ].join('\n'),
       UrlName: 'understanding-your-invoice',
       PublishStatus: 'Online',
       IsVisibleInCsp: 1,
@@ -801,6 +814,10 @@ export function seedDemo(org: Org): void {
       Title: 'Resetting your customer portal password',
       Summary:
         'How customers reset a forgotten portal password, and what to do when the reset e-mail does not arrive.',
+      Answer__c: [
+        'On the portal sign-in page, choose "Forgot your password?" and enter the e-mail address of the account.',
+        'The reset link is valid for 24 hours. When the e-mail does not arrive, check the spam folder, then confirm the address on the contact record.',
+      ].join('\n'),
       UrlName: 'resetting-your-portal-password',
       PublishStatus: 'Online',
       IsVisibleInPkb: 1,
@@ -808,12 +825,16 @@ export function seedDemo(org: Org): void {
     article('000001237', {
       Title: 'Configuring the VPN client',
       Summary: 'Recommended VPN client settings and how to fix hourly disconnects.',
+      Answer__c:
+        'Use the company profile, split tunnelling off and keep-alive every 30 seconds. Hourly disconnects come from an old client: update it to the current version.',
       UrlName: 'configuring-the-vpn-client',
       PublishStatus: 'Online',
     });
     article('000001238', {
       Title: 'Billing FAQ for partners',
       Summary: 'Draft answers to common partner billing questions.',
+      Answer__c:
+        'Partners are invoiced quarterly. A refund to an end customer is issued by the partner, not by us.',
       UrlName: 'billing-faq-for-partners',
       PublishStatus: 'Draft',
     });

@@ -1,6 +1,6 @@
 import type { StatementSync } from 'node:sqlite';
 import { makeId } from '../ids.ts';
-import type { ObjectMeta } from '../metadata/types.ts';
+import { type ObjectMeta, storedFields } from '../metadata/types.ts';
 import type { Org } from '../org.ts';
 import { quoteIdent, statement, transaction } from '../store/database.ts';
 import { applyDerivedFields } from '../store/records.ts';
@@ -155,7 +155,7 @@ class BulkInserter {
     this.object = object;
     this.userId = userId;
     this.now = now.getTime();
-    this.columns = object.fields.map((f) => f.name);
+    this.columns = storedFields(object).map((f) => f.name);
     this.insert = org.db.prepare(
       `INSERT INTO ${quoteIdent(object.name)} (${this.columns.map(quoteIdent).join(', ')}) VALUES (${this.columns.map(() => '?').join(', ')})`,
     );

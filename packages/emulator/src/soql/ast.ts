@@ -21,6 +21,8 @@ export interface FunctionCall {
   name: string;
   args: Expr[];
   pos: Pos;
+  /** The call as written (`avg(Amount)`), which column metadata reports as its display name. */
+  text: string;
 }
 
 export type Expr = FieldPath | FunctionCall;

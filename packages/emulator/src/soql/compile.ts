@@ -27,8 +27,9 @@
 import type { SQLInputValue } from 'node:sqlite';
 import { normalizeId } from '../ids.ts';
 import type { Catalog } from '../metadata/catalog.ts';
-import type { FieldMeta, FieldType, ObjectMeta } from '../metadata/types.ts';
+import { type FieldMeta, type FieldType, isVirtualCompound, type ObjectMeta } from '../metadata/types.ts';
 import { quoteIdent } from '../store/database.ts';
+import { compoundKey, type JsonValue } from '../store/values.ts';
 import type {
   ComparisonOp,
   Condition,
@@ -52,6 +53,8 @@ import {
   unknownObject,
   unknownParentRelationship,
 } from './errors.ts';
+import { DEFAULT_LOCALE, localizer, type UserLocale } from './format.ts';
+import { SOQL_LIKE } from './like.ts';
 
 /** What the compiler needs besides the query. */
 export interface CompileOptions {
@@ -67,6 +70,13 @@ export interface CompileOptions {
    * SOSL uses it to keep a RETURNING clause's rows to those its full-text index matched.
    */
   restrict?: (alias: string, bind: (value: SQLInputValue) => string) => string;
+  /**
+   * An order for a top-level query without ORDER BY, ascending (SOSL orders records by relevance),
+   * given the queried table's alias and a way to bind values; null for none.
+   */
+  relevance?: (alias: string, bind: (value: SQLInputValue) => string) => string | null;
+  /** The running user's locale and time zone, for FORMAT() (default en_US, America/Los_Angeles). */
+  locale?: UserLocale;
 }
 
 /**
@@ -79,6 +89,8 @@ export interface JoinNode {
   key: string;
   /** The relationship name in metadata case, the key of the nested object in results. */
   name: string;
+  /** The reference field the relationship follows (`AccountId` for `Account`). */
+  foreignKey: string;
   parent: JoinNode | null;
   /** For a plain lookup: the parent object and its table alias. */
   object: ObjectMeta | null;
@@ -105,6 +117,8 @@ export interface ValueOutput {
   nodes: JoinNode[];
   /** `toLabel(Status)`: values mapped to picklist labels. */
   labels: Map<string, string> | null;
+  /** `FORMAT(Amount)`: values as the user's locale shows them. */
+  localize?: (value: JsonValue) => JsonValue;
 }
 
 /** A child relationship subquery's result. */
@@ -154,6 +168,7 @@ export interface RecordsPlan extends RecordShape {
 /** `SELECT COUNT() FROM ...`: the count is `totalSize`, with no records. */
 export interface CountPlan {
   kind: 'count';
+  object: ObjectMeta;
   sql: string;
   params: Record<string, SQLInputValue>;
 }
@@ -162,11 +177,19 @@ export interface AggregateOutput {
   key: string;
   column: string;
   format: (value: unknown) => unknown;
+  /** The field behind the value (for a function, its argument's field with the result's type). */
+  field: FieldMeta;
+  /** True for an aggregate or other function, false for a grouped field. */
+  aggregate: boolean;
+  /** The function as written (`avg(Amount)`), or the field's name. */
+  display: string;
 }
 
 /** A query with aggregate functions or GROUP BY: rows are AggregateResults. */
 export interface AggregatePlan {
   kind: 'aggregate';
+  object: ObjectMeta;
+  grouped: boolean;
   sql: string;
   params: Record<string, SQLInputValue>;
   outputs: AggregateOutput[];
@@ -369,6 +392,7 @@ class Scope {
       node = {
         key,
         name: relationshipName,
+        foreignKey: reference.name,
         parent,
         object,
         alias,
@@ -391,6 +415,7 @@ class Scope {
       node = {
         key,
         name: relationshipName,
+        foreignKey: reference.name,
         parent,
         object: null,
         alias: null,
@@ -438,7 +463,9 @@ class Scope {
     if (!field) throw noSuchColumn(source, ref.pos, name, object.name);
     const alias = node ? (node.alias as string) : this.alias;
     return {
-      sql: `${alias}.${quoteIdent(field.name)}`,
+      sql: isVirtualCompound(field)
+        ? compoundSql(object, field, alias)
+        : `${alias}.${quoteIdent(field.name)}`,
       type: field.type,
       field,
       label,
@@ -618,6 +645,10 @@ class Compiler {
       );
     }
     const orderBy = query.orderBy.map((item) => this.orderTerm(item, scope, null));
+    if (!foreignKey && orderBy.length === 0 && this.options.relevance) {
+      const relevance = this.options.relevance(scope.alias, (value) => this.statement.bind(value));
+      if (relevance) orderBy.push(`${relevance} ASC NULLS LAST`, `${scope.alias}."Id" ASC`);
+    }
     const columns = [`${scope.alias}."Id" AS "_id"`];
     if (foreignKey) columns.push(`${scope.alias}.${quoteIdent(foreignKey.name)} AS "_fk"`);
     for (const node of shape.nodes) {
@@ -694,6 +725,7 @@ class Compiler {
       key: string,
       labels: Map<string, string> | null,
       quiet: boolean,
+      localized = false,
     ) => {
       const identity = `${operand.nodes.map((n) => n.key).join('.')}|${key.toLowerCase()}`;
       if (seen.has(identity)) {
@@ -711,6 +743,7 @@ class Compiler {
         nodes: operand.nodes,
         labels,
         sql: operand.sql,
+        ...(localized ? { localize: localizer(operand.field, this.options.locale ?? DEFAULT_LOCALE) } : {}),
       });
     };
     for (const item of query.select) {
@@ -730,13 +763,12 @@ class Compiler {
             const arg = expr.args[0] as Expr;
             if (arg.kind !== 'field') throw this.error('MALFORMED_QUERY', arg.pos, `unexpected token: '('`);
             const operand = scope.resolve(arg);
-            // FORMAT and convertCurrency localise values; the emulator's single currency and locale
-            // leave them as stored (unconfirmed for FORMAT's number and date rendering).
+            // convertCurrency converts to the user's currency: the org has one, so values stay.
             const labels =
               fn === 'TOLABEL'
                 ? new Map(operand.field.picklistValues.map((p) => [p.value.toLowerCase(), p.label]))
                 : null;
-            addValue(operand, item, item.alias ?? operand.field.name, labels, false);
+            addValue(operand, item, item.alias ?? operand.field.name, labels, false, fn === 'FORMAT');
             break;
           }
           throw this.error('MALFORMED_QUERY', expr.pos, `Unknown function: ${expr.name}`);
@@ -887,7 +919,12 @@ class Compiler {
     }
     if (query.limit) inner += ` LIMIT ${query.limit.value}`;
     if (query.offset) inner += `${query.limit ? '' : ' LIMIT -1'} OFFSET ${query.offset.value}`;
-    return { kind: 'count', sql: `SELECT COUNT(*) AS n FROM (${inner})`, params: this.statement.params };
+    return {
+      kind: 'count',
+      object: scope.object,
+      sql: `SELECT COUNT(*) AS n FROM (${inner})`,
+      params: this.statement.params,
+    };
   }
 
   // ---------------------------------------------------------------- aggregates
@@ -940,7 +977,19 @@ class Compiler {
       keys.add(key.toLowerCase());
       const column = `a${outputs.length}`;
       selectColumns.push({ sql: operand.sql, column, groupIndex });
-      outputs.push({ key, column, format: formatter(operand) });
+      const format = formatter(operand);
+      const localize =
+        item.expr.kind === 'call' && item.expr.name === 'FORMAT'
+          ? localizer(operand.field, this.options.locale ?? DEFAULT_LOCALE)
+          : null;
+      outputs.push({
+        key,
+        column,
+        format: localize ? (value) => localize(format(value) as JsonValue) : format,
+        field: { ...operand.field, type: operand.type },
+        aggregate: isFunction,
+        display: item.expr.kind === 'call' ? item.expr.text : operand.field.name,
+      });
     }
     const where = this.whereClause(query, scope);
     const having = query.having ? this.condition(query.having, scope, 'having', false, groupSql) : null;
@@ -961,7 +1010,14 @@ class Compiler {
       ]
         .filter(Boolean)
         .join(' ');
-      return { kind: 'aggregate', sql, params: this.statement.params, outputs };
+      return {
+        kind: 'aggregate',
+        object: scope.object,
+        grouped: query.groupBy !== null,
+        sql,
+        params: this.statement.params,
+        outputs,
+      };
     }
     // SQLite has no ROLLUP or CUBE: each grouping set is its own GROUP BY, stitched with UNION ALL.
     // Subtotal rows have null for the fields they roll up and sort after the rows they sum.
@@ -1005,7 +1061,14 @@ class Compiler {
         'ORDER BY is not supported with ROLLUP or CUBE in the emulator',
       );
     }
-    return { kind: 'aggregate', sql, params: this.statement.params, outputs };
+    return {
+      kind: 'aggregate',
+      object: scope.object,
+      grouped: true,
+      sql,
+      params: this.statement.params,
+      outputs,
+    };
   }
 
   // ---------------------------------------------------------------- expressions
@@ -1072,8 +1135,10 @@ class Compiler {
         pos: expr.pos,
       };
     }
-    if (name === 'CONVERTTIMEZONE' || name === 'TOLABEL' || name === 'CONVERTCURRENCY') {
-      // The emulator's users live in UTC and one currency: these leave values as stored.
+    if (name === 'CONVERTTIMEZONE' || name === 'TOLABEL' || name === 'CONVERTCURRENCY' || name === 'FORMAT') {
+      // Outside the SELECT list's own handling (which labels and formats values), these leave values
+      // as stored: date functions run in UTC and the org has one currency. FORMAT of an aggregate
+      // (`FORMAT(MIN(CloseDate))`) is formatted by the aggregate's output.
       if (!arg || extra.length > 0)
         throw this.error('MALFORMED_QUERY', expr.pos, `unexpected token: '${name}'`);
       return this.operand(arg, scope, mode);
@@ -1279,6 +1344,10 @@ class Compiler {
       }
       if (value.kind === 'null') return '0';
       if (value.kind !== 'string') throw this.mismatch(operand, value);
+      // SQLite's LIKE stops reading a pattern at a NUL, which would make `'%\u0000 ab%'` match
+      // every row: such a pattern goes to the emulator's own LIKE, which reads it whole.
+      if (value.pattern.includes('\0'))
+        return `${SOQL_LIKE}(${operand.sql}, ${this.statement.bind(value.pattern)})`;
       return `${operand.sql} LIKE ${this.statement.bind(value.pattern)} ESCAPE '\\'`;
     }
     if (operand.type === 'multipicklist' && (op === '=' || op === '!=') && value.kind === 'string') {
@@ -1296,9 +1365,19 @@ class Compiler {
       // (unconfirmed) Salesforce's wording for a range comparison with null.
       throw this.error('INVALID_QUERY_FILTER_OPERATOR', value.pos, `invalid operator on null value: ${op}`);
     }
+    const test = hasNul(value) && (op === '=' || op === '!=') ? this.sameText(operand, bound) : null;
     // In SOQL, `!=` also matches rows where the field is null.
-    if (op === '!=') return `(${operand.sql} IS NULL OR ${left} != ${bound})`;
-    return `${left} ${op} ${bound}`;
+    if (op === '!=') return `(${operand.sql} IS NULL OR ${test ? `NOT ${test}` : `${left} != ${bound}`})`;
+    return test ?? `${left} ${op} ${bound}`;
+  }
+
+  /**
+   * Case-insensitive equality of text that holds a NUL character. SQLite's NOCASE collation stops
+   * comparing at a NUL (so `'a\u0000x' = 'a\u0000y'` would hold); lower() keeps the whole value
+   * and the BINARY comparison of the results compares every character.
+   */
+  private sameText(operand: Operand, bound: string): string {
+    return `(lower(${operand.sql}) = lower(${bound}))`;
   }
 
   private likeError(operand: Operand, pos: Pos) {
@@ -1399,6 +1478,7 @@ class Compiler {
       }
       const sql = this.bindValue(operand, value);
       if (sql === null) hasNull = true;
+      else if (hasNul(value)) terms.push(this.sameText(operand, sql));
       else bound.push(sql);
     }
     if (bound.length > 0) terms.unshift(`${left} IN (${bound.join(', ')})`);
@@ -1491,6 +1571,19 @@ class Compiler {
 }
 
 /**
+ * A compound address or geolocation as SQL: a JSON object of its components (keys in alphabetical
+ * order, as Salesforce answers them), or NULL when every component is null.
+ */
+function compoundSql(object: ObjectMeta, field: FieldMeta, alias: string): string {
+  const parts = object.fields
+    .filter((f) => field.compound?.includes(f.name))
+    .map((f) => ({ key: compoundKey(field, f.name), sql: `${alias}.${quoteIdent(f.name)}` }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const empty = parts.map((p) => `${p.sql} IS NULL`).join(' AND ');
+  return `CASE WHEN ${empty} THEN NULL ELSE json_object(${parts.map((p) => `'${p.key}', ${p.sql}`).join(', ')}) END`;
+}
+
+/**
  * Joins terms with AND or OR as a balanced tree: SQLite parses `a OR b OR c ...` left-deep and
  * refuses expression trees deeper than 1000, which a long generated OR list would reach.
  */
@@ -1499,6 +1592,8 @@ function balanced(terms: string[], connective: 'AND' | 'OR'): string {
   const middle = Math.ceil(terms.length / 2);
   return `(${balanced(terms.slice(0, middle), connective)} ${connective} ${balanced(terms.slice(middle), connective)})`;
 }
+
+const hasNul = (value: Literal) => value.kind === 'string' && value.value.includes('\0');
 
 function splitValues(value: string): string[] {
   return value

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../errors.ts';
 import { createOrg, type Org } from '../org.ts';
+import { insertRow } from '../store/records.ts';
 import { executeSoql, openQuery } from './execute.ts';
 import { SOQL_TEST_METADATA, type SoqlFixtures, seedSoqlFixtures } from './fixtures.ts';
 
@@ -318,6 +319,72 @@ describe('WHERE', () => {
     expect(soql(`SELECT Id FROM Case WHERE Subject LIKE 'SoqlTest _efund'`).totalSize).toBe(1);
     // A backslash escaped as \\ is a literal backslash, not LIKE's escape.
     expect(soql(`SELECT Id FROM Case WHERE Subject LIKE '%\\\\%'`).totalSize).toBe(0);
+  });
+
+  it('matches a NUL character in LIKE and = literally, like any character', () => {
+    const remark = org.catalog.object('Remark__c');
+    if (!remark) throw new Error('Remark__c missing');
+    for (const name of ['nul\u0000 ab one', 'nul\u0000 ax two', 'NUL\u0000 AB three']) {
+      insertRow(org.db, org.catalog, remark, { Name: name }, { userId: f.userId, now: NOW });
+    }
+    const count = (q: string) => soql(q).totalSize;
+    const all = count('SELECT Id FROM Remark__c');
+    expect(all).toBeGreaterThan(3);
+    // Before, the pattern was cut at the NUL and matched every row.
+    expect(count(`SELECT Id FROM Remark__c WHERE Name LIKE '%\\u0000 ab%'`)).toBe(2);
+    expect(count(`SELECT Id FROM Remark__c WHERE Name LIKE 'nul\\u0000_a_ one'`)).toBe(1);
+    expect(count(`SELECT Id FROM Remark__c WHERE Name LIKE '%\\u0000 zz%'`)).toBe(0);
+    expect(count(`SELECT Id FROM Remark__c WHERE NOT Name LIKE '%\\u0000 ab%'`)).toBe(all - 2);
+    // SQLite's NOCASE compares up to a NUL: = and IN compare the whole value.
+    expect(count(`SELECT Id FROM Remark__c WHERE Name = 'nul\\u0000 ab one'`)).toBe(1);
+    expect(count(`SELECT Id FROM Remark__c WHERE Name = 'NUL\\u0000 AB ONE'`)).toBe(1);
+    expect(count(`SELECT Id FROM Remark__c WHERE Name = 'nul\\u0000 zz one'`)).toBe(0);
+    expect(count(`SELECT Id FROM Remark__c WHERE Name != 'nul\\u0000 ab one'`)).toBe(all - 1);
+    expect(
+      count(`SELECT Id FROM Remark__c WHERE Name IN ('nul\\u0000 ab one', 'nul\\u0000 ax two', 'x')`),
+    ).toBe(2);
+    expect(count(`SELECT Id FROM Remark__c WHERE Name NOT IN ('nul\\u0000 zz one')`)).toBe(all);
+  });
+
+  it('formats FORMAT() values in the user locale and time zone, and labels toLabel() values', () => {
+    const opportunity = org.catalog.object('Opportunity');
+    if (!opportunity) throw new Error('Opportunity missing');
+    insertRow(
+      org.db,
+      org.catalog,
+      opportunity,
+      {
+        Name: 'SoqlTest Format',
+        StageName: 'Prospecting',
+        CloseDate: '2025-04-10',
+        Amount: 44000,
+        Probability: 25,
+      },
+      { userId: f.userId, now: NOW },
+    );
+    const q = `SELECT Amount, FORMAT(Amount) amt, FORMAT(CloseDate) closes, FORMAT(CreatedDate) created, FORMAT(Probability) p, FORMAT(Name) n, toLabel(StageName) FROM Opportunity WHERE Name = 'SoqlTest Format'`;
+    const at = (locale: { locale: string; timeZone: string }) =>
+      (executeSoql(q, { ...options(), locale }) as { records: Rec[] }).records[0] as Rec;
+    expect(at({ locale: 'en_US', timeZone: 'America/Los_Angeles' })).toMatchObject({
+      Amount: 44000,
+      amt: '$44,000.00',
+      closes: '4/10/2025',
+      // 10:00 UTC is 2:00 in Los Angeles.
+      created: '2/12/2026, 2:00 AM',
+      p: '25%',
+      n: 'SoqlTest Format',
+      StageName: 'Prospecting',
+    });
+    expect(at({ locale: 'de_DE', timeZone: 'Europe/Berlin' })).toMatchObject({
+      amt: '44.000,00 $',
+      closes: '10.4.2025',
+      created: '12.2.2026, 11:00',
+    });
+    const agg = executeSoql(
+      `SELECT FORMAT(MIN(CloseDate)) earliest, FORMAT(SUM(Amount)) FROM Opportunity WHERE Name = 'SoqlTest Format'`,
+      { ...options(), locale: { locale: 'en_US', timeZone: 'UTC' } },
+    ).records[0] as Rec;
+    expect(agg).toMatchObject({ earliest: '4/10/2025', expr0: '$44,000.00' });
   });
 
   it('handles INCLUDES and EXCLUDES on multi-select picklists', () => {

@@ -12,6 +12,7 @@ import {
   type RecordsPlan,
   type ValueOutput,
 } from './compile.ts';
+import type { UserLocale } from './format.ts';
 import { parseSoql, tooComplicated } from './parser.ts';
 
 export interface QueryOptions {
@@ -25,6 +26,8 @@ export interface QueryOptions {
   now?: Date;
   /** The running user, for `USING SCOPE mine`. */
   userId?: string | null;
+  /** The running user's locale and time zone, for FORMAT(). */
+  locale?: UserLocale;
 }
 
 /** Salesforce's QueryResult, as `/query` returns it. */
@@ -112,7 +115,7 @@ function attributes(type: string, id: unknown, apiVersion: string) {
 function formatValue(output: ValueOutput, raw: StoredValue | undefined): unknown {
   const value = toJson(output.field, raw);
   if (output.labels && typeof value === 'string') return output.labels.get(value.toLowerCase()) ?? value;
-  return value;
+  return output.localize ? output.localize(value) : value;
 }
 
 /** Child rows per child subquery, keyed by parent Id. */
@@ -219,6 +222,23 @@ function runChild(
   return byParent;
 }
 
+/**
+ * A records plan's records one at a time, straight from SQLite (Bulk API 2.0 query jobs read
+ * millions of rows this way without holding them). Only for plans without child subqueries.
+ */
+export function* iterateRecords(
+  db: DatabaseSync,
+  plan: RecordsPlan,
+  apiVersion: string,
+): Generator<Record<string, unknown>> {
+  if (plan.children.length > 0) throw new Error('iterateRecords: child subqueries need recordsCursor');
+  const { statement, names } = prepare(db, plan.sql);
+  const bound: Record<string, SQLInputValue> = {};
+  for (const name of names) bound[name] = plan.params[name] ?? null;
+  for (const row of statement.iterate(bound) as Iterable<Row>)
+    yield shapeRecord(plan, row, apiVersion, new Map());
+}
+
 /** A cursor over a compiled records plan (SOSL runs its RETURNING clauses through it). */
 export function recordsCursor(db: DatabaseSync, plan: RecordsPlan): QueryCursor {
   const rows = run(db, plan.sql, plan.params);
@@ -279,12 +299,13 @@ const PLAN_CACHE_SIZE = 500;
  * Parses and compiles a query, throwing Salesforce's errors for bad syntax, fields or types.
  *
  * Plans are cached per catalogue: parsing and compiling cost more than running a lookup by Id. A
- * plan depends on the SOQL text, on queryAll, on the running user (`USING SCOPE mine`) and, through
- * date literals, on the current UTC day, so all four make the key.
+ * plan depends on the SOQL text, on queryAll, on the running user (`USING SCOPE mine`) and their
+ * locale (FORMAT) and, through date literals, on the current UTC day, so all of them make the key.
  */
 export function planQuery(soql: string, options: Omit<QueryOptions, 'db' | 'apiVersion'>): QueryPlan {
   const now = options.now ?? new Date();
-  const key = `${options.includeDeleted ? 1 : 0}|${options.userId ?? ''}|${now.toISOString().slice(0, 10)}|${soql}`;
+  const locale = options.locale ? `${options.locale.locale}/${options.locale.timeZone}` : '';
+  const key = `${options.includeDeleted ? 1 : 0}|${options.userId ?? ''}|${locale}|${now.toISOString().slice(0, 10)}|${soql}`;
   let cache = planCache.get(options.catalog);
   if (!cache) {
     cache = new Map();
@@ -302,6 +323,7 @@ export function planQuery(soql: string, options: Omit<QueryOptions, 'db' | 'apiV
     now,
     includeDeleted: options.includeDeleted,
     userId: options.userId ?? null,
+    locale: options.locale,
   });
   if (cache.size >= PLAN_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
   cache.set(key, plan);

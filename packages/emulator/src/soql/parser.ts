@@ -343,8 +343,15 @@ class Parser {
         args.push(this.expr());
         while (this.acceptPunct(',')) args.push(this.expr());
       }
+      const close = this.peek();
       this.expectPunct(')');
-      const call: FunctionCall = { kind: 'call', name: first.value.toUpperCase(), args, pos: first };
+      const call: FunctionCall = {
+        kind: 'call',
+        name: first.value.toUpperCase(),
+        args,
+        pos: first,
+        text: this.source.slice(first.offset, close.offset + 1),
+      };
       return call;
     }
     return this.fieldPath();

@@ -15,7 +15,13 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { ObjectMeta } from '../metadata/types.ts';
 import { quoteIdent } from '../store/database.ts';
-import { groupFields, type IndexedFields, indexTable, type SearchGroup } from './search-index.ts';
+import {
+  groupFields,
+  type IndexedFields,
+  indexTable,
+  RELEVANCE_WEIGHTS,
+  type SearchGroup,
+} from './search-index.ts';
 import type { TermNode, Word } from './term.ts';
 
 /** Case and accents folded, as the index's tokenizer folds them. */
@@ -223,4 +229,41 @@ export function matchSql(
     }
   };
   return toSql(compile(term));
+}
+
+/**
+ * SQL for a matched row's relevance (lower is more relevant; null for a row that only wildcards or
+ * phone digits matched): FTS5's bm25 over the term's words, any of them, with the index columns
+ * weighed as {@link RELEVANCE_WEIGHTS}. Words after AND NOT do not count.
+ */
+export function relevanceSql(
+  term: TermNode,
+  group: SearchGroup,
+  object: ObjectMeta,
+  alias: string,
+  bind: (value: SQLInputValue) => string,
+): string | null {
+  const phrases: string[] = [];
+  const collect = (node: TermNode) => {
+    switch (node.kind) {
+      case 'words': {
+        const fts = leafOf(node.words).fts;
+        if (fts) phrases.push(fts);
+        return;
+      }
+      case 'and':
+      case 'or':
+        for (const operand of node.operands) collect(operand);
+        return;
+      case 'andNot':
+        collect(node.left);
+        return;
+    }
+  };
+  collect(term);
+  if (phrases.length === 0) return null;
+  const filter = columnFilter(group);
+  const text = `(${phrases.join(' OR ')})`;
+  const fts = quoteIdent(indexTable(object));
+  return `(SELECT bm25(${fts}, ${RELEVANCE_WEIGHTS.join(', ')}) FROM ${fts} WHERE ${fts} MATCH ${bind(filter ? `${filter} : ${text}` : text)} AND ${fts}.rowid = ${alias}.rowid)`;
 }

@@ -11,7 +11,14 @@
  *   `(415) 555-0100`, `+1 415 555 0100` and `555-0100` find one another (Salesforce matches phone
  *   numbers by digits; the exact rules are unconfirmed);
  * - `other`: every other searchable text field (text, text area, URL, combobox). Picklists,
- *   references and numbers are not searchable, as in Salesforce.
+ *   references and numbers are not searchable, as in Salesforce;
+ * - `body`: long text areas (over 1,000 characters: descriptions, article bodies), kept apart so
+ *   that relevance can weigh a match there below one in a name or a short text.
+ *
+ * Relevance (the order of a search's records) is FTS5's bm25 with the columns weighed name >
+ * email, phone > other > body: for a Knowledge article, Title above Summary above the body.
+ * Knowledge articles are indexed with the Porter stemmer, as Salesforce's Knowledge search stems
+ * English words (`discrepancy` finds `discrepancies`); other objects are not stemmed.
  *
  * The tables are contentless (the text stays in the object's table) and keyed by the object row's
  * rowid. SQLite keeps a rowid table's rowids unless the database is VACUUMed; the emulator never
@@ -35,7 +42,18 @@ import { quoteIdent, statement } from '../store/database.ts';
 export type SearchGroup = 'ALL' | 'NAME' | 'EMAIL' | 'PHONE';
 
 /** The index columns, in order. */
-export const INDEX_COLUMNS = ['name', 'email', 'phone', 'digits', 'other'] as const;
+export const INDEX_COLUMNS = ['name', 'email', 'phone', 'digits', 'other', 'body'] as const;
+
+/** bm25 weights of the index columns, in their order: a match in a name counts most. */
+export const RELEVANCE_WEIGHTS = [10, 4, 4, 4, 2, 1] as const;
+
+/** Text areas longer than this are searched as `body`, the least relevant column. */
+const LONG_TEXT = 1000;
+
+/** Knowledge article versions: their index stems English words. */
+export function isKnowledge(object: ObjectMeta): boolean {
+  return object.name === 'KnowledgeArticleVersion' || object.name.endsWith('__kav');
+}
 export type IndexColumn = (typeof INDEX_COLUMNS)[number];
 
 const TEXT_TYPES = new Set<FieldType>(['string', 'textarea', 'email', 'phone', 'url', 'combobox']);
@@ -46,6 +64,7 @@ export interface IndexedFields {
   email: FieldMeta[];
   phone: FieldMeta[];
   other: FieldMeta[];
+  body: FieldMeta[];
 }
 
 /** The fields of an object that SOSL searches, by index column; undefined when it has none. */
@@ -57,13 +76,16 @@ export function indexedFields(object: ObjectMeta): IndexedFields | undefined {
   const text = object.fields.filter(
     (f) => TEXT_TYPES.has(f.type) && !f.nameField && !parts.has(f.name) && f.name !== 'Id',
   );
+  const long = (f: FieldMeta) => f.type === 'textarea' && f.length > LONG_TEXT;
   const fields: IndexedFields = {
     name,
     email: text.filter((f) => f.type === 'email'),
     phone: text.filter((f) => f.type === 'phone'),
-    other: text.filter((f) => f.type !== 'email' && f.type !== 'phone'),
+    other: text.filter((f) => f.type !== 'email' && f.type !== 'phone' && !long(f)),
+    body: text.filter(long),
   };
-  const total = fields.name.length + fields.email.length + fields.phone.length + fields.other.length;
+  const total =
+    fields.name.length + fields.email.length + fields.phone.length + fields.other.length + fields.body.length;
   return total > 0 ? fields : undefined;
 }
 
@@ -77,7 +99,7 @@ export function groupFields(fields: IndexedFields, group: SearchGroup): FieldMet
     case 'PHONE':
       return fields.phone;
     case 'ALL':
-      return [...fields.name, ...fields.email, ...fields.phone, ...fields.other];
+      return [...fields.name, ...fields.email, ...fields.phone, ...fields.other, ...fields.body];
   }
 }
 
@@ -115,18 +137,26 @@ function columnSql(fields: IndexedFields): Record<IndexColumn, string> {
     phone: join(fields.phone),
     digits,
     other: join(fields.other),
+    body: join(fields.body),
   };
 }
 
 /** The definition an index is built from; a change rebuilds it. */
-function signature(fields: IndexedFields): string {
+function signature(object: ObjectMeta, fields: IndexedFields): string {
   return JSON.stringify([
-    3,
+    4,
+    tokenizer(object),
     fields.name.map((f) => f.name),
     fields.email.map((f) => f.name),
     fields.phone.map((f) => f.name),
     fields.other.map((f) => f.name),
+    fields.body.map((f) => f.name),
   ]);
+}
+
+/** Case and accents folded for every object; English stems too for Knowledge articles. */
+function tokenizer(object: ObjectMeta): string {
+  return `${isKnowledge(object) ? 'porter ' : ''}unicode61 remove_diacritics 2`;
 }
 
 const queueTable = (object: ObjectMeta) => `${indexTable(object)}_queue`;
@@ -162,7 +192,7 @@ function ensureIndex(db: DatabaseSync, object: ObjectMeta, fields: IndexedFields
   const fts = quoteIdent(indexTable(object));
   const queue = quoteIdent(queueTable(object));
   const key = `sosl:${object.name}`;
-  const sig = signature(fields);
+  const sig = signature(object, fields);
   const stored = (
     db.prepare('SELECT value FROM _meta WHERE key = ?').get(key) as { value: string } | undefined
   )?.value;
@@ -172,7 +202,7 @@ function ensureIndex(db: DatabaseSync, object: ObjectMeta, fields: IndexedFields
   if (exists && stored === sig) return;
 
   const trigger = (suffix: string) => quoteIdent(`${indexTable(object)}_${suffix}`);
-  const watched = [...fields.name, ...fields.email, ...fields.phone, ...fields.other]
+  const watched = [...fields.name, ...fields.email, ...fields.phone, ...fields.other, ...fields.body]
     .map((f) => quoteIdent(f.name))
     .join(', ');
   inTransaction(db, () => {
@@ -182,7 +212,7 @@ function ensureIndex(db: DatabaseSync, object: ObjectMeta, fields: IndexedFields
       DROP TRIGGER IF EXISTS ${trigger('delete')};
       DROP TABLE IF EXISTS ${fts};
       DROP TABLE IF EXISTS ${queue};
-      CREATE VIRTUAL TABLE ${fts} USING fts5(${INDEX_COLUMNS.join(', ')}, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
+      CREATE VIRTUAL TABLE ${fts} USING fts5(${INDEX_COLUMNS.join(', ')}, content='', contentless_delete=1, tokenize='${tokenizer(object)}');
       CREATE TABLE ${queue} (id INTEGER PRIMARY KEY);
       INSERT INTO ${queue} (id) SELECT rowid FROM ${table};
       CREATE TRIGGER ${trigger('insert')} AFTER INSERT ON ${table} BEGIN

@@ -146,6 +146,14 @@ describe('SOSL search with jsforce', () => {
     expect(names(await search('FIND {jurgen} RETURNING Contact(Name)'))).toEqual(['Jürgen Müllerström']);
   });
 
+  it('reads a NUL in a term as a word separator, never as the end of the term', async () => {
+    // A term cut at the NUL would be `Zephyrine` alone and find the account.
+    expect(await search('FIND {Zephyrine\u0000Nonexistentword} RETURNING Account(Name)')).toEqual([]);
+    expect(names(await search('FIND {Zephyrine\u0000Quantics} RETURNING Account(Name)'))).toEqual([
+      'Zephyrine Quantics',
+    ]);
+  });
+
   it('applies WHERE, ORDER BY, LIMIT and OFFSET per object, and LIMIT overall', async () => {
     const byName = await search(
       `FIND {Quantics} RETURNING Account(Name WHERE Name LIKE 'Z%' ORDER BY Name DESC), Contact(Name, Account.Name WHERE Account.Name = 'Zenith Quantics Labs')`,
@@ -328,10 +336,16 @@ describe('parameterized search', () => {
       '/services/data/v60.0/parameterizedSearch?q=Quantics&sobject=Account&Account.fields=id,name&Account.limit=10&sobject=Contact&Contact.fields=Name,Email&Contact.where=Email%20LIKE%20%27zelda%25%27',
     );
     expect(response.status).toBe(200);
-    expect(response.body.searchRecords.map((r: Rec) => [r.attributes.type, r.Name])).toEqual([
-      ['Account', 'Zephyrine Quantics'],
-      ['Account', 'Zenith Quantics Labs'],
-      ['Contact', 'Zelda Brightwood'],
+    // Objects in the order asked; records of each object by relevance.
+    expect(response.body.searchRecords.map((r: Rec) => r.attributes.type)).toEqual([
+      'Account',
+      'Account',
+      'Contact',
+    ]);
+    expect(names(response.body.searchRecords)).toEqual([
+      'Zelda Brightwood',
+      'Zenith Quantics Labs',
+      'Zephyrine Quantics',
     ]);
     const global = await call(
       emulator,

@@ -4,8 +4,9 @@ import type { Catalog } from '../metadata/catalog.ts';
 import type { ObjectMeta } from '../metadata/types.ts';
 import { compileQuery, type RecordsPlan } from '../soql/compile.ts';
 import { recordsCursor } from '../soql/execute.ts';
+import type { UserLocale } from '../soql/format.ts';
 import { parseSoql } from '../soql/parser.ts';
-import { matchSql, registerSearchFunctions } from './match.ts';
+import { matchSql, registerSearchFunctions, relevanceSql } from './match.ts';
 import { asSearchError, checkReturning, type ObjectSearch } from './parser.ts';
 import { indexedFields, refreshSearchIndex, type SearchGroup } from './search-index.ts';
 import type { TermNode } from './term.ts';
@@ -21,6 +22,8 @@ export interface SearchContext {
   /** The org's clock, for date literals in WHERE clauses. */
   now: Date;
   userId: string;
+  /** The running user's locale and time zone, for FORMAT() in RETURNING clauses. */
+  locale?: UserLocale;
 }
 
 /** A search to run: a term, where to look for it, and what to return. */
@@ -58,8 +61,8 @@ export function soqlSearch(soql: string): ObjectSearch {
 /**
  * Runs a search: each object's query, restricted to the rows its full-text index matches and
  * never a deleted one, in RETURNING order until the overall limit is reached. Every clause is
- * compiled (and so checked) before any runs. Records come in each object's ORDER BY, or in the
- * order they were created (unconfirmed: Salesforce orders by relevance).
+ * compiled (and so checked) before any runs. Records come in each object's ORDER BY, or by
+ * relevance (see search-index.ts), then in the order they were created.
  */
 export function runSearch(request: SearchRequest, context: SearchContext): Record<string, unknown>[] {
   registerSearchFunctions(context.db);
@@ -80,10 +83,13 @@ export function runSearch(request: SearchRequest, context: SearchContext): Recor
         now: context.now,
         includeDeleted: false,
         userId: context.userId,
+        locale: context.locale,
         restrict: (alias, bind) =>
           object && fields
             ? matchSql(request.term, request.group, object as ObjectMeta, fields, alias, bind)
             : '0',
+        relevance: (alias, bind) =>
+          object && fields ? relevanceSql(request.term, request.group, object, alias, bind) : null,
       });
     } catch (error) {
       throw asSearchError(error);

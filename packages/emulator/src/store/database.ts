@@ -2,8 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { ensureOAuthTables } from '../auth/store.ts';
+import { ensureBulkTables } from '../bulk/jobs.ts';
 import type { Catalog } from '../metadata/catalog.ts';
-import type { FieldMeta, ObjectMeta } from '../metadata/types.ts';
+import { type FieldMeta, type ObjectMeta, storedFields } from '../metadata/types.ts';
+import { registerLike } from '../soql/like.ts';
 
 /**
  * How values live in SQLite:
@@ -19,6 +21,9 @@ export function columnType(field: FieldMeta): string {
     case 'reference':
     case 'base64':
       return 'TEXT';
+    case 'address':
+    case 'location':
+      throw new Error(`${field.name} is a compound field without a column`);
     case 'boolean':
     case 'int':
       return 'INTEGER';
@@ -62,8 +67,11 @@ export function openDatabase({ dataDir, catalog }: OpenDatabaseOptions): Databas
     CREATE INDEX IF NOT EXISTS ix__deleted_object ON _deleted (object, deletedAt);
     CREATE TABLE IF NOT EXISTS _api_usage (day TEXT PRIMARY KEY, used INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS _metrics (kind TEXT NOT NULL, key TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (kind, key));
+    CREATE TABLE IF NOT EXISTS _allocations (day TEXT NOT NULL, name TEXT NOT NULL, used REAL NOT NULL, PRIMARY KEY (day, name));
   `);
+  ensureBulkTables(db);
   ensureOAuthTables(db);
+  registerLike(db);
   // Another process (or a test) may hold the write lock for a moment; wait instead of failing.
   db.exec('PRAGMA busy_timeout = 5000;');
   for (const object of catalog.objects) ensureTable(db, object);
@@ -77,14 +85,16 @@ function ensureTable(db: DatabaseSync, object: ObjectMeta): void {
       (r) => r.name,
     ),
   );
+  // Addresses and geolocations are read from their components: they have no column.
+  const stored = storedFields(object);
   if (existing.size === 0) {
-    const columns = object.fields.map((f) =>
+    const columns = stored.map((f) =>
       f.name === 'Id' ? `"Id" TEXT PRIMARY KEY` : `${quoteIdent(f.name)} ${columnType(f)}`,
     );
     db.exec(`CREATE TABLE ${table} (${columns.join(', ')})`);
   } else {
     // Custom fields added by a later metadata file become new columns.
-    for (const f of object.fields) {
+    for (const f of stored) {
       if (!existing.has(f.name))
         db.exec(`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(f.name)} ${columnType(f)}`);
     }

@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { makeId } from '../ids.ts';
 import type { Catalog } from '../metadata/catalog.ts';
-import type { FieldMeta, ObjectMeta } from '../metadata/types.ts';
+import { type FieldMeta, isVirtualCompound, type ObjectMeta } from '../metadata/types.ts';
 import { nextSequence, quoteIdent, statement, transaction } from './database.ts';
 import { type StoredValue, storageDatetime } from './values.ts';
 
@@ -31,6 +31,7 @@ export function evaluateFormula(formula: string, row: Record<string, StoredValue
 /** Fields whose values the database derives: compound names and simple formulas. */
 export function applyDerivedFields(object: ObjectMeta, row: Record<string, StoredValue>): void {
   for (const field of object.fields) {
+    if (isVirtualCompound(field)) continue;
     if (field.compound) {
       row[field.name] = field.compound
         .map((part) => row[part])
