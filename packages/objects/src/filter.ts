@@ -1,6 +1,6 @@
 import { type SoqlFragment, soql } from '@sfgql/soql';
 import { z } from 'zod';
-import { FIELD_KINDS } from './field-kinds.ts';
+import { writeSchema } from './input.ts';
 import type { FieldKind, FieldSpec, ObjectSpec } from './spec.ts';
 
 /**
@@ -71,7 +71,7 @@ export function filterSchema(spec: ObjectSpec): z.ZodType<Filter> {
   for (const [key, field] of Object.entries(spec.fields)) {
     const operators = operatorsOf(field);
     if (operators.length === 0) continue;
-    const value = FIELD_KINDS[field.kind].write({ ...field, restricted: false });
+    const value = writeSchema({ ...field, restricted: false });
     const condition: Record<string, z.ZodType> = {};
     for (const op of operators) {
       condition[op] =

@@ -26,11 +26,14 @@ describe('upsert by an external id', () => {
     expect(row.records.map((r) => r.Name)).toEqual(['Widget Pro']);
   });
 
-  it('refuses a field that is no external id, writing nothing', async () => {
+  it('refuses a field that names no record (neither an external id nor a lookup field), writing nothing', async () => {
     const c = client();
-    await expect(c.upsert('Product2', 'Name', 'Widget', { Description: 'x' })).rejects.toMatchObject({
-      errorCode: expect.any(String),
-    });
+    await expect(c.upsert('Product2', 'Family', 'Software', { Name: 'Never written' })).rejects.toMatchObject(
+      {
+        errorCode: 'NOT_FOUND',
+      },
+    );
+    expect((await c.query(soql`SELECT Id FROM Product2 WHERE Name = 'Never written'`)).totalSize).toBe(0);
   });
 });
 
