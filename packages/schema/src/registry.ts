@@ -196,12 +196,3 @@ export function createRegistry(options: RegistryOptions = {}): Registry {
 export function scalarsOf(config: ObjectConfig): [string, ScalarDef][] {
   return [...config.fields].filter((e): e is [string, ScalarDef] => e[1].kind === 'scalar');
 }
-
-/**
- * Salesforce cannot filter or sort on long text areas (a 255-character one, such as a street, it
- * can), multi-select picklists (only INCLUDES/EXCLUDES) or binary fields.
- */
-export function isFilterable(field: FieldSpec): boolean {
-  if (field.kind === 'textarea') return (field.maxLength ?? Number.POSITIVE_INFINITY) <= 255;
-  return field.kind !== 'base64' && field.kind !== 'multipicklist';
-}

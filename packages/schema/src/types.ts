@@ -1,14 +1,14 @@
 import { noteBodyFromContent } from '@sfgql/objects/note';
 import type { Scope } from '@sfgql/objects/read';
-import type { FieldKind, FieldSpec } from '@sfgql/objects/spec';
+import type { FieldSpec } from '@sfgql/objects/spec';
 import { type SalesforceRecord, soql } from '@sfgql/soql';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Builder, GraphQLContext } from './builder.ts';
-import { operatorsFor } from './filters.ts';
+import { FIELD_KINDS, isFilterable, OPERATOR_DOCS, OPERATOR_INPUTS, operatorInputOf } from './kinds.ts';
 import { type ConnectionSource, connectionOf, edgesOf, fetchPage, rootSelectionOf } from './lists.ts';
 import type { LinkedRecord } from './loaders.ts';
 import { childConditions, listArgs, planConnection, type RecordSource, sourceOf } from './plan.ts';
-import { type ChildrenDef, isFilterable, type ObjectConfig, type Registry, scalarsOf } from './registry.ts';
+import { type ChildrenDef, type ObjectConfig, type Registry, scalarsOf } from './registry.ts';
 
 // Pothos types its refs from static definitions; the graph is generated from specs at run time,
 // so refs are kept loosely typed here and the shapes are checked by the tests instead.
@@ -38,88 +38,6 @@ export function scopeArg(t: Ref, refs: TypeRefs, config: ObjectConfig, scope: Sc
       });
 }
 
-type ScalarName = 'ID' | 'String' | 'Boolean' | 'Int' | 'Float';
-
-export function scalarFor(kind: FieldKind): ScalarName {
-  switch (kind) {
-    case 'id':
-    case 'reference':
-      return 'ID';
-    case 'boolean':
-      return 'Boolean';
-    case 'int':
-      return 'Int';
-    case 'double':
-    case 'currency':
-    case 'percent':
-      return 'Float';
-    default:
-      return 'String';
-  }
-}
-
-const OPERATOR_INPUTS: Record<string, { scalar: ScalarName; description: string }> = {
-  IdOperators: { scalar: 'ID', description: 'Comparisons of an Id or lookup.' },
-  StringOperators: {
-    scalar: 'String',
-    description: 'Comparisons of text; `like` takes a pattern with % (any text) and _ (one character).',
-  },
-  PicklistOperators: { scalar: 'String', description: 'Comparisons of a picklist value.' },
-  BooleanOperators: { scalar: 'Boolean', description: 'Comparisons of a checkbox.' },
-  IntOperators: { scalar: 'Int', description: 'Comparisons of a whole number.' },
-  FloatOperators: { scalar: 'Float', description: 'Comparisons of a number, amount or percentage.' },
-  DateOperators: { scalar: 'String', description: 'Comparisons of a date (YYYY-MM-DD).' },
-  DateTimeOperators: { scalar: 'String', description: 'Comparisons of a date-time (ISO 8601).' },
-};
-
-function operatorInputFor(field: FieldSpec): string {
-  switch (field.kind) {
-    case 'id':
-    case 'reference':
-      return 'IdOperators';
-    case 'picklist':
-      return 'PicklistOperators';
-    case 'boolean':
-      return 'BooleanOperators';
-    case 'int':
-      return 'IntOperators';
-    case 'double':
-    case 'currency':
-    case 'percent':
-      return 'FloatOperators';
-    case 'date':
-      return 'DateOperators';
-    case 'datetime':
-      return 'DateTimeOperators';
-    default:
-      return 'StringOperators';
-  }
-}
-
-const SAMPLE: Record<string, FieldSpec> = {
-  IdOperators: { apiName: 'Id', kind: 'id', description: '' },
-  StringOperators: { apiName: 'Name', kind: 'string', description: '' },
-  PicklistOperators: { apiName: 'Status', kind: 'picklist', description: '' },
-  BooleanOperators: { apiName: 'IsClosed', kind: 'boolean', description: '' },
-  IntOperators: { apiName: 'N', kind: 'int', description: '' },
-  FloatOperators: { apiName: 'N', kind: 'double', description: '' },
-  DateOperators: { apiName: 'D', kind: 'date', description: '' },
-  DateTimeOperators: { apiName: 'D', kind: 'datetime', description: '' },
-};
-
-const OPERATOR_DOCS: Record<string, string> = {
-  eq: 'Equal to (null: has no value).',
-  ne: 'Not equal to (null: has a value).',
-  lt: 'Less than.',
-  lte: 'Less than or equal to.',
-  gt: 'Greater than.',
-  gte: 'Greater than or equal to.',
-  like: 'Matches the pattern (% any text, _ one character), case-insensitively.',
-  in: 'One of these values.',
-  nin: 'None of these values.',
-  isNull: 'true: has no value; false: has a value.',
-};
-
 /** Shared types: PageInfo, ordering enums, the operator inputs and JSON. */
 export function defineSharedTypes(builder: Builder) {
   builder.scalarType('JSON', {
@@ -142,8 +60,7 @@ export function defineSharedTypes(builder: Builder) {
     values: ['FIRST', 'LAST'] as const,
   });
   const operators = new Map<string, Ref>();
-  for (const [name, { scalar, description }] of Object.entries(OPERATOR_INPUTS)) {
-    const ops = operatorsFor(SAMPLE[name] as FieldSpec);
+  for (const [name, { scalar, description, operators: ops }] of Object.entries(OPERATOR_INPUTS)) {
     operators.set(
       name,
       builder.inputType(name, {
@@ -277,7 +194,7 @@ function defineObjectType(
         if (def.kind === 'scalar') {
           const { field } = def;
           fields[name] = t.field({
-            type: scalarFor(field.kind),
+            type: FIELD_KINDS[field.kind].scalar,
             nullable: field.apiName !== 'Id',
             description: describeField(field),
             resolve: (s: RecordSource) => s.record[field.apiName] ?? null,
@@ -387,9 +304,10 @@ function defineFilter(refs: TypeRefs, shared: SharedTypes, config: ObjectConfig)
         not: t.field({ type: ref, description: 'Not this.' }),
       };
       for (const [name, def] of config.fields) {
-        if (def.kind === 'scalar' && isFilterable(def.field)) {
+        const operators = def.kind === 'scalar' ? operatorInputOf(def.field) : null;
+        if (def.kind === 'scalar' && operators) {
           fields[name] = t.field({
-            type: shared.operators.get(operatorInputFor(def.field)),
+            type: shared.operators.get(operators),
             description: def.field.description,
           });
         } else if (def.kind === 'parent' && def.targets.length === 1) {
