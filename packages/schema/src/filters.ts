@@ -12,7 +12,7 @@ import {
   toSalesforceId,
 } from '@sfgql/soql';
 import { FIELD_KINDS, isFilterable } from './kinds.ts';
-import type { ObjectConfig, ParentDef, ScalarDef } from './registry.ts';
+import type { ObjectConfig } from './registry.ts';
 
 /** The operators of a field filter, as Salesforce's GraphQL API names them. */
 export interface FieldOperators {
@@ -197,18 +197,12 @@ export function compileWhere(
     }
     const def = config.fields.get(name);
     if (def?.kind === 'scalar' && isFilterable(def.field)) {
-      const path = [...prefix, (def as ScalarDef).field.apiName].join('.');
+      const path = [...prefix, def.field.apiName].join('.');
       parts.push(...fieldCondition(path, def.field, value as FieldOperators, at));
     } else if (def?.kind === 'parent' && def.targets.length === 1) {
-      const parent = def as ParentDef;
       if (prefix.length + 1 > MAX_PARENT_DEPTH)
         throw invalid(`${at}: filters reach at most ${MAX_PARENT_DEPTH} relationships deep`);
-      const inner = compileWhere(
-        parent.targets[0] as ObjectConfig,
-        value as Filter,
-        [...prefix, parent.relationship],
-        at,
-      );
+      const inner = compileWhere(def.targets[0], value as Filter, [...prefix, def.relationship], at);
       if (inner) parts.push(inner);
     } else {
       throw invalid(`${at}: cannot be filtered`);
