@@ -33,7 +33,7 @@ export function createContext(options: ContextOptions): GraphQLContext {
 }
 
 /** The builder's settings, in Pothos's terms. */
-interface SchemaTypesInput {
+export interface SchemaTypesInput {
   Context: GraphQLContext;
   // Fields are non-null unless they say otherwise: lists, connections and their parts always exist.
   DefaultFieldNullability: false;
