@@ -33,14 +33,19 @@ export function createContext(options: ContextOptions): GraphQLContext {
   return { ...options, childLevels, loaders: createLoaders(options.client, { childLevels }) };
 }
 
-export const createBuilder = () =>
-  new SchemaBuilder<{
-    Context: GraphQLContext;
-    // Fields are non-null unless they say otherwise: lists, connections and their parts always exist.
-    DefaultFieldNullability: false;
-    Scalars: {
-      JSON: { Input: unknown; Output: unknown };
-    };
-  }>({ defaultFieldNullability: false });
+/** The builder's settings, in Pothos's terms. */
+export interface SchemaTypesInput {
+  Context: GraphQLContext;
+  // Fields are non-null unless they say otherwise: lists, connections and their parts always exist.
+  DefaultFieldNullability: false;
+  Scalars: {
+    JSON: { Input: unknown; Output: unknown };
+  };
+}
+
+/** The schema's types as Pothos sees them: every ref of the schema is typed with these. */
+export type Types = PothosSchemaTypes.ExtendDefaultTypes<SchemaTypesInput>;
+
+export const createBuilder = () => new SchemaBuilder<SchemaTypesInput>({ defaultFieldNullability: false });
 
 export type Builder = ReturnType<typeof createBuilder>;

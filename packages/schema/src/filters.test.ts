@@ -48,6 +48,16 @@ describe('compileWhere', () => {
     expect(() => compileWhere(contact, { description: { eq: 'long text' } })).toThrow(/cannot be filtered/);
     expect(compileWhere(contact, {})).toBeNull();
   });
+
+  it('takes only values of the field kind: numbers, checkboxes and text', () => {
+    expect(compileWhere(opportunity, { amount: { gte: 1000.5 }, isClosed: { eq: false } })?.text).toBe(
+      'Amount >= 1000.5 AND IsClosed = FALSE',
+    );
+    expect(() => compileWhere(opportunity, { amount: { gt: '1000' } })).toThrow(/expected a number/);
+    expect(() => compileWhere(opportunity, { amount: { gt: Number.NaN } })).toThrow(/expected a number/);
+    expect(() => compileWhere(opportunity, { isClosed: { eq: 'true' } })).toThrow(/expected true or false/);
+    expect(() => compileWhere(contact, { lastName: { eq: 42 } })).toThrow(/expected text/);
+  });
 });
 
 describe('order and keyset cursors', () => {

@@ -11,7 +11,8 @@ import {
   soql,
   toSalesforceId,
 } from '@sfgql/soql';
-import { isFilterable, type ObjectConfig, type ParentDef, type ScalarDef } from './registry.ts';
+import { FIELD_KINDS, isFilterable } from './kinds.ts';
+import type { ObjectConfig } from './registry.ts';
 
 /** The operators of a field filter, as Salesforce's GraphQL API names them. */
 export interface FieldOperators {
@@ -39,27 +40,6 @@ const invalid = (message: string) => new OperationError('INVALID_INPUT', message
 const DATE = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 
-/** Which comparisons each kind of field takes. Ranges need an order Salesforce compares by. */
-export function operatorsFor(field: FieldSpec): (keyof FieldOperators)[] {
-  switch (field.kind) {
-    case 'id':
-    case 'reference':
-    case 'boolean':
-      return field.kind === 'boolean' ? ['eq', 'ne', 'isNull'] : ['eq', 'ne', 'in', 'nin', 'isNull'];
-    case 'picklist':
-      return ['eq', 'ne', 'like', 'in', 'nin', 'isNull'];
-    case 'int':
-    case 'double':
-    case 'currency':
-    case 'percent':
-    case 'date':
-    case 'datetime':
-      return ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'nin', 'isNull'];
-    default:
-      return ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'like', 'in', 'nin', 'isNull'];
-  }
-}
-
 /**
  * One value of a field as a SOQL literal, checked against the field's kind: Ids must be Salesforce
  * Ids (normalised to 18 characters), dates YYYY-MM-DD, date-times ISO 8601. Everything goes through
@@ -67,9 +47,9 @@ export function operatorsFor(field: FieldSpec): (keyof FieldOperators)[] {
  */
 export function literalFor(field: FieldSpec, value: unknown, where: string): SoqlFragment {
   if (value === null || value === undefined) return soql`${null}`;
-  switch (field.kind) {
-    case 'id':
-    case 'reference': {
+  const literal = FIELD_KINDS[field.kind].literal;
+  switch (literal) {
+    case 'id': {
       const id = typeof value === 'string' ? toSalesforceId(value.trim()) : null;
       if (!id) throw invalid(`${where}: ${JSON.stringify(value)} is not a Salesforce Id`);
       // A lookup holds Ids of its objects only: any other Id can match nothing, and is refused as
@@ -100,15 +80,14 @@ export function literalFor(field: FieldSpec, value: unknown, where: string): Soq
     case 'boolean':
       if (typeof value !== 'boolean') throw invalid(`${where}: expected true or false`);
       return soql`${value}`;
-    case 'int':
-    case 'double':
-    case 'currency':
-    case 'percent':
+    case 'number':
       if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(`${where}: expected a number`);
       return soql`${value}`;
-    default:
+    case 'text':
       if (typeof value !== 'string') throw invalid(`${where}: expected text`);
       return soql`${value}`;
+    default:
+      return literal satisfies never;
   }
 }
 
@@ -218,18 +197,12 @@ export function compileWhere(
     }
     const def = config.fields.get(name);
     if (def?.kind === 'scalar' && isFilterable(def.field)) {
-      const path = [...prefix, (def as ScalarDef).field.apiName].join('.');
+      const path = [...prefix, def.field.apiName].join('.');
       parts.push(...fieldCondition(path, def.field, value as FieldOperators, at));
     } else if (def?.kind === 'parent' && def.targets.length === 1) {
-      const parent = def as ParentDef;
       if (prefix.length + 1 > MAX_PARENT_DEPTH)
         throw invalid(`${at}: filters reach at most ${MAX_PARENT_DEPTH} relationships deep`);
-      const inner = compileWhere(
-        parent.targets[0] as ObjectConfig,
-        value as Filter,
-        [...prefix, parent.relationship],
-        at,
-      );
+      const inner = compileWhere(def.targets[0], value as Filter, [...prefix, def.relationship], at);
       if (inner) parts.push(inner);
     } else {
       throw invalid(`${at}: cannot be filtered`);
@@ -302,27 +275,9 @@ export function orderByClause(keys: readonly OrderKey[]): SoqlFragment {
   );
 }
 
-/**
- * Keyset pagination compares values: fine for text, numbers, dates and Ids. Picklists sort in their
- * defined order and booleans have no `>`, so lists ordered by them page by OFFSET instead.
- */
-const KEYSET_KINDS = new Set([
-  'id',
-  'reference',
-  'string',
-  'email',
-  'phone',
-  'url',
-  'textarea',
-  'int',
-  'double',
-  'currency',
-  'percent',
-  'date',
-  'datetime',
-]);
-
-export const isKeysetOrder = (keys: readonly OrderKey[]) => keys.every((k) => KEYSET_KINDS.has(k.field.kind));
+/** Whether a list's order pages by keyset (see `KindTraits.keyset`); else by OFFSET. */
+export const isKeysetOrder = (keys: readonly OrderKey[]) =>
+  keys.every((k) => FIELD_KINDS[k.field.kind].keyset);
 
 /** Salesforce's OFFSET stops at 2000 rows. */
 export const MAX_OFFSET = 2000;

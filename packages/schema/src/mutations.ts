@@ -1,3 +1,4 @@
+import type { FieldMap, InputFieldMap } from '@pothos/core';
 import { type ConfirmationRequest, WriteForbiddenError } from '@sfgql/confirm';
 import { runConfirmedWrite } from '@sfgql/objects/confirmed';
 import {
@@ -10,19 +11,19 @@ import {
 } from '@sfgql/objects/json-schema';
 import type { WriteOperation } from '@sfgql/objects/operation';
 import { soql } from '@sfgql/soql';
-import type { GraphQLResolveInfo } from 'graphql';
-import type { Builder, GraphQLContext } from './builder.ts';
+import type { Builder } from './builder.ts';
+import type { ScalarName } from './kinds.ts';
 import { fetchOne } from './lists.ts';
 import { planRecord } from './plan.ts';
-import type { ObjectConfig, Registry } from './registry.ts';
+import type { Registry } from './registry.ts';
 import type { TypeRefs } from './types.ts';
-
-// biome-ignore lint/suspicious/noExplicitAny: Pothos refs of generated types (see types.ts)
-type Ref = any;
 
 const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-const SCALARS: Readonly<Record<string, string>> = {
+/** The GraphQL scalar of a JSON Schema value: JSON for objects and anything else without one. */
+type ValueScalar = ScalarName | 'JSON';
+
+const SCALARS: Readonly<Record<string, ScalarName>> = {
   string: 'String',
   integer: 'Int',
   number: 'Float',
@@ -33,10 +34,25 @@ const SCALARS: Readonly<Record<string, string>> = {
 const isId = (key: string, schema: JsonSchema) =>
   ID_OBJECTS in schema || key === 'id' || /[a-z]Id$/.test(key);
 
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** A schema's properties; the JSON Schema of an object operation always has them. */
+const propertiesOf = (schema: JsonSchema): [string, JsonSchema][] =>
+  isSchema(schema.properties)
+    ? Object.entries(schema.properties).filter((e): e is [string, JsonSchema] => isSchema(e[1]))
+    : [];
+
+const requiredOf = (schema: JsonSchema): Set<string> =>
+  new Set(
+    Array.isArray(schema.required) ? schema.required.filter((k): k is string => typeof k === 'string') : [],
+  );
+
 /** A GraphQL type for a JSON Schema property: Ids as ID, picklists as String with their values. */
-function typeOf(key: string, prop: JsonSchema): { type: string | [string]; description?: string } {
-  const list = primaryType(prop) === 'array' && isSchema(prop.items);
-  const member = list ? (prop.items as JsonSchema) : prop;
+function typeOf(key: string, prop: JsonSchema): { scalar: ValueScalar; list: boolean; description?: string } {
+  const items = primaryType(prop) === 'array' && isSchema(prop.items) ? prop.items : null;
+  const member = items ?? prop;
+  const list = items !== null;
   const values = Array.isArray(member.enum)
     ? ` Values: ${member.enum.filter((v) => v !== null).join(', ')}.`
     : '';
@@ -44,7 +60,7 @@ function typeOf(key: string, prop: JsonSchema): { type: string | [string]; descr
   const scalar = isId(list ? key.replace(/s$/, '') : key, member)
     ? 'ID'
     : (SCALARS[primaryType(member) ?? ''] ?? 'JSON');
-  return { type: list ? [scalar] : scalar, ...(description ? { description } : {}) };
+  return { scalar, list, ...(description ? { description } : {}) };
 }
 
 export interface MutationResult {
@@ -96,14 +112,14 @@ export function defineMutations(
     });
 
   builder.mutationType({
-    fields: (t: Ref) => {
-      const fields: Record<string, Ref> = {};
+    fields: (t) => {
+      const fields: FieldMap = {};
       for (const operation of operations) {
         const name = pascal(operation.name);
         const input = jsonSchemaOf(operation.input, 'input');
         const output = jsonSchemaOf(operation.output, 'output');
-        const required = new Set((input.required as string[] | undefined) ?? []);
-        const props = Object.entries((input.properties ?? {}) as Record<string, JsonSchema>);
+        const required = requiredOf(input);
+        const props = propertiesOf(input);
         const hasId = props.some(([k]) => k === 'id');
         const rest = props.filter(([k]) => k !== 'id');
         const config = operation.object ? registry.byApiName.get(operation.object.apiName) : undefined;
@@ -111,65 +127,56 @@ export function defineMutations(
           rest.length > 0
             ? builder.inputType(`${name}Input`, {
                 description: `What ${operation.name} takes.`,
-                fields: (i: Ref) =>
-                  Object.fromEntries(
-                    rest.map(([key, prop]) => {
-                      const { type, description } = typeOf(key, prop);
-                      return [
-                        key,
-                        i.field({
-                          type,
-                          required: required.has(key)
-                            ? Array.isArray(type)
-                              ? { list: true, items: true }
-                              : true
-                            : false,
-                          ...(description ? { description } : {}),
-                        }),
-                      ];
-                    }),
-                  ),
+                fields: (i) => {
+                  const inputs: InputFieldMap = {};
+                  for (const [key, prop] of rest) {
+                    const { scalar, list, description } = typeOf(key, prop);
+                    const about = description ? { description } : {};
+                    const needed = required.has(key);
+                    inputs[key] = list
+                      ? i.field({ type: [scalar], required: needed && { list: true, items: true }, ...about })
+                      : i.field({ type: scalar, required: needed, ...about });
+                  }
+                  return inputs;
+                },
               })
             : null;
+        const outputRequired = requiredOf(output);
         const Result = builder.objectRef<MutationResult>(`${name}Result`).implement({
           description: `What ${operation.name} did.`,
-          fields: (r: Ref) => {
-            const out: Record<string, Ref> = {};
-            for (const [key, prop] of Object.entries(
-              (output.properties ?? {}) as Record<string, JsonSchema>,
-            )) {
-              const { type, description } = typeOf(key, prop);
-              out[key] = r.field({
-                type,
-                // What the operation may leave empty is nullable here: a write that happened never
-                // answers an error because a value it did not have was promised.
-                nullable:
-                  !((output.required as string[] | undefined) ?? []).includes(key) || allowsNull(prop),
-                ...(description ? { description } : {}),
-                resolve: (m: MutationResult) => m.value[key] ?? null,
-              });
+          fields: (r) => {
+            const out: FieldMap = {};
+            for (const [key, prop] of propertiesOf(output)) {
+              const { scalar, list, description } = typeOf(key, prop);
+              const about = description ? { description } : {};
+              // What the operation may leave empty is nullable here: a write that happened never
+              // answers an error because a value it did not have was promised.
+              const nullable = !outputRequired.has(key) || allowsNull(prop);
+              out[key] = list
+                ? r.field({
+                    type: [scalar],
+                    nullable,
+                    ...about,
+                    resolve: (m) => {
+                      const value = m.value[key];
+                      return Array.isArray(value) ? value : null;
+                    },
+                  })
+                : r.field({ type: scalar, nullable, ...about, resolve: (m) => m.value[key] ?? null });
             }
-            out.clientMutationId = r.field({
-              type: 'String',
+            out.clientMutationId = r.string({
               nullable: true,
               description: 'The clientMutationId the mutation was called with.',
-              resolve: (m: MutationResult) => m.clientMutationId,
+              resolve: (m) => m.clientMutationId,
             });
             if (config && operation.action !== 'delete') {
               out.record = r.field({
-                type: refs.objects.get(config.typeName),
+                type: refs.of(config).object,
                 nullable: true,
                 description: `The ${config.spec.label.toLowerCase()} as it is now.`,
-                resolve: (
-                  m: MutationResult,
-                  _args: unknown,
-                  ctx: GraphQLContext,
-                  info: GraphQLResolveInfo,
-                ) =>
+                resolve: (m, _args, ctx, info) =>
                   typeof m.value.id === 'string'
-                    ? fetchOne(ctx, config as ObjectConfig, planRecord(info, config as ObjectConfig), [
-                        soql`Id = ${m.value.id}`,
-                      ])
+                    ? fetchOne(ctx, config, planRecord(info, config), [soql`Id = ${m.value.id}`])
                     : null,
               });
             }
@@ -179,7 +186,7 @@ export function defineMutations(
         const PayloadRef = builder.unionType(`${name}Payload`, {
           description: `A confirmation to show first, or what ${operation.name} did.`,
           types: [ConfirmationRequired, Result],
-          resolveType: (p: Payload) => (p.kind === 'confirmation' ? 'ConfirmationRequired' : `${name}Result`),
+          resolveType: (p) => (p.kind === 'confirmation' ? 'ConfirmationRequired' : `${name}Result`),
         });
         const anyRequired = rest.some(([k]) => required.has(k));
         fields[operation.name] = t.field({
@@ -196,22 +203,13 @@ export function defineMutations(
                 'An idempotency key (a UUID, 1-255 printable ASCII characters): repeating the mutation with the same key returns the first result instead of writing again, with the used token or a new one.',
             }),
           },
-          resolve: async (
-            _root: unknown,
-            args: {
-              id?: string | null;
-              input?: Record<string, unknown> | null;
-              confirmationToken?: string | null;
-              clientMutationId?: string | null;
-            },
-            ctx: GraphQLContext,
-          ): Promise<Payload> => {
+          resolve: async (_root, args, ctx): Promise<Payload> => {
             if (!ctx.principal || !ctx.confirmation)
               throw new WriteForbiddenError('READ_ONLY', 'This server takes no writes.', {
                 object: operation.object?.apiName ?? 'unknown',
               });
             // GraphQL input objects have no prototype; the confirmation hashes plain JSON.
-            const values = JSON.parse(
+            const values: unknown = JSON.parse(
               JSON.stringify({
                 ...(args.id !== undefined && args.id !== null ? { id: args.id } : {}),
                 ...(args.input ?? {}),
@@ -231,7 +229,8 @@ export function defineMutations(
             if (outcome.kind === 'preview') return { kind: 'confirmation', ...outcome.confirmation };
             return {
               kind: 'result',
-              value: outcome.result as Record<string, unknown>,
+              // Every write answers an object (its output schema's properties are the result's fields).
+              value: isRecord(outcome.result) ? outcome.result : {},
               clientMutationId: args.clientMutationId ?? null,
             };
           },

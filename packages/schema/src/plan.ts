@@ -30,7 +30,7 @@ import {
   orderByClause,
   orderKeys,
 } from './filters.ts';
-import type { ChildrenDef, ObjectConfig, ParentDef } from './registry.ts';
+import { type ChildrenDef, type ObjectConfig, type ParentDef, registered } from './registry.ts';
 
 /**
  * What a query asks of one record, read from its GraphQL selection set before anything is fetched:
@@ -338,7 +338,7 @@ export function toSelection(node: PlanNode, at: Placement): Selection {
     }
     if (def.targets.length === 1) {
       parent.mode = 'path';
-      parents[def.relationship] = toSelection(parent.nodes.values().next().value as PlanNode, {
+      parents[def.relationship] = toSelection(registered(parent.nodes, def.targets[0].typeName), {
         ...at,
         parentDepth: at.parentDepth + 1,
       });
@@ -380,6 +380,25 @@ export function toSelection(node: PlanNode, at: Placement): Selection {
     ...(Object.keys(typeOf).length ? { typeOf } : {}),
     ...(Object.keys(children).length ? { children } : {}),
   };
+}
+
+/** A record's Id (every record the graph reads has one: the planner always selects it). */
+export function recordId(record: SalesforceRecord): string {
+  const id = record.Id;
+  if (typeof id !== 'string')
+    throw new TypeError(`A ${record.attributes?.type ?? 'record'} came without its Id`);
+  return id;
+}
+
+/**
+ * A field's value as Salesforce sent it, a JSON scalar, or null when it has none. The field's
+ * GraphQL scalar then serializes it (and refuses a value that does not fit, as for any resolver).
+ */
+export function scalarValue(record: SalesforceRecord, apiName: string): string | number | boolean | null {
+  const value = record[apiName];
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  throw new TypeError(`${apiName} holds a ${typeof value}, not a single value`);
 }
 
 /** A source for the record's resolvers. */

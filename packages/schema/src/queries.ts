@@ -1,9 +1,9 @@
+import type { FieldMap, InputFieldMap } from '@pothos/core';
 import { apiLimits, describeObject, GLOBAL_SEARCH_OBJECTS } from '@sfgql/objects/lookup';
 import { oneCondition, readConditions, scopesOf } from '@sfgql/objects/read';
 import { termSearch } from '@sfgql/objects/search';
 import { hasSearchableWord, isSalesforceId, soql, sosl, toSalesforceId } from '@sfgql/soql';
-import type { GraphQLResolveInfo } from 'graphql';
-import type { Builder, GraphQLContext } from './builder.ts';
+import type { Builder } from './builder.ts';
 import { fetchOne, fetchPage, invalidInput } from './lists.ts';
 import {
   listArgs,
@@ -14,11 +14,8 @@ import {
   sourceOf,
   toSelection,
 } from './plan.ts';
-import type { ObjectConfig, Registry } from './registry.ts';
+import { type ObjectConfig, type Registry, registered } from './registry.ts';
 import { listArgsFor, scopeArg, type TypeRefs } from './types.ts';
-
-// biome-ignore lint/suspicious/noExplicitAny: Pothos refs of generated types (see types.ts)
-type Ref = any;
 
 /**
  * An Id of the object (or of an object whose Ids name its records, a knowledge article's for its
@@ -33,6 +30,9 @@ function idOf(config: ObjectConfig, value: string): string {
   return toSalesforceId(id) as string;
 }
 
+/** What `describe` answers: the catalog's description of an object. */
+type ObjectDescriptionShape = Awaited<ReturnType<typeof describeObject.run>>;
+
 /** `caseNumber` → `case number`. */
 const words = (key: string) => key.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
 
@@ -46,18 +46,11 @@ export function defineQueries(builder: Builder, registry: Registry, refs: TypeRe
   });
   const SearchResult = builder.unionType('SearchResult', {
     description: 'A record found by the global search.',
-    types: searchable.map((c) => refs.objects.get(c.typeName)),
-    resolveType: (s: { node: { config: ObjectConfig } }) => s.node.config.typeName,
+    types: searchable.map((c) => refs.of(c).object),
+    resolveType: (s) => s.node.config.typeName,
   });
   const FieldDescription = builder
-    .objectRef<{
-      name: string;
-      label: string;
-      type: string;
-      required: boolean;
-      updateable: boolean;
-      picklistValues: string[];
-    }>('FieldDescription')
+    .objectRef<ObjectDescriptionShape['fields'][number]>('FieldDescription')
     .implement({
       fields: (t) => ({
         name: t.exposeString('name'),
@@ -68,16 +61,14 @@ export function defineQueries(builder: Builder, registry: Registry, refs: TypeRe
         picklistValues: t.exposeStringList('picklistValues', { description: 'Active picklist values.' }),
       }),
     });
-  const ObjectDescription = builder
-    .objectRef<{ name: string; label: string; fields: unknown[] }>('ObjectDescription')
-    .implement({
-      description: "An object's fields as the org describes them (custom fields included).",
-      fields: (t) => ({
-        name: t.exposeString('name'),
-        label: t.exposeString('label'),
-        fields: t.field({ type: [FieldDescription], resolve: (d) => d.fields as never }),
-      }),
-    });
+  const ObjectDescription = builder.objectRef<ObjectDescriptionShape>('ObjectDescription').implement({
+    description: "An object's fields as the org describes them (custom fields included).",
+    fields: (t) => ({
+      name: t.exposeString('name'),
+      label: t.exposeString('label'),
+      fields: t.field({ type: [FieldDescription], resolve: (d) => d.fields }),
+    }),
+  });
   const ApiLimit = builder.objectRef<{ name: string; max: number; remaining: number }>('ApiLimit').implement({
     description: 'One of the org limits (DailyApiRequests, ...).',
     fields: (t) => ({
@@ -88,36 +79,33 @@ export function defineQueries(builder: Builder, registry: Registry, refs: TypeRe
   });
 
   builder.queryType({
-    fields: (t: Ref) => {
-      const fields: Record<string, Ref> = {};
+    fields: (t) => {
+      const fields: FieldMap = {};
       for (const config of registry.objects) {
-        const type = refs.objects.get(config.typeName);
+        const own = refs.of(config);
         const { spec } = config;
         const label = spec.label.toLowerCase();
         const keys = spec.read?.keys ?? [];
-        const scopeArgs = (use: 'lists' | 'one') =>
+        const scopeArgs = (use: 'lists' | 'one'): InputFieldMap =>
           Object.fromEntries(
-            scopesOf(spec, use).map((scope) => [scope.name, scopeArg(t, refs, config, scope)]),
+            scopesOf(spec, use).map((scope) => [scope.name, scopeArg(t.arg, refs, config, scope)]),
           );
+        // The keys and scopes are the spec's: the arguments' shape is known at run time only.
+        const oneArgs: InputFieldMap = {
+          id: t.arg.id({ required: keys.length === 0 }),
+          ...Object.fromEntries(
+            keys.map((key) => [key, t.arg.string({ description: spec.fields[key]?.description })]),
+          ),
+          ...scopeArgs('one'),
+        };
         fields[config.single] = t.field({
-          type,
+          type: own.object,
           nullable: true,
           description: keys.length
             ? `A ${label} by its Id or its ${keys.map(words).join(' or ')} (exact match); null when there is none.`
             : `A ${label} by its Id; null when there is none.`,
-          args: {
-            id: t.arg.id({ required: keys.length === 0 }),
-            ...Object.fromEntries(
-              keys.map((key) => [key, t.arg.string({ description: spec.fields[key]?.description })]),
-            ),
-            ...scopeArgs('one'),
-          },
-          resolve: (
-            _r: unknown,
-            args: Record<string, unknown>,
-            ctx: GraphQLContext,
-            info: GraphQLResolveInfo,
-          ) => {
+          args: oneArgs,
+          resolve: (_root, args, ctx, info) => {
             const given = ['id', ...keys].filter((k) => args[k] !== undefined && args[k] !== null);
             if (given.length !== 1) throw invalidInput(`give one of ${['id', ...keys].join(', ')}`);
             const key = given[0] as string;
@@ -133,10 +121,10 @@ export function defineQueries(builder: Builder, registry: Registry, refs: TypeRe
         });
         const searchable = Object.values(spec.fields).some((f) => f.search);
         fields[config.plural] = t.field({
-          type: refs.connections.get(config.typeName),
+          type: own.connection,
           description: `${spec.labelPlural} (a Relay connection): filtered, sorted and paged.`,
           args: {
-            ...listArgsFor(t, refs, config),
+            ...listArgsFor(t.arg, refs, config),
             ...(searchable
               ? {
                   search: t.arg.string({
@@ -147,12 +135,7 @@ export function defineQueries(builder: Builder, registry: Registry, refs: TypeRe
               : {}),
             ...scopeArgs('lists'),
           },
-          resolve: (
-            _r: unknown,
-            args: Record<string, unknown>,
-            ctx: GraphQLContext,
-            info: GraphQLResolveInfo,
-          ) => {
+          resolve: (_root, args, ctx, info) => {
             const term = typeof args.search === 'string' ? args.search.trim() : '';
             if (term.length > 200) throw invalidInput('search is at most 200 characters');
             const found = term ? termSearch(spec, term) : null;
@@ -174,7 +157,7 @@ export function defineQueries(builder: Builder, registry: Registry, refs: TypeRe
         description:
           "Any record by its Id (Relay's node field): the Id's key prefix says which object it is; null when there is none, or when the object is not in the graph.",
         args: { id: t.arg.id({ required: true }) },
-        resolve: (_r: unknown, args: { id: string }, ctx: GraphQLContext, info: GraphQLResolveInfo) => {
+        resolve: (_root, args, ctx, info) => {
           const id = args.id.trim();
           if (!isSalesforceId(id))
             throw invalidInput(`id: ${JSON.stringify(args.id)} is not a Salesforce Id`);
@@ -197,12 +180,7 @@ export function defineQueries(builder: Builder, registry: Registry, refs: TypeRe
           types: t.arg({ type: [SearchableType], required: { list: false, items: true } }),
           first: t.arg.int({ description: 'How many records in all (1-200, default 20).' }),
         },
-        resolve: async (
-          _r: unknown,
-          args: { term: string; types?: string[] | null; first?: number | null },
-          ctx: GraphQLContext,
-          info: GraphQLResolveInfo,
-        ) => {
+        resolve: async (_root, args, ctx, info) => {
           const term = args.term.trim();
           if (term.replace(/\s+/g, '').length < 2) throw invalidInput('term needs at least two characters');
           // SOSL ignores punctuation, symbols and emoji: a term of nothing else finds nothing.
@@ -223,7 +201,7 @@ export function defineQueries(builder: Builder, registry: Registry, refs: TypeRe
             returning: configs.map((c) => ({
               object: c.spec.apiName,
               // SOSL returns plain fields; the records' relations are loaded in batches afterwards.
-              fields: toSelection(nodes.get(c.typeName) as never, {
+              fields: toSelection(registered(nodes, c.typeName), {
                 ...rootPlacement(ctx.childLevels),
                 flat: true,
               }).fields,
@@ -242,15 +220,14 @@ export function defineQueries(builder: Builder, registry: Registry, refs: TypeRe
         type: ObjectDescription,
         description: "An object's fields, types and picklist values as the org describes them.",
         args: { object: t.arg.string({ required: true, description: 'The object API name, e.g. Case.' }) },
-        resolve: (_r: unknown, args: { object: string }, ctx: GraphQLContext) =>
-          describeObject.run(ctx, args),
+        resolve: (_root, args, ctx) => describeObject.run(ctx, args),
       });
 
       fields.limits = t.field({
         type: [ApiLimit],
         description: "The org's API limits (daily API requests used and remaining, ...).",
-        resolve: async (_r: unknown, _args: unknown, ctx: GraphQLContext) => {
-          const limits = (await apiLimits.run(ctx, {})) as Record<string, { Max: number; Remaining: number }>;
+        resolve: async (_root, _args, ctx) => {
+          const limits = await apiLimits.run(ctx, {});
           return Object.entries(limits).map(([name, l]) => ({ name, max: l.Max, remaining: l.Remaining }));
         },
       });

@@ -27,7 +27,8 @@ export interface ParentDef {
   relationship: string;
   /** The lookup's API name (`AccountId`). */
   foreignKey: string;
-  targets: ObjectConfig[];
+  /** The objects it may point to (one, or several for a polymorphic lookup). */
+  targets: readonly [ObjectConfig, ...ObjectConfig[]];
   /** For a lookup to several objects: the interface or union the field returns. */
   abstractType: string | null;
 }
@@ -148,10 +149,11 @@ export function createRegistry(options: RegistryOptions = {}): Registry {
     const relations = new Map<string, FieldDef>();
     const parent = (name: string, key: string, relationship: string, objectNames: readonly string[]) => {
       const field = spec.fields[key];
-      const targets = objectNames
+      const [first, ...others] = objectNames
         .map((o) => byApiName.get(o))
         .filter((o): o is ObjectConfig => o !== undefined);
-      if (!field || targets.length === 0 || relations.has(name)) return;
+      if (!field || !first || relations.has(name)) return;
+      const targets = [first, ...others] as const;
       let abstractType: string | null = null;
       if (targets.length > 1) {
         const known = ABSTRACT_TYPES[relationship] ?? { name: relationship, kind: 'union' as const };
@@ -198,10 +200,11 @@ export function scalarsOf(config: ObjectConfig): [string, ScalarDef][] {
 }
 
 /**
- * Salesforce cannot filter or sort on long text areas (a 255-character one, such as a street, it
- * can), multi-select picklists (only INCLUDES/EXCLUDES) or binary fields.
+ * `map.get(key)` for a key the schema registered while it was being built: a type, ref or input
+ * it made itself. A missing one is a mistake in building the schema, not in a request.
  */
-export function isFilterable(field: FieldSpec): boolean {
-  if (field.kind === 'textarea') return (field.maxLength ?? Number.POSITIVE_INFINITY) <= 255;
-  return field.kind !== 'base64' && field.kind !== 'multipicklist';
+export function registered<K, V>(map: ReadonlyMap<K, V>, key: K): V {
+  const value = map.get(key);
+  if (value === undefined) throw new Error(`The schema has nothing registered as ${String(key)}`);
+  return value;
 }

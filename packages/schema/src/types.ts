@@ -1,124 +1,90 @@
+import type {
+  ArgBuilder,
+  EnumRef,
+  FieldMap,
+  ImplementableInputObjectRef,
+  ImplementableObjectRef,
+  InputFieldMap,
+  InputObjectRef,
+  InterfaceRef,
+  ObjectFieldBuilder,
+  ObjectRef,
+  UnionRef,
+} from '@pothos/core';
 import { noteBodyFromContent } from '@sfgql/objects/note';
 import type { Scope } from '@sfgql/objects/read';
-import type { FieldKind, FieldSpec } from '@sfgql/objects/spec';
+import type { FieldSpec } from '@sfgql/objects/spec';
 import { type SalesforceRecord, soql } from '@sfgql/soql';
 import type { GraphQLResolveInfo } from 'graphql';
-import type { Builder, GraphQLContext } from './builder.ts';
-import { operatorsFor } from './filters.ts';
-import { type ConnectionSource, connectionOf, edgesOf, fetchPage, rootSelectionOf } from './lists.ts';
+import type { Builder, GraphQLContext, Types } from './builder.ts';
+import type { Filter, OrderByInput } from './filters.ts';
+import { FIELD_KINDS, isFilterable, OPERATOR_DOCS, OPERATOR_INPUTS, operatorInputOf } from './kinds.ts';
+import {
+  type ConnectionSource,
+  connectionOf,
+  type Edge,
+  edgesOf,
+  fetchPage,
+  rootSelectionOf,
+} from './lists.ts';
 import type { LinkedRecord } from './loaders.ts';
-import { childConditions, listArgs, planConnection, type RecordSource, sourceOf } from './plan.ts';
-import { type ChildrenDef, isFilterable, type ObjectConfig, type Registry, scalarsOf } from './registry.ts';
+import {
+  childConditions,
+  listArgs,
+  planConnection,
+  type RecordSource,
+  recordId,
+  scalarValue,
+  sourceOf,
+} from './plan.ts';
+import {
+  type ChildrenDef,
+  type FieldDef,
+  type ObjectConfig,
+  type Registry,
+  registered,
+  scalarsOf,
+} from './registry.ts';
 
-// Pothos types its refs from static definitions; the graph is generated from specs at run time,
-// so refs are kept loosely typed here and the shapes are checked by the tests instead.
-// biome-ignore lint/suspicious/noExplicitAny: see above
-type Ref = any;
+/** A type whose values are records: an object type, or the interface or union of a lookup to several. */
+export type RecordRef =
+  | ObjectRef<Types, RecordSource>
+  | InterfaceRef<Types, RecordSource>
+  | UnionRef<Types, RecordSource>;
+
+/** The types and inputs of one object. */
+export interface ObjectRefs {
+  /** The record type (`Contact`). */
+  object: ImplementableObjectRef<Types, RecordSource>;
+  /** Its Relay connection (`ContactConnection`). */
+  connection: ImplementableObjectRef<Types, ConnectionSource>;
+  /** Its `where` input (`ContactFilter`): conditions on its fields and its parents'. */
+  filter: ImplementableInputObjectRef<Types, Filter>;
+  /** Its `orderBy` input (`ContactOrderBy`). */
+  orderBy: InputObjectRef<Types, OrderByInput>;
+  /** The enum of each choice scope, by the scope's name (`language` → `KnowledgeArticleLanguage`). */
+  scopeChoices: Map<string, EnumRef<Types, string>>;
+}
 
 export interface TypeRefs {
   /** Relay's `Node`: every object type implements it (a Salesforce Id is unique across objects). */
-  node: Ref;
-  objects: Map<string, Ref>;
-  abstracts: Map<string, Ref>;
-  connections: Map<string, Ref>;
-  filters: Map<string, Ref>;
-  orderBys: Map<string, Ref>;
-  /** The enum of each choice scope, by `Type.scope` (`KnowledgeArticle.language`). */
-  scopeChoices: Map<string, Ref>;
+  node: InterfaceRef<Types, RecordSource>;
+  /** What a lookup to several objects returns, by name: an interface (`Owner`) or a union (`Who`). */
+  abstracts: Map<string, RecordRef>;
+  /** The types and inputs of an object of the registry. */
+  of(config: ObjectConfig): ObjectRefs;
 }
 
 /** A root field's argument for one of its object's scopes (`includeInactive`, `language`), with its default. */
-export function scopeArg(t: Ref, refs: TypeRefs, config: ObjectConfig, scope: Scope): Ref {
+export function scopeArg(arg: ArgBuilder<Types>, refs: TypeRefs, config: ObjectConfig, scope: Scope) {
   return scope.kind === 'flag'
-    ? t.arg.boolean({ defaultValue: false, description: scope.description })
-    : t.arg({
-        type: refs.scopeChoices.get(`${config.typeName}.${scope.name}`),
+    ? arg.boolean({ defaultValue: false, description: scope.description })
+    : arg({
+        type: registered(refs.of(config).scopeChoices, scope.name),
         defaultValue: scope.default,
         description: scope.description,
       });
 }
-
-type ScalarName = 'ID' | 'String' | 'Boolean' | 'Int' | 'Float';
-
-export function scalarFor(kind: FieldKind): ScalarName {
-  switch (kind) {
-    case 'id':
-    case 'reference':
-      return 'ID';
-    case 'boolean':
-      return 'Boolean';
-    case 'int':
-      return 'Int';
-    case 'double':
-    case 'currency':
-    case 'percent':
-      return 'Float';
-    default:
-      return 'String';
-  }
-}
-
-const OPERATOR_INPUTS: Record<string, { scalar: ScalarName; description: string }> = {
-  IdOperators: { scalar: 'ID', description: 'Comparisons of an Id or lookup.' },
-  StringOperators: {
-    scalar: 'String',
-    description: 'Comparisons of text; `like` takes a pattern with % (any text) and _ (one character).',
-  },
-  PicklistOperators: { scalar: 'String', description: 'Comparisons of a picklist value.' },
-  BooleanOperators: { scalar: 'Boolean', description: 'Comparisons of a checkbox.' },
-  IntOperators: { scalar: 'Int', description: 'Comparisons of a whole number.' },
-  FloatOperators: { scalar: 'Float', description: 'Comparisons of a number, amount or percentage.' },
-  DateOperators: { scalar: 'String', description: 'Comparisons of a date (YYYY-MM-DD).' },
-  DateTimeOperators: { scalar: 'String', description: 'Comparisons of a date-time (ISO 8601).' },
-};
-
-function operatorInputFor(field: FieldSpec): string {
-  switch (field.kind) {
-    case 'id':
-    case 'reference':
-      return 'IdOperators';
-    case 'picklist':
-      return 'PicklistOperators';
-    case 'boolean':
-      return 'BooleanOperators';
-    case 'int':
-      return 'IntOperators';
-    case 'double':
-    case 'currency':
-    case 'percent':
-      return 'FloatOperators';
-    case 'date':
-      return 'DateOperators';
-    case 'datetime':
-      return 'DateTimeOperators';
-    default:
-      return 'StringOperators';
-  }
-}
-
-const SAMPLE: Record<string, FieldSpec> = {
-  IdOperators: { apiName: 'Id', kind: 'id', description: '' },
-  StringOperators: { apiName: 'Name', kind: 'string', description: '' },
-  PicklistOperators: { apiName: 'Status', kind: 'picklist', description: '' },
-  BooleanOperators: { apiName: 'IsClosed', kind: 'boolean', description: '' },
-  IntOperators: { apiName: 'N', kind: 'int', description: '' },
-  FloatOperators: { apiName: 'N', kind: 'double', description: '' },
-  DateOperators: { apiName: 'D', kind: 'date', description: '' },
-  DateTimeOperators: { apiName: 'D', kind: 'datetime', description: '' },
-};
-
-const OPERATOR_DOCS: Record<string, string> = {
-  eq: 'Equal to (null: has no value).',
-  ne: 'Not equal to (null: has a value).',
-  lt: 'Less than.',
-  lte: 'Less than or equal to.',
-  gt: 'Greater than.',
-  gte: 'Greater than or equal to.',
-  like: 'Matches the pattern (% any text, _ one character), case-insensitively.',
-  in: 'One of these values.',
-  nin: 'None of these values.',
-  isNull: 'true: has no value; false: has a value.',
-};
 
 /** Shared types: PageInfo, ordering enums, the operator inputs and JSON. */
 export function defineSharedTypes(builder: Builder) {
@@ -141,27 +107,27 @@ export function defineSharedTypes(builder: Builder) {
     description: 'Where records without a value go (by default first ascending, last descending).',
     values: ['FIRST', 'LAST'] as const,
   });
-  const operators = new Map<string, Ref>();
-  for (const [name, { scalar, description }] of Object.entries(OPERATOR_INPUTS)) {
-    const ops = operatorsFor(SAMPLE[name] as FieldSpec);
-    operators.set(
+  const operators = new Map(
+    Object.entries(OPERATOR_INPUTS).map(([name, { scalar, description, operators: ops }]) => [
       name,
       builder.inputType(name, {
         description,
-        fields: (t) =>
-          Object.fromEntries(
-            ops.map((op) => [
-              op,
+        fields: (t) => {
+          const fields: InputFieldMap = {};
+          for (const op of ops) {
+            const about = { description: OPERATOR_DOCS[op] };
+            fields[op] =
               op === 'in' || op === 'nin'
-                ? t.field({ type: [scalar], required: false, description: OPERATOR_DOCS[op] })
+                ? t.field({ type: [scalar], required: false, ...about })
                 : op === 'isNull'
-                  ? t.boolean({ description: OPERATOR_DOCS[op] })
-                  : t.field({ type: op === 'like' ? 'String' : scalar, description: OPERATOR_DOCS[op] }),
-            ]),
-          ),
+                  ? t.boolean(about)
+                  : t.field({ type: op === 'like' ? 'String' : scalar, ...about });
+          }
+          return fields;
+        },
       }),
-    );
-  }
+    ]),
+  );
   const LinkedRecordRef = builder.objectRef<LinkedRecord>('LinkedRecord').implement({
     description: 'A record a note is attached to.',
     fields: (t) => ({
@@ -178,171 +144,185 @@ export function defineSharedTypes(builder: Builder) {
 export type SharedTypes = ReturnType<typeof defineSharedTypes>;
 
 /** The arguments every list takes: Relay's `first` / `after`, and `where` / `orderBy` from the spec. */
-export function listArgsFor(t: Ref, refs: TypeRefs, config: ObjectConfig) {
+export function listArgsFor(arg: ArgBuilder<Types>, refs: TypeRefs, config: ObjectConfig) {
+  const own = refs.of(config);
   return {
-    first: t.arg.int({ description: 'How many records (0-200, default 10).' }),
-    after: t.arg.string({ description: 'The cursor of the record to continue after.' }),
-    last: t.arg.int({
+    first: arg.int({ description: 'How many records (0-200, default 10).' }),
+    after: arg.string({ description: 'The cursor of the record to continue after.' }),
+    last: arg.int({
       description: 'How many records at the end (0-200), or just before `before`; not with first or after.',
     }),
-    before: t.arg.string({ description: 'The cursor of the record to end just before (paging backward).' }),
-    where: t.arg({ type: refs.filters.get(config.typeName), description: 'Which records.' }),
-    orderBy: t.arg({
-      type: [refs.orderBys.get(config.typeName)],
+    before: arg.string({ description: 'The cursor of the record to end just before (paging backward).' }),
+    where: arg({ type: own.filter, description: 'Which records.' }),
+    orderBy: arg({
+      type: [own.orderBy],
       required: { list: false, items: true },
       description: 'Sort keys in order; Id breaks ties.',
     }),
   };
 }
 
+const upperFirst = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
 /** Registers every object's types, inputs and relations. */
 export function defineObjectTypes(builder: Builder, registry: Registry, shared: SharedTypes): TypeRefs {
+  const byType = new Map<string, ObjectRefs>();
   const refs: TypeRefs = {
     node: builder.interfaceRef<RecordSource>('Node').implement({
       description:
         'A record with an Id (Relay): `node(id:)` reads any record by its Id, whose key prefix says its object.',
-      fields: (t) => ({ id: t.id({ resolve: (s) => s.record.Id as string }) }),
+      fields: (t) => ({ id: t.id({ resolve: (s) => recordId(s.record) }) }),
       resolveType: (s) => s.node.config.typeName,
     }),
-    objects: new Map(),
     abstracts: new Map(),
-    connections: new Map(),
-    filters: new Map(),
-    orderBys: new Map(),
-    scopeChoices: new Map(),
+    of: (config) => registered(byType, config.typeName),
   };
-  for (const config of registry.objects) {
-    for (const scope of config.spec.read?.scopes ?? [])
-      if (scope.kind === 'choice')
-        refs.scopeChoices.set(
-          `${config.typeName}.${scope.name}`,
-          builder.enumType(`${config.typeName}${scope.name.charAt(0).toUpperCase()}${scope.name.slice(1)}`, {
-            description: scope.description,
-            values: Object.fromEntries(scope.values.map((v) => [v, { value: v }])),
-          }),
-        );
-    refs.objects.set(config.typeName, builder.objectRef<RecordSource>(config.typeName));
-    refs.filters.set(config.typeName, builder.inputRef<Record<string, unknown>>(`${config.typeName}Filter`));
-  }
+  // Every ref first: the fields of one type name the types of others, in any order.
+  for (const config of registry.objects) byType.set(config.typeName, objectRefs(builder, shared, config));
+
+  const interfaces = new Map<string, InterfaceRef<Types, RecordSource>>();
   for (const [name, { kind, members }] of registry.abstractTypes) {
     if (kind === 'interface') {
-      refs.abstracts.set(
-        name,
-        builder.interfaceRef<RecordSource>(name).implement({
-          description: `What can own a record: ${members.map((m) => m.typeName).join(' or ')}.`,
-          fields: (t) => ({
-            id: t.id({ resolve: (s) => s.record.Id as string }),
-            name: t.string({ nullable: true, resolve: (s) => (s.record.Name as string | null) ?? null }),
+      const ref = builder.interfaceRef<RecordSource>(name).implement({
+        description: `What can own a record: ${members.map((m) => m.typeName).join(' or ')}.`,
+        fields: (t) => ({
+          id: t.id({ resolve: (s) => recordId(s.record) }),
+          name: t.string({
+            nullable: true,
+            resolve: (s) => {
+              const name = scalarValue(s.record, 'Name');
+              return name === null ? null : String(name);
+            },
           }),
-          resolveType: (s) => s.node.config.typeName,
         }),
-      );
+        resolveType: (s) => s.node.config.typeName,
+      });
+      interfaces.set(name, ref);
+      refs.abstracts.set(name, ref);
     } else {
       refs.abstracts.set(
         name,
         builder.unionType(name, {
           description: `A record of one of several objects: ${members.map((m) => m.typeName).join(', ')}.`,
-          types: members.map((m) => refs.objects.get(m.typeName)),
-          resolveType: (s: RecordSource) => s.node.config.typeName,
+          types: members.map((m) => refs.of(m).object),
+          resolveType: (s) => s.node.config.typeName,
         }),
       );
     }
   }
 
-  for (const config of registry.objects) defineObjectType(builder, registry, refs, shared, config);
+  for (const config of registry.objects) {
+    const own = refs.of(config);
+    own.object.implement({
+      description: config.spec.description,
+      interfaces: [
+        refs.node,
+        ...[...registry.abstractTypes]
+          .filter(([, a]) => a.kind === 'interface' && a.members.includes(config))
+          .map(([name]) => registered(interfaces, name)),
+      ],
+      fields: (t) => {
+        const fields: FieldMap = {};
+        for (const [name, def] of config.fields) fields[name] = recordField(t, registry, refs, shared, def);
+        return fields;
+      },
+    });
+    defineConnection(builder, refs, shared, config);
+    defineFilter(refs, shared, config);
+  }
   return refs;
 }
 
-function defineObjectType(
-  builder: Builder,
+/** The refs of an object, created before any is implemented; the scope enums and orderBy are complete. */
+function objectRefs(builder: Builder, shared: SharedTypes, config: ObjectConfig): ObjectRefs {
+  const { typeName, spec } = config;
+  const plural = spec.labelPlural.toLowerCase();
+  const scopeChoices = new Map<string, EnumRef<Types, string>>();
+  for (const scope of spec.read?.scopes ?? [])
+    if (scope.kind === 'choice')
+      scopeChoices.set(
+        scope.name,
+        builder.enumType(`${typeName}${upperFirst(scope.name)}`, {
+          description: scope.description,
+          values: Object.fromEntries(scope.values.map((v) => [v, { value: v }])),
+        }),
+      );
+  const sortable = scalarsOf(config).filter(([, d]) => isFilterable(d.field));
+  const OrderField = builder.enumType(`${typeName}OrderField`, {
+    description: `Fields ${plural} can be sorted on.`,
+    values: Object.fromEntries(sortable.map(([name]) => [name, { value: name }])),
+  });
+  const orderBy = builder.inputType(`${typeName}OrderBy`, {
+    description: `A sort key for ${plural}.`,
+    fields: (t) => ({
+      field: t.field({ type: OrderField, required: true }),
+      direction: t.field({ type: shared.OrderDirection, defaultValue: 'ASC' }),
+      nulls: t.field({ type: shared.NullsOrder }),
+    }),
+  });
+  return {
+    object: builder.objectRef<RecordSource>(typeName),
+    connection: builder.objectRef<ConnectionSource>(`${typeName}Connection`),
+    filter: builder.inputRef<Filter>(`${typeName}Filter`),
+    orderBy,
+    scopeChoices,
+  };
+}
+
+/** One field of a record type: a value, a parent, a child list, or a note's body or links. */
+function recordField(
+  t: ObjectFieldBuilder<Types, RecordSource>,
   registry: Registry,
   refs: TypeRefs,
   shared: SharedTypes,
-  config: ObjectConfig,
+  def: FieldDef,
 ) {
-  const ref = refs.objects.get(config.typeName);
-  const interfaces = [
-    refs.node,
-    ...[...registry.abstractTypes]
-      .filter(([, a]) => a.kind === 'interface' && a.members.includes(config))
-      .map(([name]) => refs.abstracts.get(name)),
-  ];
-
-  ref.implement({
-    description: config.spec.description,
-    interfaces,
-    fields: (t: Ref) => {
-      const fields: Record<string, Ref> = {};
-      for (const [name, def] of config.fields) {
-        if (def.kind === 'scalar') {
-          const { field } = def;
-          fields[name] = t.field({
-            type: scalarFor(field.kind),
-            nullable: field.apiName !== 'Id',
-            description: describeField(field),
-            resolve: (s: RecordSource) => s.record[field.apiName] ?? null,
-          });
-        } else if (def.kind === 'parent') {
-          fields[name] = t.field({
-            type: def.abstractType
-              ? refs.abstracts.get(def.abstractType)
-              : refs.objects.get((def.targets[0] as ObjectConfig).typeName),
+  switch (def.kind) {
+    case 'scalar': {
+      const { field } = def;
+      const type = FIELD_KINDS[field.kind].scalar;
+      const description = describeField(field);
+      return field.apiName === 'Id'
+        ? t.field({ type, description, resolve: (s) => recordId(s.record) })
+        : t.field({
+            type,
             nullable: true,
-            description: `The ${def.targets.map((c) => c.spec.label.toLowerCase()).join(' or ')} (${def.foreignKey}).`,
-            resolve: (s: RecordSource, _args: unknown, ctx: GraphQLContext, info: GraphQLResolveInfo) =>
-              resolveParent(registry, s, ctx, info.fieldName),
+            description,
+            resolve: (s) => scalarValue(s.record, field.apiName),
           });
-        } else if (def.kind === 'children') {
-          fields[name] = t.field({
-            type: refs.connections.get(def.child.typeName) ?? connectionRef(builder, refs, shared, def.child),
-            description: `The ${def.child.spec.labelPlural.toLowerCase()} (${def.relationship}).`,
-            args: listArgsFor(t, refs, def.child),
-            resolve: (
-              s: RecordSource,
-              args: Record<string, unknown>,
-              ctx: GraphQLContext,
-              info: GraphQLResolveInfo,
-            ) => resolveChildren(s, args, ctx, info, def),
-          });
-        } else if (def.kind === 'noteBody') {
-          fields[name] = t.string({
-            nullable: true,
-            description:
-              'The text of the note. Salesforce answers a query with the URL of each body, so this costs one more call per note.',
-            resolve: (s: RecordSource, _args: unknown, ctx: GraphQLContext) =>
-              noteBodyFromContent(ctx, s.record.Content),
-          });
-        } else {
-          fields[name] = t.field({
-            type: [shared.LinkedRecord],
-            description: 'The records the note is attached to (ContentDocumentLink).',
-            resolve: (s: RecordSource, _args: unknown, ctx: GraphQLContext) =>
-              ctx.loaders.links().load(s.record.Id as string),
-          });
-        }
-      }
-      return fields;
-    },
-  });
-
-  connectionRef(builder, refs, shared, config);
-  defineFilter(refs, shared, config);
-  const sortable = scalarsOf(config).filter(([, d]) => isFilterable(d.field));
-  const OrderField = builder.enumType(`${config.typeName}OrderField`, {
-    description: `Fields ${config.spec.labelPlural.toLowerCase()} can be sorted on.`,
-    values: Object.fromEntries(sortable.map(([name]) => [name, { value: name }])),
-  });
-  refs.orderBys.set(
-    config.typeName,
-    builder.inputType(`${config.typeName}OrderBy`, {
-      description: `A sort key for ${config.spec.labelPlural.toLowerCase()}.`,
-      fields: (t) => ({
-        field: t.field({ type: OrderField, required: true }),
-        direction: t.field({ type: shared.OrderDirection, defaultValue: 'ASC' }),
-        nulls: t.field({ type: shared.NullsOrder }),
-      }),
-    }),
-  );
+    }
+    case 'parent':
+      return t.field({
+        type: def.abstractType
+          ? registered(refs.abstracts, def.abstractType)
+          : refs.of(def.targets[0]).object,
+        nullable: true,
+        description: `The ${def.targets.map((c) => c.spec.label.toLowerCase()).join(' or ')} (${def.foreignKey}).`,
+        resolve: (s, _args, ctx, info) => resolveParent(registry, s, ctx, info.fieldName),
+      });
+    case 'children':
+      return t.field({
+        type: refs.of(def.child).connection,
+        description: `The ${def.child.spec.labelPlural.toLowerCase()} (${def.relationship}).`,
+        args: listArgsFor(t.arg, refs, def.child),
+        resolve: (s, args, ctx, info) => resolveChildren(s, args, ctx, info, def),
+      });
+    case 'noteBody':
+      return t.string({
+        nullable: true,
+        description:
+          'The text of the note. Salesforce answers a query with the URL of each body, so this costs one more call per note.',
+        resolve: (s, _args, ctx) => noteBodyFromContent(ctx, s.record.Content),
+      });
+    case 'links':
+      return t.field({
+        type: [shared.LinkedRecord],
+        description: 'The records the note is attached to (ContentDocumentLink).',
+        resolve: (s, _args, ctx) => ctx.loaders.links().load(recordId(s.record)),
+      });
+    default:
+      return def satisfies never;
+  }
 }
 
 function describeField(field: FieldSpec): string {
@@ -350,21 +330,19 @@ function describeField(field: FieldSpec): string {
   return `${field.description}${values} (${field.apiName})`;
 }
 
-function connectionRef(builder: Builder, refs: TypeRefs, shared: SharedTypes, config: ObjectConfig): Ref {
-  const existing = refs.connections.get(config.typeName);
-  if (existing) return existing;
-  const node = refs.objects.get(config.typeName);
-  const Edge = builder.objectRef<ReturnType<typeof edgesOf>[number]>(`${config.typeName}Edge`).implement({
+function defineConnection(builder: Builder, refs: TypeRefs, shared: SharedTypes, config: ObjectConfig) {
+  const { object, connection } = refs.of(config);
+  const Edge = builder.objectRef<Edge>(`${config.typeName}Edge`).implement({
     fields: (t) => ({
       cursor: t.exposeString('cursor'),
-      node: t.field({ type: node, resolve: (e) => e.node as never }),
+      node: t.field({ type: object, resolve: (e) => e.node }),
     }),
   });
-  const ref = builder.objectRef<ConnectionSource>(`${config.typeName}Connection`).implement({
+  connection.implement({
     description: `A page of ${config.spec.labelPlural.toLowerCase()} (Relay connection).`,
     fields: (t) => ({
       edges: t.field({ type: [Edge], resolve: (c) => edgesOf(c) }),
-      nodes: t.field({ type: [node], resolve: (c) => c.records }),
+      nodes: t.field({ type: [object], resolve: (c) => c.records }),
       pageInfo: t.field({ type: shared.PageInfo, resolve: (c) => c }),
       totalCount: t.int({
         description: 'How many records the list holds in all (counted only when asked).',
@@ -372,34 +350,38 @@ function connectionRef(builder: Builder, refs: TypeRefs, shared: SharedTypes, co
       }),
     }),
   });
-  refs.connections.set(config.typeName, ref);
-  return ref;
 }
 
 function defineFilter(refs: TypeRefs, shared: SharedTypes, config: ObjectConfig) {
-  const ref = refs.filters.get(config.typeName);
-  ref.implement({
+  const { filter } = refs.of(config);
+  filter.implement({
     description: `Which ${config.spec.labelPlural.toLowerCase()}: every condition given must hold.`,
-    fields: (t: Ref) => {
-      const fields: Record<string, Ref> = {
-        and: t.field({ type: [ref], required: { list: false, items: true }, description: 'All of these.' }),
-        or: t.field({ type: [ref], required: { list: false, items: true }, description: 'Any of these.' }),
-        not: t.field({ type: ref, description: 'Not this.' }),
-      };
+    fields: (t) => {
+      const conditions: InputFieldMap = {};
       for (const [name, def] of config.fields) {
-        if (def.kind === 'scalar' && isFilterable(def.field)) {
-          fields[name] = t.field({
-            type: shared.operators.get(operatorInputFor(def.field)),
+        const operators = def.kind === 'scalar' ? operatorInputOf(def.field) : null;
+        if (def.kind === 'scalar' && operators) {
+          conditions[name] = t.field({
+            type: registered(shared.operators, operators),
             description: def.field.description,
           });
         } else if (def.kind === 'parent' && def.targets.length === 1) {
-          fields[name] = t.field({
-            type: refs.filters.get((def.targets[0] as ObjectConfig).typeName),
-            description: `Conditions on the ${def.targets[0]?.spec.label.toLowerCase()}.`,
+          conditions[name] = t.field({
+            type: refs.of(def.targets[0]).filter,
+            description: `Conditions on the ${def.targets[0].spec.label.toLowerCase()}.`,
           });
         }
       }
-      return fields;
+      return {
+        and: t.field({
+          type: [filter],
+          required: { list: false, items: true },
+          description: 'All of these.',
+        }),
+        or: t.field({ type: [filter], required: { list: false, items: true }, description: 'Any of these.' }),
+        not: t.field({ type: filter, description: 'Not this.' }),
+        ...conditions,
+      };
     },
   });
 }
@@ -443,7 +425,7 @@ async function resolveChildren(
 ): Promise<ConnectionSource> {
   const key = String(info.path.key);
   const plan = source.node.children.get(key) ?? unplannedChildren(info, def, rawArgs);
-  const parentId = source.record.Id as string;
+  const parentId = recordId(source.record);
   const { args, node } = plan;
   const count = () => ctx.loaders.counts(def.child.spec.apiName, def.foreignKey, args.where).load(parentId);
   if (plan.inline && def.relationship in source.record) {
