@@ -12,7 +12,7 @@ import { WRITE_POLICIES } from './confirmation.ts';
 import { registerOAuthRelay } from './oauth.ts';
 import { openApiDocument } from './openapi.ts';
 import { problem } from './problem.ts';
-import { DEFAULT_PROFILE, findProfile, type Profile, profiles } from './profiles.ts';
+import { DEFAULT_PROFILE, findProfile, type Profile, profiles, servedBindings } from './profiles.ts';
 
 export type ActionsOptions = Pick<
   ActionsConfig,
@@ -147,7 +147,7 @@ export function createActionsApp(options: ActionsOptions) {
 
   // One route per method and path; a route several profiles share is the same operation.
   const bound = new Map<string, Binding>();
-  for (const binding of profiles.flatMap((p) => p.bindings)) {
+  for (const binding of servedBindings()) {
     const key = `${binding.method.toUpperCase()} ${binding.path}`;
     const existing = bound.get(key);
     if (existing) {

@@ -135,3 +135,13 @@ export const DEFAULT_PROFILE = 'service';
 export function findProfile(name: string): Profile | undefined {
   return profiles.find((p) => p.name === name.toLowerCase());
 }
+
+/**
+ * Every binding the adapter serves: each profile's, and every other operation of the catalog at
+ * its own route, so that any operation can be called over REST whichever documents a GPT holds.
+ */
+export function servedBindings(): Binding[] {
+  const bound = profiles.flatMap((p) => p.bindings);
+  const named = new Set(bound.map((b) => b.operationId));
+  return [...bound, ...typed(OPERATION_SETS.all.filter((op) => !named.has(op.name)))];
+}

@@ -221,9 +221,13 @@ export function createConfirmation(options: ConfirmationOptions): Confirmation {
     ((error: unknown, context: { operation: string; step: string }) =>
       console.error(`[sfgql/confirm] ${context.operation}: ${context.step}:`, error));
 
-  /** A preview of an update or delete names the record and its version (a programming error otherwise). */
+  /**
+   * A preview of an update or delete names the record and its version, or the records of a batch
+   * (a programming error otherwise).
+   */
   function validatePreview(request: WriteRequest): void {
     if (request.action === 'create') return;
+    if (!request.recordId && request.recordIds?.length) return;
     if (!request.recordId) throw new TypeError(`A ${request.action} preview needs the recordId.`);
     if (!request.systemModstamp) {
       throw new TypeError(`A ${request.action} preview needs the record's SystemModstamp.`);
@@ -247,7 +251,9 @@ export function createConfirmation(options: ConfirmationOptions): Confirmation {
         op: request.operation,
         act: request.action,
         obj: request.object,
-        ...(recordId === undefined ? {} : { rid: recordId, msm: request.systemModstamp }),
+        ...(recordId === undefined ? {} : { rid: recordId }),
+        // The version seen: of the record, or the newest of a batch's records.
+        ...(request.action !== 'create' && request.systemModstamp ? { msm: request.systemModstamp } : {}),
         args: hashArgs(request.args),
         fld: changes.map((c) => c.field),
       },

@@ -38,6 +38,12 @@ export interface WriteRequest {
   objectLabel?: string;
   /** The record's id; required to preview an update or delete (the token binds it afterwards). */
   recordId?: string;
+  /**
+   * The records of a write on several at once (a batch), instead of `recordId`: the arguments,
+   * bound to the token, name them; they are checked against the preview when confirmed, not by
+   * `If-Unmodified-Since`.
+   */
+  recordIds?: readonly string[];
   /** How to name the record in the summary, e.g. the CaseNumber `00001104`; defaults to its id. */
   recordLabel?: string;
   /** The operation's arguments as the caller sent them; bound to the token by a canonical hash. */

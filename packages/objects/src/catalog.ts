@@ -1,4 +1,5 @@
 import { accountOperations } from './account/index.ts';
+import { aggregateRecords } from './aggregate.ts';
 import { campaignOperations } from './campaign/index.ts';
 import { caseOperations } from './case/index.ts';
 import { contactOperations } from './contact/index.ts';
@@ -10,6 +11,7 @@ import { noteOperations } from './note/index.ts';
 import type { Operation } from './operation.ts';
 import { opportunityOperations } from './opportunity/index.ts';
 import { productOperations } from './product/index.ts';
+import { recordOperations } from './records/index.ts';
 import { taskOperations } from './task/index.ts';
 import { userOperations } from './user/index.ts';
 
@@ -27,7 +29,8 @@ export const operationFamilies = {
   usersAndQueues: userOperations,
   products: productOperations,
   campaigns: campaignOperations,
-  lookups: lookupOperations,
+  lookups: [...lookupOperations, aggregateRecords],
+  records: recordOperations,
 } as const satisfies Record<string, readonly Operation[]>;
 
 export type OperationFamily = keyof typeof operationFamilies;

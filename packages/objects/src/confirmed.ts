@@ -1,8 +1,10 @@
 import {
   type Confirmation,
+  ConfirmationError,
   checkFields,
   type ExecuteResult,
   type FieldChange,
+  isConfirmationError,
   isWriteForbiddenError,
   type Principal,
   type WriteContext,
@@ -10,7 +12,7 @@ import {
   type WritePolicy,
   type WriteRequest,
 } from '@sfgql/confirm';
-import { isSalesforceError, type SalesforceClient } from '@sfgql/soql';
+import { isSalesforceError, type SalesforceClient, SalesforceError, soql } from '@sfgql/soql';
 import {
   isWriteOperation,
   type Operation,
@@ -18,6 +20,7 @@ import {
   type WriteOperation,
   type WritePreview,
 } from './operation.ts';
+import { STANDARD_SPECS } from './specs.ts';
 
 /** What a confirmed write needs besides the operation context: who asks, the protocol, and the token if any. */
 export interface ConfirmedWriteContext extends OperationContext {
@@ -42,13 +45,16 @@ function toRequest(
   principal: Principal,
   args: unknown,
 ): WriteRequest {
-  const fields = operation.object?.fields ?? {};
+  // Field keys become API names, as policies name fields: of the operation's object, or of the
+  // object a batch names in its input.
+  const fields = (operation.object ?? STANDARD_SPECS.find((s) => s.apiName === preview.object))?.fields ?? {};
   return {
     principal,
     operation: operation.name,
     action: preview.action,
     object: preview.object,
     ...(preview.recordId ? { recordId: preview.recordId } : {}),
+    ...(preview.recordIds?.length ? { recordIds: preview.recordIds } : {}),
     args,
     changes: preview.changes.map((c) => ({ ...c, field: fields[c.field]?.apiName ?? c.field })),
     ...(preview.systemModstamp ? { systemModstamp: preview.systemModstamp } : {}),
@@ -72,6 +78,27 @@ export function classifyWriteFailure(error: unknown): WriteFailure {
   if (error.code !== 'SF_REQUEST_FAILED' || error.status !== undefined) return 'refused';
   const cause = error.cause as { code?: unknown } | undefined;
   return typeof cause?.code === 'string' && NOT_SENT.has(cause.code) ? 'refused' : 'unknown';
+}
+
+/** Refuses, as stale, a batch whose records changed after `since` (the newest version the person saw). */
+async function unchangedSince(
+  client: SalesforceClient,
+  object: string,
+  ids: readonly string[],
+  since: string,
+) {
+  const changed = await client.query(
+    soql`SELECT Id FROM ${soql.ident(object)} WHERE Id IN ${[...ids]} AND SystemModstamp > ${new Date(since)} LIMIT 1`,
+  );
+  if (changed.totalSize > 0)
+    throw new SalesforceError(
+      'SF_PRECONDITION_FAILED',
+      `A ${object} of the batch changed after ${since}; nothing was written.`,
+      {
+        errorCode: 'PRECONDITION_FAILED',
+        status: 412,
+      },
+    );
 }
 
 /**
@@ -103,6 +130,17 @@ function confirmedClient(
     async delete(object, id) {
       if (!isTarget(object, id)) return client.delete(object, id);
       await client.deleteIfUnmodified(object, id, since as string);
+    },
+    // A batch's records are checked at once before it is sent: any changed since the version the
+    // person saw makes the confirmation stale (sObject Collections take no precondition).
+    async saveMany(object, records, options) {
+      const ids = records.flatMap((r) => (typeof r.Id === 'string' ? [r.Id] : []));
+      if (since !== undefined && ids.length) await unchangedSince(client, object, ids, since);
+      return client.saveMany(object, records, options);
+    },
+    async deleteMany(ids, options) {
+      if (since !== undefined) await unchangedSince(client, request.object, ids, since);
+      return client.deleteMany(ids, options);
     },
     async create(object, values) {
       const result = await client.create(object, values);
@@ -139,22 +177,44 @@ export async function runConfirmedWrite(
     return toRequest(operation, preview, ctx.principal, input);
   };
   const token = ctx.token || undefined;
-  const request: WriteRequest = token
-    ? {
-        principal: ctx.principal,
-        operation: operation.name,
-        action: operation.action,
-        object: operation.object?.apiName ?? '',
-        args: input,
-        changes: [],
-      }
-    : await current();
-  return ctx.confirmation.execute(
-    request,
-    token,
-    (write) => operation.execute({ ...ctx, client: confirmedClient(ctx.client, request, write) }, input),
-    { idempotencyKey: ctx.idempotencyKey, classify: classifyWriteFailure, current },
-  );
+  const request: WriteRequest =
+    !token || operation.confirmByPreview
+      ? await current()
+      : {
+          principal: ctx.principal,
+          operation: operation.name,
+          action: operation.action,
+          object: operation.object?.apiName ?? operation.objectOf?.(input) ?? '',
+          args: input,
+          changes: [],
+        };
+  try {
+    return await ctx.confirmation.execute(
+      request,
+      token,
+      (write) => operation.execute({ ...ctx, client: confirmedClient(ctx.client, request, write) }, input),
+      { idempotencyKey: ctx.idempotencyKey, classify: classifyWriteFailure, current },
+    );
+  } catch (error) {
+    // An upsert previewed as a create whose record appeared meanwhile (or the other way round):
+    // what the person agreed to is not what would happen now.
+    if (
+      operation.confirmByPreview &&
+      isConfirmationError(error) &&
+      error.code === 'CONFIRMATION_MISMATCH' &&
+      error.mismatch?.every((part) => part === 'action' || part === 'record')
+    ) {
+      const fresh = await ctx.confirmation.execute(request, undefined, async () => undefined, {
+        classify: classifyWriteFailure,
+      });
+      throw new ConfirmationError(
+        'CONFIRMATION_STALE',
+        `The ${request.object} changed since the confirmation: it would now be ${request.action === 'create' ? 'created' : 'updated'}. Confirm the fresh summary.`,
+        fresh.kind === 'preview' ? { confirmation: fresh.confirmation } : {},
+      );
+    }
+    throw error;
+  }
 }
 
 /**

@@ -82,6 +82,7 @@ export function filterSchema(spec: ObjectSpec): z.ZodType<Filter> {
             : op === 'in' || op === 'nin'
               ? z.array(value).min(1).max(MAX_IN_VALUES)
               : value.nullable();
+      condition[op] = (condition[op] as z.ZodType).optional();
     }
     shape[key] = z.strictObject(condition).optional().describe(field.description);
   }

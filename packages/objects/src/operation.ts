@@ -61,6 +61,8 @@ export type ReadView =
   | { kind: 'node' }
   /** Records of several objects matching a term (SOSL). */
   | { kind: 'globalSearch' }
+  /** Numbers about one object's records: counts and measures by group. */
+  | { kind: 'aggregate' }
   /** Metadata, not records: an object's description, the org's limits. */
   | { kind: 'describe' }
   | { kind: 'limits' };
@@ -103,6 +105,8 @@ export interface WritePreview {
   /** Salesforce object name. */
   object: string;
   recordId: string | null;
+  /** The records of a write on several at once (a batch), instead of `recordId`. */
+  recordIds?: string[];
   changes: FieldChange[];
   destructive: boolean;
   /** One sentence a model can read to a person. */
@@ -119,6 +123,14 @@ export interface WriteOperation<In extends z.ZodType = z.ZodType, Out extends z.
   prepare(ctx: OperationContext, input: unknown): Promise<WritePreview>;
   /** Performs the write. Callers present a confirmed preview first (see @sfgql/confirm). */
   execute(ctx: OperationContext, input: unknown): Promise<z.output<Out>>;
+  /**
+   * The object or the action follows from a fresh look, not from the operation alone (a batch
+   * names its object in its input; an upsert creates or updates): its confirmation previews again
+   * and is refused as stale when the action changed meanwhile.
+   */
+  confirmByPreview?: boolean;
+  /** The object written, for an operation whose input names it (a batch); its own object otherwise. */
+  objectOf?(input: unknown): string;
 }
 
 export type Operation = ReadOperation | WriteOperation;
@@ -175,14 +187,17 @@ export function defineWrite<In extends z.ZodType, Out extends z.ZodType>(
   definition: Definition<In, Out> & {
     action: WritePreview['action'];
     destructive?: boolean;
+    confirmByPreview?: boolean;
+    objectOf?(input: z.output<In>): string;
     prepare(ctx: OperationContext, input: z.output<In>): Promise<WritePreview>;
     execute(ctx: OperationContext, input: z.output<In>): Promise<z.output<Out>>;
   },
 ): WriteOperation<In, Out> {
-  const { prepare, execute, destructive, verb = 'special', ...rest } = definition;
+  const { prepare, execute, destructive, objectOf, verb = 'special', ...rest } = definition;
   const kind = destructive || definition.action === 'delete' ? 'destructive' : 'write';
   return {
     ...rest,
+    ...(objectOf ? { objectOf: (raw: unknown) => objectOf(parseInput(definition.input, raw)) } : {}),
     verb,
     kind,
     hints: hintsFor(definition.action, kind === 'destructive'),

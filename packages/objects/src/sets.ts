@@ -1,3 +1,4 @@
+import { aggregateRecords } from './aggregate.ts';
 import {
   addCaseComment,
   caseCommentsOf,
@@ -47,6 +48,7 @@ export const OPERATION_SETS = {
     logCall,
     getContact,
     globalSearch,
+    aggregateRecords,
   ],
   /** Contacts, leads, accounts, opportunities and the products on them. */
   sales: [
@@ -55,6 +57,7 @@ export const OPERATION_SETS = {
     ...operationFamilies.accounts,
     ...operationFamilies.opportunities,
     ...operationFamilies.products,
+    aggregateRecords,
   ],
   /** Calls, tasks, meetings and notes on a person's or a record's timeline. */
   activities: [

@@ -3,6 +3,7 @@ import { genericOperations } from '@sfgql/objects/custom';
 import { isWriteOperation, type Operation, type WriteOperation } from '@sfgql/objects/operation';
 import type { ObjectSpec } from '@sfgql/objects/spec';
 import type { GraphQLSchema } from 'graphql';
+import { defineAggregates } from './aggregates.ts';
 import { createBuilder } from './builder.ts';
 import { defineMutations } from './mutations.ts';
 import { defineQueries } from './queries.ts';
@@ -47,6 +48,7 @@ export function createSchema(options: SchemaOptions = {}): GraphQLSchema {
   const shared = defineSharedTypes(builder);
   const refs = defineObjectTypes(builder, registry, shared);
   defineQueries(builder, registry, refs);
+  defineAggregates(builder, registry, refs);
   defineMutations(builder, registry, refs, writeOperations(options));
   return builder.toSchema({ sortSchema: true });
 }

@@ -3,7 +3,8 @@ import { createLogger } from '@sfgql/gateway/logger';
 import { createGateway } from '@sfgql/gateway/yoga';
 import { createActionsApp } from '@sfgql/gpt-actions/app';
 import { createActionsConfirmation } from '@sfgql/gpt-actions/confirmation';
-import { profiles } from '@sfgql/gpt-actions/profiles';
+import { profiles, servedBindings } from '@sfgql/gpt-actions/profiles';
+import { jsonSchemaOf } from '@sfgql/objects/json-schema';
 import type { Operation } from '@sfgql/objects/operation';
 import { scopesOf } from '@sfgql/objects/read';
 import { createRegistry } from '@sfgql/schema';
@@ -51,8 +52,11 @@ export function restDoor(options: { instanceUrl: string; token: string }): Door 
     authCacheTtlMs: 60_000,
     confirmation: createActionsConfirmation({ secret: SECRET, writes: 'all' }),
   });
+  // The cookbook's bindings sit at the guide's own paths; every other one at the catalog's route.
   const bindings = new Map(
-    profiles.filter((p) => p.name !== 'cookbook').flatMap((p) => p.bindings.map((b) => [b.operationId, b])),
+    servedBindings()
+      .filter((b) => !profiles.find((p) => p.name === 'cookbook')?.bindings.includes(b))
+      .map((b) => [b.operationId, b]),
   );
   return {
     name: 'REST',
@@ -115,6 +119,8 @@ function normalizeRest(op: Operation, body: Json): unknown {
       return body.record.Id;
     case 'globalSearch':
       return body.records.map((r: Json) => r.record.Id);
+    case 'aggregate':
+      return body.groups;
     case 'describe':
       return body.fields.map((f: Json) => f.name);
     case 'limits':
@@ -217,6 +223,31 @@ export function graphqlDoor(options: { instanceUrl: string; token: string }): Do
           pick: (d) => d.r.map((n: Json) => n.id),
         };
       }
+      case 'aggregate': {
+        const { object, groupBy, byDate, measures, limit, scopes, ...rest } = values;
+        const config = configOf(String(object));
+        const list: [string, string][] = Object.entries(rest).map(([k, v]) => [k, literal(v)]);
+        if (Array.isArray(groupBy)) list.push(['groupBy', literal(groupBy, true)]);
+        if (Array.isArray(byDate))
+          list.push([
+            'byDate',
+            `[${byDate.map((d: Json) => `{ field: ${d.field}, by: ${d.by} }`).join(', ')}]`,
+          ]);
+        if (Array.isArray(measures))
+          list.push([
+            'measures',
+            `[${measures.map((m: Json) => `{ fn: ${m.fn}, field: ${literal(m.field)} }`).join(', ')}]`,
+          ]);
+        if (limit !== undefined) list.push(['first', literal(limit)]);
+        for (const [name, value] of Object.entries((scopes ?? {}) as Input))
+          list.push([name, literal(value)]);
+        const entries = (list: Json[]) => Object.fromEntries(list.map((e: Json) => [e.name, e.value]));
+        return {
+          query: `{ r: ${config.plural}Aggregate${args(list)} { keys { name value } count measures { name value } } }`,
+          pick: (d) =>
+            d.r.map((g: Json) => ({ keys: entries(g.keys), count: g.count, measures: entries(g.measures) })),
+        };
+      }
       case 'describe':
         return {
           query: `{ r: describe${args(Object.entries(input).map(([k, v]) => [k, literal(v)]))} { fields { name } } }`,
@@ -256,8 +287,10 @@ export function graphqlDoor(options: { instanceUrl: string; token: string }): Do
       if (Object.keys(rest).length) list.push(['input', literal(rest)]);
       if (token) list.push(['confirmationToken', literal(token)]);
       const result = `${op.name.charAt(0).toUpperCase()}${op.name.slice(1)}Result`;
+      // The result's id when the operation answers one (a batch answers a result per record).
+      const hasId = 'id' in ((jsonSchemaOf(op.output, 'output').properties ?? {}) as object);
       const body = await post(
-        `mutation { r: ${op.name}${args(list)} { __typename ... on ConfirmationRequired { token summary destructive changes { field before after } } ... on ${result} { id } } }`,
+        `mutation { r: ${op.name}${args(list)} { __typename ... on ConfirmationRequired { token summary destructive changes { field before after } } ... on ${result} { ${hasId ? 'id' : '__typename'} } } }`,
       );
       if (body.errors?.length) return { kind: 'error', code: errorClass(body.errors[0].extensions?.code) };
       const r = body.data.r;
@@ -269,7 +302,7 @@ export function graphqlDoor(options: { instanceUrl: string; token: string }): Do
           destructive: r.destructive,
           changes: r.changes,
         };
-      return { kind: 'done', id: r.id ?? null };
+      return { kind: 'done', id: hasId ? (r.id ?? null) : null };
     },
   };
 }

@@ -59,6 +59,8 @@ export function createInputMaker(client: SalesforceClient): InputMaker {
   ): Promise<unknown | undefined> {
     const type = primaryType(schema);
     if (schema.default !== undefined) return schema.default;
+    if (Array.isArray(schema.examples) && schema.examples.length > 0 && type !== 'string')
+      return schema.examples[0];
     if (Array.isArray(schema.enum)) return schema.enum.find((v) => v !== null);
     const objects = schema[ID_OBJECTS];
     if (Array.isArray(objects)) {

@@ -43,27 +43,40 @@ function checkEach(spec: ObjectSpec, verb: 'create' | 'update', records: readonl
 
 /** The records as they are now, by Id, with their names and the given fields; every one must exist. */
 async function current(ctx: OperationContext, spec: ObjectSpec, ids: readonly string[], keys: string[]) {
-  const fields = selectFields(spec, [...new Set(['id', spec.nameField, ...keys])]);
+  const fields = [...selectFields(spec, [...new Set(['id', spec.nameField, ...keys])]), 'SystemModstamp'];
   const where = [soql`Id IN ${[...ids]}`, ...readConditions(spec, 'one')];
   const result = await ctx.client.query(
     soql`SELECT ${soql.fields(fields)} FROM ${soql.ident(spec.apiName)} WHERE ${soql.join(where, ' AND ')}`,
   );
   const byId = new Map(result.records.map((r) => [String(r.Id), fromSalesforce(spec, r)]));
+  // The newest version among them: the batch is refused as stale if any changes after it.
+  const newest =
+    result.records
+      .map((r) => String(r.SystemModstamp ?? ''))
+      .sort()
+      .at(-1) ?? null;
   const missing = ids.filter((id) => !byId.has(id));
   if (missing.length)
     throw new OperationError(
       'NOT_FOUND',
       `No ${spec.label.toLowerCase()} has the Id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` (and ${missing.length - 5} more)` : ''}.`,
     );
-  return byId;
+  return { byId, newest };
 }
 
 /** `Ann Lee, Bob Stone and 3 more`: names as a person would hear them. */
 const names = (list: readonly string[]) =>
   list.length <= 1 ? (list[0] ?? '') : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
 
-const nameOf = (spec: ObjectSpec, values: Record<string, unknown>) =>
-  values[spec.nameField] ? String(values[spec.nameField]) : spec.label.toLowerCase();
+/** How a record is named: its name field, or (a person's name, before Salesforce composes it) first and last name. */
+function nameOf(spec: ObjectSpec, values: Record<string, unknown>): string {
+  if (values[spec.nameField]) return String(values[spec.nameField]);
+  const person = ['firstName', 'lastName']
+    .filter((key) => key in spec.fields && values[key])
+    .map((key) => String(values[key]))
+    .join(' ');
+  return person || spec.label.toLowerCase();
+}
 
 const resultsSchema = z.object({
   success: z.boolean().describe('Whether every record was written.'),
@@ -96,13 +109,21 @@ const records = z.array(z.record(z.string(), z.unknown())).min(1).max(COLLECTION
 
 export const createRecords = defineWrite({
   name: 'createRecords',
+  objectOf: (input) => input.object,
   action: 'create',
   object: null,
   summary: `Create up to ${COLLECTION_LIMIT} records of one object at once, under one confirmation.`,
   rest: { method: 'post', path: '/records/batch' },
   input: z.strictObject({
     object: objectInput(writable('create')),
-    records: records.describe('The records, each with the fields of a create of that object.'),
+    records: records.describe('The records, each with the fields of a create of that object.').meta({
+      examples: [
+        [
+          { firstName: 'Ann', lastName: 'Lee' },
+          { firstName: 'Bo', lastName: 'Chen' },
+        ],
+      ],
+    }),
     allOrNone,
   }),
   output: resultsSchema,
@@ -138,6 +159,7 @@ export const createRecords = defineWrite({
 
 export const updateRecords = defineWrite({
   name: 'updateRecords',
+  objectOf: (input) => input.object,
   action: 'update',
   object: null,
   summary: `Change fields of up to ${COLLECTION_LIMIT} records of one object at once, under one confirmation.`,
@@ -155,7 +177,7 @@ export const updateRecords = defineWrite({
     if (new Set(ids).size !== ids.length)
       throw new OperationError('INVALID_INPUT', '✖ a record appears twice\n  → at records');
     const keys = updatableKeys(spec).filter((k) => checked.some((r) => r[k] !== undefined));
-    const now = await current(ctx, spec, ids, keys);
+    const { byId: now, newest } = await current(ctx, spec, ids, keys);
     const changes: FieldChange[] = [];
     const lines = checked.map((record) => {
       const before = now.get(String(record.id)) as Record<string, unknown>;
@@ -177,10 +199,11 @@ export const updateRecords = defineWrite({
       action: 'update',
       object: spec.apiName,
       recordId: null,
+      recordIds: ids,
       changes,
       destructive: false,
       summary: `Update ${checked.length} ${plural(spec, checked.length)}: ${names(lines)}.`,
-      systemModstamp: null,
+      systemModstamp: newest,
     };
   },
   async execute(ctx, input) {
@@ -197,6 +220,7 @@ export const updateRecords = defineWrite({
 
 export const deleteRecords = defineWrite({
   name: 'deleteRecords',
+  objectOf: (input) => input.object,
   action: 'delete',
   object: null,
   summary: `Delete up to ${COLLECTION_LIMIT} records of one object at once, under one confirmation (they go to the Recycle Bin for 15 days).`,
@@ -210,15 +234,16 @@ export const deleteRecords = defineWrite({
   async prepare(ctx, input) {
     const spec = specOf(input.object);
     const ids = checkIds(spec, input.ids);
-    const now = await current(ctx, spec, ids, []);
+    const { byId: now, newest } = await current(ctx, spec, ids, []);
     return {
       action: 'delete',
       object: spec.apiName,
       recordId: null,
+      recordIds: ids,
       changes: [],
       destructive: true,
       summary: `Delete ${ids.length} ${plural(spec, ids.length)}: ${names(ids.map((id) => nameOf(spec, now.get(id) as Record<string, unknown>)))}. They go to the Recycle Bin and can be restored for 15 days.`,
-      systemModstamp: null,
+      systemModstamp: newest,
     };
   },
   async execute(ctx, input) {
@@ -246,6 +271,7 @@ function checkIds(spec: ObjectSpec, ids: readonly string[]): string[] {
 
 export const upsertRecord = defineWrite({
   name: 'upsertRecord',
+  confirmByPreview: true,
   action: 'update',
   object: null,
   summary:
@@ -267,7 +293,8 @@ export const upsertRecord = defineWrite({
   }),
   async prepare(ctx, input) {
     const { spec, field } = await externalIdOf(ctx, input.object, input.externalIdField);
-    const [match, ...more] = await matching(ctx, spec, field, input.externalId, input.values);
+    const [found, ...more] = await matching(ctx, spec, field, input.externalId, input.values);
+    const match = found?.values;
     if (more.length)
       throw new OperationError(
         'INVALID_INPUT',
@@ -301,7 +328,7 @@ export const upsertRecord = defineWrite({
       changes,
       destructive: false,
       summary: `Update ${describeRecord(spec, match)} (${where}): ${changes.length ? changes.map((c) => `${c.field} from ${formatValue(c.before)} to ${formatValue(c.after)}`).join(', ') : 'nothing (the values are already set)'}.`,
-      systemModstamp: null,
+      systemModstamp: found?.systemModstamp ?? null,
     };
   },
   async execute(ctx, input) {
@@ -343,9 +370,12 @@ async function matching(
 ) {
   const keys = [...new Set(['id', spec.nameField, ...Object.keys(values).filter((k) => k in spec.fields)])];
   const result = await ctx.client.query(
-    soql`SELECT ${soql.fields(selectFields(spec, keys))} FROM ${soql.ident(spec.apiName)} WHERE ${soql.ident(field)} = ${value} LIMIT 2`,
+    soql`SELECT ${soql.fields([...selectFields(spec, keys), 'SystemModstamp'])} FROM ${soql.ident(spec.apiName)} WHERE ${soql.ident(field)} = ${value} LIMIT 2`,
   );
-  return result.records.map((r) => fromSalesforce(spec, r, keys));
+  return result.records.map((r) => ({
+    values: fromSalesforce(spec, r, keys),
+    systemModstamp: String(r.SystemModstamp ?? ''),
+  }));
 }
 
 export const recordOperations = [createRecords, updateRecords, deleteRecords, upsertRecord];
