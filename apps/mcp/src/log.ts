@@ -33,7 +33,9 @@ export function createLogger(
   const line = (level: keyof typeof LEVELS) => (obj: object, msg?: string) => {
     if (LEVELS[level] < threshold) return;
     const fields = Object.fromEntries(Object.entries(obj).map(([key, value]) => [key, serialize(value)]));
-    destination.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })}\n`);
+    destination.write(
+      `${JSON.stringify({ time: new Date().toISOString(), level, name: 'sfgql-mcp', msg, ...fields })}\n`,
+    );
   };
   return { info: line('info'), warn: line('warn'), error: line('error') };
 }
