@@ -10,7 +10,8 @@ export const TOOLSET_NAMES: readonly ToolsetName[] = OPERATION_SET_NAMES;
 
 /**
  * The toolset a connection gets when it names none. Clients cap how many tools they take (one at
- * 40), so the default must stay small and hold what a phone call needs.
+ * 40), so the default must stay small and hold what a phone call needs: the catalog's `calls` set
+ * once it has one (`service` lacks scheduling the callback).
  */
 export const DEFAULT_TOOLSET: ToolsetName = 'service';
 

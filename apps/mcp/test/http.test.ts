@@ -285,6 +285,20 @@ describe('confirmed writes by elicitation', () => {
     }
   });
 
+  it('write nothing when the client fails to ask, and say so', async () => {
+    const failing = await connect('/mcp', {
+      answer: () => {
+        throw new Error('no window to show it in');
+      },
+    });
+    const result = await call(failing, 'createCase', { subject: 'Never asked' });
+    expect(result.isError).toBe(true);
+    expect(codeOf(result)).toBe('CONFIRMATION_UNANSWERED');
+    expect(textOf(result)).toMatch(/The user could not be asked to confirm .*nothing was written/);
+    const found = await call(await connect(), 'searchCases', { term: 'Never asked' });
+    expect(structuredOf<{ records: unknown[] }>(found).records).toEqual([]);
+  });
+
   it('ask before a delete that it removes data', async () => {
     const accepting = await client('decline');
     asked.length = 0;
