@@ -128,42 +128,43 @@ export function createMcpApp(options: McpAppOptions): McpApp {
 
   async function openSession(toolset: ToolsetName, caller: Caller, headers: Headers): Promise<Session> {
     const owner = ownerOf(caller);
-    const session: Session = {
+    const state = {
       id: '',
       owner,
-      transport: new WebStandardStreamableHTTPServerTransport({
-        sessionIdGenerator: randomUUID,
-        onsessioninitialized: (id) => {
-          session.id = id;
-          const mine = [...sessions.values()].filter((s) => s.owner === owner);
-          for (const old of mine.slice(0, Math.max(0, mine.length - SESSIONS_PER_CALLER + 1)))
-            closeSession(old);
-          sessions.set(id, session);
-        },
-        onsessionclosed: (id) => {
-          const closing = sessions.get(id);
-          if (closing) closeSession(closing);
-        },
-      }),
-      server: undefined as unknown as Server,
       caller: mcpCallerOf(caller, { apiVersion: options.apiVersion, describeCache }),
       credential: credentialOf(caller),
       headers,
       lastSeen: Date.now(),
     };
-    session.server = createConnection({
+    const server = createConnection({
       toolset,
       tools: toolsets.get(toolset) as ReadonlyMap<string, McpTool>,
       confirmation: options.confirmation,
       confirmTimeoutMs: options.confirmTtlMs,
-      caller: async () => session.caller,
+      caller: async () => state.caller,
       logger,
       // Salesforce no longer accepts the token: checked again at the next request (401 then).
       onErrorReport: (report) => {
-        if (report.code === 'SF_SESSION_EXPIRED') resolver.forget(session.headers);
+        if (report.code === 'SF_SESSION_EXPIRED') resolver.forget(state.headers);
       },
     });
-    await session.server.connect(session.transport);
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: randomUUID,
+      onsessioninitialized: (id) => {
+        state.id = id;
+        const mine = [...sessions.values()].filter((s) => s.owner === owner);
+        for (const old of mine.slice(0, Math.max(0, mine.length - SESSIONS_PER_CALLER + 1)))
+          closeSession(old);
+        sessions.set(id, session);
+      },
+      // The client ended the session (DELETE).
+      onsessionclosed: (id) => {
+        const closing = sessions.get(id);
+        if (closing) closeSession(closing);
+      },
+    });
+    const session: Session = Object.assign(state, { server, transport });
+    await server.connect(transport);
     return session;
   }
 

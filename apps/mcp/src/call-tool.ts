@@ -31,12 +31,11 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
+const shown = (value: unknown) => (value === null || value === undefined ? '(empty)' : JSON.stringify(value));
+
 /** The changes of a confirmation, one line each: `Status: "New" → "Escalated"`. */
 export function changeLines(confirmation: ConfirmationRequest): string[] {
-  return confirmation.changes.map(
-    (c) =>
-      `${c.field}: ${c.before === null || c.before === undefined ? '(empty)' : JSON.stringify(c.before)} → ${c.after === null || c.after === undefined ? '(empty)' : JSON.stringify(c.after)}`,
-  );
+  return confirmation.changes.map((c) => `${c.field}: ${shown(c.before)} → ${shown(c.after)}`);
 }
 
 function writeResult(status: WriteStatus, text: string, fields: Record<string, unknown>): CallToolResult {

@@ -72,6 +72,9 @@ function staleText(confirmation: ConfirmationRequest | undefined, mode: ConfirmM
   return `The record changed since the summary the user saw; nothing was written. As it is now: ${confirmation.summary} If the user agrees to this, call again with the same arguments and ${TOKEN_ARGUMENT} "${confirmation.token}".`;
 }
 
+/** Messages of other packages may end without a stop; the next sentence needs one before it. */
+const stopped = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+
 /**
  * Any error of a tool call as the tool result a model reads, with the report it came from (its code,
  * for the logs). Errors the project knows keep their words and say what to do next; the unknown are
@@ -85,7 +88,10 @@ export function toolErrorResult(
   const text =
     report.code === 'CONFIRMATION_STALE'
       ? staleText(report.details?.confirmation as ConfirmationRequest | undefined, mode)
-      : [(report.code === 'INVALID_INPUT' && invalidArguments(error)) || report.message, NEXT[report.code]]
+      : [
+          stopped((report.code === 'INVALID_INPUT' && invalidArguments(error)) || report.message),
+          NEXT[report.code],
+        ]
           .filter(Boolean)
           .join(' ');
   return { result: errorResult(text, report.code, report.salesforceErrorCode), report };
