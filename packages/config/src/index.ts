@@ -224,7 +224,7 @@ export const writePolicySetting = (setting: string) =>
         }
         const listed = actions.split('+').map((s) => s.trim());
         const wrong = listed.filter((a) => !WRITE_ACTIONS.includes(a as WriteAction));
-        if (wrong.length || !listed.length)
+        if (wrong.length)
           return fail(
             `"${entry}": the actions are ${WRITE_ACTIONS.join(', ')}, joined by + (not ${JSON.stringify(wrong.join('+') || actions)})`,
           );
