@@ -45,6 +45,16 @@ export const SECTIONS: readonly Section[] = [
     },
   },
   {
+    name: 'mcp',
+    file: 'mcp.ts',
+    about:
+      "the case lookup as an MCP tool call (over HTTP, and through the SDK client) beside the gateway's query",
+    options: {
+      duration: 'seconds per measurement (default 5)',
+      connections: 'concurrent clients, comma-separated (default 1,16)',
+    },
+  },
+  {
     name: 'startup',
     file: 'startup.ts',
     about: 'time to the first answer of each program, and resident memory across load runs',

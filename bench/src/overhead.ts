@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { Connection } from 'jsforce';
 import {
   demoToken,
@@ -9,7 +8,8 @@ import {
   startGatewayProcess,
   startServer,
 } from './process.ts';
-import { machine, markdownTable, percentile, recordSection } from './results.ts';
+import { machine, markdownTable, recordSection } from './results.ts';
+import { httpTarget, loopTarget, type Measured, type Target } from './targets.ts';
 
 /**
  * `pnpm bench` (overhead): the case lookup at 1, 16 and 64 concurrent clients through the gateway,
@@ -34,105 +34,13 @@ const GRAPHQL = JSON.stringify({
   query: `{ case(caseNumber: "${CASE_NUMBER}") { id caseNumber subject status } }`,
 });
 
-interface Measured {
-  /**
-   * Mean latency in ms from Little's law (clients × 1000 ÷ req/s), exact for a closed loop of
-   * clients; autocannon keeps latencies in whole milliseconds, too coarse for a ratio below 2 ms.
-   */
-  mean: number;
-  p50: number;
-  p99: number;
-  rps: number;
-  requests: number;
-  errors: number;
-}
-
-interface Target {
-  id: string;
-  title: string;
-  /** One request, checked, before the load. */
-  check(): Promise<void>;
-  run(connections: number, seconds: number): Promise<Measured>;
-}
-
-function httpTarget(
-  id: string,
-  title: string,
-  request: { url: string; method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string },
-): Target {
-  return {
-    id,
-    title,
-    async check() {
-      const response = await fetch(request.url, {
-        method: request.method,
-        headers: request.headers ?? {},
-        ...(request.body ? { body: request.body } : {}),
-      });
-      const text = await response.text();
-      if (!response.ok || !text.includes(CASE_NUMBER) || text.includes('"errors"'))
-        throw new Error(`${title}: ${response.status} ${text.slice(0, 300)}`);
-    },
-    async run(connections, seconds) {
-      const result = await autocannon({
-        url: request.url,
-        method: request.method,
-        headers: request.headers ?? {},
-        ...(request.body ? { body: request.body } : {}),
-        connections,
-        duration: seconds,
-      });
-      return {
-        mean: Math.round(((connections * 1000) / result.requests.average) * 100) / 100,
-        p50: result.latency.p50,
-        p99: result.latency.p99,
-        rps: result.requests.average,
-        requests: result.requests.total,
-        errors: result.errors + result.timeouts + result.non2xx,
-      };
-    },
-  };
-}
-
 function jsforceTarget(instanceUrl: string, accessToken: string): Target {
   const conn = new Connection({ instanceUrl, accessToken, version: '60.0' });
   const once = async () => {
     const result = await conn.query<{ CaseNumber: string }>(SOQL);
     if (result.records[0]?.CaseNumber !== CASE_NUMBER) throw new Error('jsforce: the case was not found');
   };
-  return {
-    id: 'jsforce',
-    title: 'direct jsforce call to the emulator',
-    check: once,
-    async run(connections, seconds) {
-      const latencies: number[] = [];
-      let errors = 0;
-      const until = performance.now() + seconds * 1000;
-      await Promise.all(
-        Array.from({ length: connections }, async () => {
-          while (performance.now() < until) {
-            const t = performance.now();
-            try {
-              await once();
-              latencies.push(performance.now() - t);
-            } catch {
-              errors++;
-            }
-          }
-        }),
-      );
-      latencies.sort((a, b) => a - b);
-      const mean = (connections * 1000 * seconds) / Math.max(1, latencies.length);
-      return {
-        mean: Math.round(mean * 100) / 100,
-        p50: Math.round(percentile(latencies, 50)),
-        p99: Math.round(percentile(latencies, 99)),
-        rps: Math.round(latencies.length / seconds),
-        requests: latencies.length,
-        errors,
-      };
-    },
-  };
+  return loopTarget('jsforce', 'direct jsforce call to the emulator', async () => once);
 }
 
 const servers: ServerProcess[] = [];
@@ -167,35 +75,60 @@ try {
   const json = { 'content-type': 'application/json' };
 
   const targets: Target[] = [
-    httpTarget('gateway', 'gateway (GraphQL)', {
-      url: `${gateway.url}/graphql`,
-      method: 'POST',
-      headers: { ...json, ...auth },
-      body: GRAPHQL,
-    }),
-    httpTarget('rest', 'REST adapter', {
-      url: `${actions.url}/cases/by-number/${CASE_NUMBER}`,
-      method: 'GET',
-      headers: auth,
-    }),
+    httpTarget(
+      'gateway',
+      'gateway (GraphQL)',
+      {
+        url: `${gateway.url}/graphql`,
+        method: 'POST',
+        headers: { ...json, ...auth },
+        body: GRAPHQL,
+      },
+      CASE_NUMBER,
+    ),
+    httpTarget(
+      'rest',
+      'REST adapter',
+      {
+        url: `${actions.url}/cases/by-number/${CASE_NUMBER}`,
+        method: 'GET',
+        headers: auth,
+      },
+      CASE_NUMBER,
+    ),
     jsforceTarget(emulator.url, token),
-    httpTarget('emulator', 'emulator, raw HTTP (no client library)', {
-      url: `${emulator.url}/services/data/v60.0/query?q=${encodeURIComponent(SOQL)}`,
-      method: 'GET',
-      headers: auth,
-    }),
-    httpTarget('yoga', 'bare GraphQL Yoga, a constant', {
-      url: `${yoga.url}/graphql`,
-      method: 'POST',
-      headers: json,
-      body: GRAPHQL,
-    }),
-    httpTarget('gatewayCached', 'gateway, Salesforce from a warm cache', {
-      url: `${cachedGateway.url}/graphql`,
-      method: 'POST',
-      headers: { ...json, ...auth },
-      body: GRAPHQL,
-    }),
+    httpTarget(
+      'emulator',
+      'emulator, raw HTTP (no client library)',
+      {
+        url: `${emulator.url}/services/data/v60.0/query?q=${encodeURIComponent(SOQL)}`,
+        method: 'GET',
+        headers: auth,
+      },
+      CASE_NUMBER,
+    ),
+    httpTarget(
+      'yoga',
+      'bare GraphQL Yoga, a constant',
+      {
+        url: `${yoga.url}/graphql`,
+        method: 'POST',
+        headers: json,
+        body: GRAPHQL,
+      },
+      CASE_NUMBER,
+    ),
+    httpTarget(
+      'gatewayCached',
+      'gateway, Salesforce from a warm cache',
+      {
+        url: `${cachedGateway.url}/graphql`,
+        method: 'POST',
+        headers: { ...json, ...auth },
+        body: GRAPHQL,
+      },
+      CASE_NUMBER,
+    ),
   ];
 
   const results: Record<string, Record<number, Measured>> = {};

@@ -101,12 +101,13 @@ export const startEmulatorProcess = (args: string[] = []) =>
     readyPath: '/services/data',
   });
 
-/** The settings both adapters run with in the benchmarks: the emulator, quiet logs. */
+/** The settings the adapters run with in the benchmarks: the emulator, quiet logs. */
 export const adapterEnv = (instanceUrl: string): Record<string, string> => ({
   SALESFORCE_INSTANCE_URL: instanceUrl,
   SFGQL_HOST: '127.0.0.1',
   SFGQL_GATEWAY_PORT: '0',
   SFGQL_ACTIONS_PORT: '0',
+  SFGQL_MCP_PORT: '0',
   SFGQL_DATA_DIR: ':memory:',
   SFGQL_CONFIRM_SECRET: 'benchmark-secret-0123456789abcdefghijklmnop',
   SFGQL_LOG_LEVEL: 'silent',
@@ -124,6 +125,14 @@ export const startActionsProcess = (instanceUrl: string, env: Record<string, str
   startServer({
     name: 'gpt-actions',
     script: 'apps/gpt-actions/src/server.ts',
+    env: { ...adapterEnv(instanceUrl), ...env },
+    readyPath: '/health',
+  });
+
+export const startMcpProcess = (instanceUrl: string, env: Record<string, string> = {}) =>
+  startServer({
+    name: 'mcp',
+    script: 'apps/mcp/src/server.ts',
     env: { ...adapterEnv(instanceUrl), ...env },
     readyPath: '/health',
   });

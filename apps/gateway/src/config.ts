@@ -1,4 +1,6 @@
 import {
+  type ApiKey,
+  apiKeyList,
   integrationEnv,
   isLoopback,
   list,
@@ -12,9 +14,6 @@ import { z } from 'zod';
 
 const limit = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 
-/** An API key: at least 32 characters a header can carry, optionally named (`name:key`). */
-const API_KEY = /^(?:([A-Za-z0-9_.-]{1,64}):)?([A-Za-z0-9._~+/=-]{32,512})$/;
-
 const schema = z.object({
   ...SHARED_ENV,
   SFGQL_GATEWAY_PORT: port(4000),
@@ -22,16 +21,7 @@ const schema = z.object({
   SFGQL_CUSTOM_OBJECTS: list.pipe(
     z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*__c$/, 'custom object names end in __c')),
   ),
-  SFGQL_GATEWAY_API_KEYS: list.pipe(
-    z.array(
-      z
-        .string()
-        .regex(
-          API_KEY,
-          'SFGQL_GATEWAY_API_KEYS is a comma-separated list of keys of 32+ characters, each optionally named (name:key)',
-        ),
-    ),
-  ),
+  SFGQL_GATEWAY_API_KEYS: apiKeyList('SFGQL_GATEWAY_API_KEYS'),
   SFGQL_GATEWAY_ANONYMOUS: z.enum(['off', 'demo']).default('off'),
   SFGQL_GATEWAY_CORS_ORIGINS: list.pipe(
     z.array(
@@ -64,13 +54,7 @@ export interface QueryLimits {
   maxBatch: number;
 }
 
-export interface ApiKey {
-  /** Named in logs and metrics (`key-1`, ... when the setting gives no names). */
-  name: string;
-  key: string;
-}
-
-export { isLoopback };
+export { type ApiKey, isLoopback };
 
 export interface GatewayConfig extends SharedConfig {
   port: number;
@@ -104,12 +88,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     fail(
       `SFGQL_GATEWAY_ANONYMOUS=demo lets anyone who reaches the gateway act as the integration user, so it is only allowed when SFGQL_HOST is a loopback address (127.0.0.1, ::1, localhost), not ${c.SFGQL_HOST}`,
     );
-  const apiKeys = c.SFGQL_GATEWAY_API_KEYS.map((entry, i) => {
-    const [, name, key] = API_KEY.exec(entry) as RegExpExecArray;
-    return { name: name ?? `key-${i + 1}`, key: key as string };
-  });
-  if (new Set(apiKeys.map((k) => k.name)).size !== apiKeys.length)
-    fail('SFGQL_GATEWAY_API_KEYS names each key once');
+  const apiKeys = c.SFGQL_GATEWAY_API_KEYS;
   let serviceEnv: Record<string, string | undefined> | undefined;
   if (apiKeys.length || anonymous) {
     try {

@@ -1,4 +1,5 @@
 import { serviceAuthFromEnv } from '@sfgql/auth';
+import type { WriteAction, WritePolicy } from '@sfgql/confirm';
 import { DEFAULT_API_VERSION } from '@sfgql/soql';
 import { z } from 'zod';
 
@@ -134,3 +135,100 @@ export function integrationEnv(
     );
   return serviceEnv;
 }
+
+/** An API key: at least 32 characters a header can carry, optionally named (`name:key`). */
+const API_KEY = /^(?:([A-Za-z0-9_.-]{1,64}):)?([A-Za-z0-9._~+/=-]{32,512})$/;
+
+/** A key that acts as the integration user; its name is what logs and the audit trail show. */
+export interface ApiKey {
+  /** Named in logs and metrics (`key-1`, ... when the setting gives no names). */
+  name: string;
+  key: string;
+}
+
+/**
+ * A setting listing API keys, comma-separated, each of 32+ characters and optionally named
+ * (`reporting:KEY,ops:KEY`); unnamed keys are called `key-1`, `key-2`, ... Each name once.
+ *
+ * @example
+ * z.object({ SFGQL_MCP_API_KEYS: apiKeyList('SFGQL_MCP_API_KEYS') }).parse(env).SFGQL_MCP_API_KEYS;
+ * // [{ name: 'reporting', key: '...' }]
+ */
+export const apiKeyList = (setting: string) =>
+  list
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            API_KEY,
+            `${setting} is a comma-separated list of keys of 32+ characters, each optionally named (name:key)`,
+          ),
+      ),
+    )
+    .transform((entries): ApiKey[] =>
+      entries.map((entry, i) => {
+        const [, name, key] = API_KEY.exec(entry) as RegExpExecArray;
+        return { name: name ?? `key-${i + 1}`, key: key as string };
+      }),
+    )
+    .refine((keys) => new Set(keys.map((k) => k.name)).size === keys.length, {
+      message: `${setting} names each key once`,
+    });
+
+const WRITE_ACTIONS: readonly WriteAction[] = ['create', 'update', 'delete'];
+
+/** An object's API name (`Case`, `Shipment__c`). */
+const OBJECT_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/**
+ * A write policy setting (for `@sfgql/confirm`): `all` (any object the Salesforce user may write),
+ * `none` (read-only), or a comma-separated allowlist of objects, each with all its actions or only
+ * those listed after a colon and joined by `+`: `Case,Task,Event` or `Case:create+update,Task`.
+ * Object names are Salesforce API names, compared without regard to case, each named once.
+ * Salesforce's own sharing and field-level security still apply under any of them.
+ *
+ * @example
+ * writePolicySetting('SFGQL_MCP_WRITES').parse('Case:create+update,Task');
+ * // { objects: { Case: { actions: ['create', 'update'] }, Task: {} } }
+ */
+export const writePolicySetting = (setting: string) =>
+  z
+    .string()
+    .trim()
+    .default('all')
+    .transform((value, ctx): WritePolicy => {
+      if (value === 'all' || value === '') return {};
+      if (value === 'none') return { readOnly: true };
+      const objects: Record<string, { actions?: WriteAction[] }> = {};
+      const seen = new Set<string>();
+      const fail = (message: string) => {
+        ctx.addIssue({ code: 'custom', message: `${setting}: ${message}` });
+        return z.NEVER;
+      };
+      for (const entry of value.split(',').map((s) => s.trim())) {
+        if (!entry) return fail('an entry between commas is empty');
+        const [object = '', actions, ...rest] = entry.split(':').map((s) => s.trim());
+        if (rest.length) return fail(`"${entry}" has more than one colon (write Object:create+update)`);
+        if (object === 'all' || object === 'none')
+          return fail(`${object} stands alone, not in a list of objects`);
+        if (!OBJECT_NAME.test(object))
+          return fail(
+            `"${object}" is not an object API name (all, none, or objects such as Case,Task:create)`,
+          );
+        if (seen.has(object.toLowerCase())) return fail(`${object} is named more than once`);
+        seen.add(object.toLowerCase());
+        if (actions === undefined) {
+          objects[object] = {};
+          continue;
+        }
+        const listed = actions.split('+').map((s) => s.trim());
+        const wrong = listed.filter((a) => !WRITE_ACTIONS.includes(a as WriteAction));
+        if (wrong.length)
+          return fail(
+            `"${entry}": the actions are ${WRITE_ACTIONS.join(', ')}, joined by + (not ${JSON.stringify(wrong.join('+') || actions)})`,
+          );
+        objects[object] = { actions: [...new Set(listed as WriteAction[])] };
+      }
+      return { objects };
+    });

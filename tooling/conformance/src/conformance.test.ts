@@ -4,7 +4,7 @@ import type { Operation, WriteOperation } from '@sfgql/objects/operation';
 import { createSalesforceClient, type SalesforceClient, soql } from '@sfgql/soql';
 import { startDemoOrg } from '@sfgql/testing/demo-org';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Door, graphqlDoor, type Outcome, restDoor } from './doors.ts';
+import { type Door, graphqlDoor, mcpDoor, type Outcome, restDoor } from './doors.ts';
 import { createInputMaker, type Input, type InputMaker } from './inputs.ts';
 
 // Every operation of the catalog, through every door, against the emulator: the same records in the
@@ -18,10 +18,13 @@ let inputs: InputMaker;
 
 beforeAll(async () => {
   const { emulator, session } = await startDemoOrg();
-  close = () => emulator.close();
+  close = async () => {
+    await Promise.all(doors.map((door) => door.close?.()));
+    await emulator.close();
+  };
   client = createSalesforceClient({ session });
   const options = { instanceUrl: emulator.url, token: session.accessToken };
-  doors = [restDoor(options), graphqlDoor(options)];
+  doors = [restDoor(options), graphqlDoor(options), mcpDoor(options)];
   inputs = createInputMaker(client);
 });
 afterAll(() => close());

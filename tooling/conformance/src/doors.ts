@@ -1,9 +1,16 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createConfirmation } from '@sfgql/confirm';
 import { createLogger } from '@sfgql/gateway/logger';
 import { createGateway } from '@sfgql/gateway/yoga';
 import { createActionsApp } from '@sfgql/gpt-actions/app';
 import { createActionsConfirmation } from '@sfgql/gpt-actions/confirmation';
 import { profiles, servedBindings } from '@sfgql/gpt-actions/profiles';
+import { createMcpApp } from '@sfgql/mcp/app';
+import { createMcpConfirmation } from '@sfgql/mcp/confirmation';
+import { createLogger as createMcpLogger } from '@sfgql/mcp/log';
+import { ERROR_META } from '@sfgql/mcp/tool-errors';
 import { jsonSchemaOf } from '@sfgql/objects/json-schema';
 import type { Operation } from '@sfgql/objects/operation';
 import { scopesOf } from '@sfgql/objects/read';
@@ -31,6 +38,8 @@ export interface Door {
   name: string;
   /** Runs the operation with this input (and, for a write, this confirmation token). */
   call(op: Operation, input: Input, token?: string): Promise<Outcome>;
+  /** Ends what the door keeps open (an MCP session). */
+  close?(): Promise<void>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: answers are JSON, read by the normalisers below
@@ -305,4 +314,91 @@ export function graphqlDoor(options: { instanceUrl: string; token: string }): Do
       return { kind: 'done', id: hasId ? (r.id ?? null) : null };
     },
   };
+}
+
+/**
+ * The MCP door: each operation as a tool of the `all` toolset, called by the SDK's client over
+ * Streamable HTTP (the app's own fetch, no socket), confirming writes by token.
+ */
+export function mcpDoor(options: { instanceUrl: string; token: string }): Door {
+  const app = createMcpApp({
+    publicUrl: 'https://mcp.example.com',
+    instanceUrl: options.instanceUrl,
+    apiVersion: DEFAULT_API_VERSION,
+    authCacheTtlMs: 60_000,
+    confirmTtlMs: 300_000,
+    toolset: 'all',
+    writes: {},
+    authorizationServer: options.instanceUrl,
+    confirmation: createMcpConfirmation({ secret: SECRET, policy: {} }),
+    logger: createMcpLogger({ level: 'silent' }),
+  });
+  let connected: Promise<Client> | undefined;
+  const client = () => {
+    connected ??= (async () => {
+      const c = new Client({ name: 'conformance', version: '0.0.0' });
+      await c.connect(
+        new StreamableHTTPClientTransport(new URL('https://mcp.example.com/mcp/all'), {
+          requestInit: { headers: { authorization: `Bearer ${options.token}` } },
+          fetch: (url, init) => app.fetch(new Request(url, init)),
+        }),
+      );
+      return c;
+    })();
+    return connected;
+  };
+  return {
+    name: 'MCP',
+    async call(op, input, token) {
+      const result = (await (
+        await client()
+      ).callTool({
+        name: op.name,
+        arguments: token ? { ...input, confirmationToken: token } : input,
+      })) as CallToolResult;
+      const value: Json = result.structuredContent;
+      if (result.isError) {
+        const code = (result._meta?.[ERROR_META] as { code?: string } | undefined)?.code;
+        if (op.kind === 'read' && code === 'NOT_FOUND' && ['one', 'node'].includes(op.view.kind))
+          return { kind: 'value', value: null };
+        return { kind: 'error', code: errorClass(code) };
+      }
+      if (op.kind === 'read') return { kind: 'value', value: normalizeMcp(op, value) };
+      if (value.status === 'confirmation_required')
+        return {
+          kind: 'preview',
+          token: value.confirmationToken,
+          summary: value.summary,
+          destructive: value.destructive,
+          changes: value.changes,
+        };
+      return { kind: 'done', id: value.result?.id ?? null };
+    },
+    async close() {
+      await (await connected)?.close();
+      await app.close();
+    },
+  };
+}
+
+function normalizeMcp(op: Operation, value: Json): unknown {
+  if (op.kind !== 'read') return value;
+  switch (op.view.kind) {
+    case 'list':
+      return value.records.map((r: Json) => r.id);
+    case 'one':
+      return value.id;
+    case 'node':
+      return value.record.id;
+    case 'globalSearch':
+      return value.records.map((r: Json) => r.record.id);
+    case 'aggregate':
+      return value.groups;
+    case 'describe':
+      return value.fields.map((f: Json) => f.name);
+    case 'limits':
+      return Object.keys(value).sort();
+    default:
+      return op.view satisfies never;
+  }
 }

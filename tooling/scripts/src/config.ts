@@ -8,6 +8,7 @@ const schema = z.object({
   SFGQL_GATEWAY_PORT: port(4000),
   SFGQL_ACTIONS_PORT: port(4100),
   SFGQL_EMULATOR_PORT: port(4200),
+  SFGQL_MCP_PORT: port(4300),
   SFGQL_DATA_DIR: z.string().optional(),
   SALESFORCE_INSTANCE_URL: z.url().optional(),
   INIT_CWD: z.string().optional(),
@@ -18,6 +19,7 @@ export interface StartConfig {
   gatewayPort: number;
   actionsPort: number;
   emulatorPort: number;
+  mcpPort: number;
   /** The emulator's data folder (absolute). */
   dataDir: string;
   /** Set when a real org is configured: then no emulator is started. */
@@ -41,6 +43,7 @@ export function loadStartConfig(
     gatewayPort: c.SFGQL_GATEWAY_PORT,
     actionsPort: c.SFGQL_ACTIONS_PORT,
     emulatorPort: c.SFGQL_EMULATOR_PORT,
+    mcpPort: c.SFGQL_MCP_PORT,
     dataDir: resolve(base, c.SFGQL_DATA_DIR ?? '.sfgql'),
     instanceUrl: c.SALESFORCE_INSTANCE_URL,
     env,

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { DEMO } from '@sfgql/emulator';
 import { loginAsDemo } from '@sfgql/testing/demo-org';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +18,7 @@ beforeAll(async () => {
     SFGQL_GATEWAY_PORT: '0',
     SFGQL_ACTIONS_PORT: '0',
     SFGQL_EMULATOR_PORT: '0',
+    SFGQL_MCP_PORT: '0',
     SFGQL_DATA_DIR: dataDir,
   });
   stack = await startStack(config);
@@ -62,11 +65,52 @@ describe('the main job', () => {
     expect(banner({ ...stack, gatewayAnonymous: false })).not.toContain('WITHOUT a token');
   });
 
+  it('serves MCP at /mcp: the SDK client, without a token in the demo, finds Sarah by phone and writes a case once behind its token', async () => {
+    const client = new Client({ name: 'stack-test', version: '0.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${stack.mcpUrl}/mcp`)));
+    try {
+      expect(stack.mcpAnonymous).toBe(true);
+      const { tools } = await client.listTools();
+      expect(tools.length).toBeLessThanOrEqual(40);
+      expect(tools.every((t) => typeof t.annotations?.readOnlyHint === 'boolean')).toBe(true);
+      const found = await client.callTool({ name: 'searchContacts', arguments: { term: '+1 555 234 5678' } });
+      const [sarah] = (found.structuredContent as { records: { id: string; name: string }[] }).records;
+      expect(sarah?.name).toBe('Sarah Johnson');
+
+      const args = {
+        subject: 'Started with pnpm start',
+        contactId: sarah?.id,
+        priority: 'High',
+        origin: 'Phone',
+      };
+      const cases = async () =>
+        (
+          (await client.callTool({ name: 'searchCases', arguments: { term: 'Started with pnpm start' } }))
+            .structuredContent as { records: unknown[] }
+        ).records.length;
+      const preview = await client.callTool({ name: 'createCase', arguments: args });
+      const { status, confirmationToken } = preview.structuredContent as Record<string, string>;
+      expect(status).toBe('confirmation_required');
+      expect(await cases()).toBe(0);
+      const done = await client.callTool({ name: 'createCase', arguments: { ...args, confirmationToken } });
+      expect((done.structuredContent as { status: string }).status).toBe('done');
+      expect(await cases()).toBe(1);
+      const replay = await client.callTool({ name: 'createCase', arguments: { ...args, confirmationToken } });
+      expect(replay.isError).toBe(true);
+      expect(await cases()).toBe(1);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('keeps the data folder under the configured path and prints how to try it', () => {
     expect(stack.emulatorUrl).toBe(stack.instanceUrl);
     const text = banner(stack);
     expect(text).toContain(`${stack.gatewayUrl}/graphql`);
     expect(text).toContain(`${stack.actionsUrl}/openapi.json`);
+    expect(text).toContain(`${stack.mcpUrl}/mcp`);
+    expect(text).toMatch(/MCP clients WITHOUT credentials act as the demo user/);
+    expect(banner({ ...stack, mcpAnonymous: false })).not.toMatch(/MCP clients WITHOUT/);
     expect(text).toContain('grant_type=password');
     expect(text).toContain(`${DEMO.password}${DEMO.securityToken}`);
   });
@@ -79,6 +123,7 @@ describe('loadStartConfig', () => {
       gatewayPort: 4000,
       actionsPort: 4100,
       emulatorPort: 4200,
+      mcpPort: 4300,
       dataDir: '/home/me/project/.sfgql',
       instanceUrl: undefined,
     });

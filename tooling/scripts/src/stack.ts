@@ -4,6 +4,8 @@ import { listenGateway } from '@sfgql/gateway/listen';
 import { createLogger, type DestinationStream } from '@sfgql/gateway/logger';
 import { loadActionsConfig } from '@sfgql/gpt-actions/config';
 import { listenActions } from '@sfgql/gpt-actions/listen';
+import { loadMcpConfig } from '@sfgql/mcp/config';
+import { listenMcp } from '@sfgql/mcp/listen';
 import type { StartConfig } from './config.ts';
 
 export interface RunningStack {
@@ -11,21 +13,26 @@ export interface RunningStack {
   instanceUrl: string;
   gatewayUrl: string;
   actionsUrl: string;
+  /** The MCP server's base URL (MCP at `${mcpUrl}/mcp`). */
+  mcpUrl: string;
   /** The gateway answers requests without credentials as the demo user (loopback demo mode). */
   gatewayAnonymous: boolean;
+  /** The MCP server answers clients without credentials as the demo user (loopback demo mode). */
+  mcpAnonymous: boolean;
   close(): Promise<void>;
 }
 
 /**
- * The gateway's settings in the local demo (emulator on a loopback address): anonymous access as
- * the demo user, so GraphiQL works without pasting a token, unless the user chose otherwise.
+ * A server's settings in the local demo (emulator on a loopback address): anonymous access as the
+ * demo user (`setting=demo`), so GraphiQL and MCP clients work without a token, unless the user
+ * chose otherwise.
  */
-function demoGatewayEnv(env: Record<string, string | undefined>, emulatorUrl: string) {
-  if (env.SFGQL_GATEWAY_ANONYMOUS !== undefined) return env;
+function demoEnv(env: Record<string, string | undefined>, emulatorUrl: string, setting: string) {
+  if (env[setting] !== undefined) return env;
   const integrationSet = Object.keys(env).some((name) => name.startsWith('SF_'));
   return {
     ...env,
-    SFGQL_GATEWAY_ANONYMOUS: 'demo',
+    [setting]: 'demo',
     ...(integrationSet
       ? {}
       : {
@@ -66,7 +73,7 @@ async function listening<T>(
 
 /**
  * The main job: the emulator with the demo org (unless a real org is configured), the GraphQL
- * gateway and the GPT Actions adapter, all pointed at the same org.
+ * gateway, the GPT Actions adapter and the MCP server, all pointed at the same org.
  */
 export async function startStack(
   config: StartConfig,
@@ -83,7 +90,8 @@ export async function startStack(
   const env = { ...config.env, SALESFORCE_INSTANCE_URL: instanceUrl, SFGQL_HOST: config.host };
   const stopEmulator = async () => emulator?.close();
   try {
-    const gatewayEnv = emulator && isLoopback(config.host) ? demoGatewayEnv(env, emulator.url) : env;
+    const demo = emulator && isLoopback(config.host) ? emulator.url : undefined;
+    const gatewayEnv = demo ? demoEnv(env, demo, 'SFGQL_GATEWAY_ANONYMOUS') : env;
     const gatewayConfig = { ...loadGatewayConfig(gatewayEnv), port: config.gatewayPort };
     const gateway = await listening(
       { server: 'GraphQL gateway', variable: 'SFGQL_GATEWAY_PORT', host, port: config.gatewayPort },
@@ -95,24 +103,38 @@ export async function startStack(
           }),
         }),
     );
+    const started: { close(): Promise<void> }[] = [gateway];
     try {
       const actions = await listening(
         { server: 'GPT Actions adapter', variable: 'SFGQL_ACTIONS_PORT', host, port: config.actionsPort },
         () => listenActions({ ...loadActionsConfig(env), port: config.actionsPort }),
       );
+      started.push(actions);
+      const mcpEnv = demo ? demoEnv(env, demo, 'SFGQL_MCP_ANONYMOUS') : env;
+      const mcp = await listening(
+        { server: 'MCP server', variable: 'SFGQL_MCP_PORT', host, port: config.mcpPort },
+        () =>
+          listenMcp(
+            { ...loadMcpConfig(mcpEnv), port: config.mcpPort },
+            options.logDestination ? { logDestination: options.logDestination } : {},
+          ),
+      );
+      started.push(mcp);
       return {
         emulatorUrl: emulator?.url,
         instanceUrl,
         gatewayUrl: gateway.url,
         actionsUrl: actions.url,
+        mcpUrl: mcp.url,
         gatewayAnonymous: gateway.anonymous,
+        mcpAnonymous: mcp.anonymous,
         async close() {
-          await Promise.allSettled([gateway.close(), actions.close()]);
+          await Promise.allSettled(started.map((s) => s.close()));
           await stopEmulator();
         },
       };
     } catch (error) {
-      await gateway.close();
+      await Promise.allSettled(started.map((s) => s.close()));
       throw error;
     }
   } catch (error) {
@@ -132,6 +154,7 @@ export function banner(stack: RunningStack): string {
       : `  Salesforce org       ${stack.instanceUrl}`,
     `  GraphQL gateway      ${stack.gatewayUrl}/graphql`,
     `  GPT Actions adapter  ${stack.actionsUrl}/openapi.json`,
+    `  MCP server           ${stack.mcpUrl}/mcp  (Streamable HTTP; toolsets at /mcp/{toolset})`,
     '',
   ];
   if (stack.gatewayAnonymous) {
@@ -139,6 +162,14 @@ export function banner(stack: RunningStack): string {
       '!!! Demo mode: the gateway answers requests WITHOUT a token as the demo user',
       '    (SFGQL_GATEWAY_ANONYMOUS=demo, allowed on a loopback address only; set it to off to require tokens).',
       `    Open ${stack.gatewayUrl}/graphql in a browser and run the example query.`,
+      '',
+    );
+  }
+  if (stack.mcpAnonymous) {
+    lines.push(
+      '!!! Demo mode: MCP clients WITHOUT credentials act as the demo user',
+      '    (SFGQL_MCP_ANONYMOUS=demo, loopback only). Try it with the MCP Inspector:',
+      `    npx @modelcontextprotocol/inspector  (Streamable HTTP, URL ${stack.mcpUrl}/mcp)`,
       '',
     );
   }

@@ -1,0 +1,73 @@
+import type { Caller } from '@sfgql/auth';
+import { type Confirmation, createConfirmation, loadOrCreateSecret, type WritePolicy } from '@sfgql/confirm';
+import { openWriteStores, type WriteStores } from '@sfgql/confirm/stores';
+import { createSalesforceClient, type DescribeCache } from '@sfgql/soql';
+import type { McpCaller } from './call-tool.ts';
+import type { McpConfig } from './config.ts';
+import type { Logger } from './log.ts';
+
+/** The principal's client id: confirmation tokens and the audit trail name the MCP server by it. */
+export const CLIENT_ID = 'mcp';
+
+/** The confirmation protocol for the server's principal, under its write policy. */
+export function createMcpConfirmation(options: {
+  secret: string | Buffer;
+  policy: WritePolicy;
+  ttlMs?: number;
+  stores?: Pick<WriteStores, 'nonces' | 'idempotency' | 'audit'>;
+  logger?: Logger;
+  now?: () => number;
+}): Confirmation {
+  const { stores, logger } = options;
+  return createConfirmation({
+    keys: { current: options.secret },
+    policy: { default: options.policy, clients: { [CLIENT_ID]: options.policy } },
+    ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}),
+    ...(stores ? { store: stores.nonces, idempotency: stores.idempotency, audit: stores.audit } : {}),
+    ...(logger
+      ? { onStoreError: (error, context) => logger.error({ err: error, ...context }, 'confirmation store') }
+      : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+}
+
+/**
+ * The confirmation protocol as configured: the configured secret (or the demo secret kept in the
+ * data folder), used tokens in SQLite in the data folder (or Redis when a URL is set), and the audit
+ * trail shared with the other doors of the data folder. `close` closes the stores.
+ */
+export async function confirmationFromConfig(
+  config: Pick<McpConfig, 'confirmSecret' | 'dataDir' | 'writes' | 'confirmTtlMs' | 'redisUrl' | 'audit'>,
+  logger: Logger,
+): Promise<{ confirmation: Confirmation; stores: WriteStores }> {
+  const secret = config.confirmSecret ?? (await loadOrCreateSecret(config.dataDir));
+  const stores = await openWriteStores({
+    dataDir: config.dataDir,
+    redisUrl: config.redisUrl,
+    audit: config.audit,
+    logger,
+  });
+  const confirmation = createMcpConfirmation({
+    secret,
+    policy: config.writes,
+    ttlMs: config.confirmTtlMs,
+    stores,
+    logger,
+  });
+  return { confirmation, stores };
+}
+
+/** A resolved caller as the MCP server uses it: a Salesforce client acting as them, and its principal. */
+export function mcpCallerOf(
+  caller: Caller,
+  options: { apiVersion: string; describeCache: DescribeCache },
+): McpCaller {
+  return {
+    client: createSalesforceClient({
+      session: caller.session,
+      apiVersion: options.apiVersion,
+      describeCache: options.describeCache,
+    }),
+    principal: { userId: caller.userId, orgId: caller.orgId, clientId: CLIENT_ID },
+  };
+}
