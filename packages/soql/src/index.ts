@@ -1,10 +1,12 @@
 export {
+  type CreatedRecord,
   createDescribeCache,
   createSalesforceClient,
   DEFAULT_API_VERSION,
   type DescribeCache,
   type DescribeResult,
   httpDate,
+  MAX_QUERIES_PER_COMPOSITE,
   MAX_QUERY_URL_BYTES,
   MAX_SOQL_LENGTH,
   type QueryOptions,
