@@ -192,6 +192,12 @@ export async function runOne(ctx: OperationContext, spec: ObjectSpec, query: One
   return record ? fromSalesforce(spec, record, query.keys) : null;
 }
 
+/** The statement of a one-record query, with the given API names selected. */
+export function oneStatement(spec: ObjectSpec, query: OneQuery, fields: readonly string[]): SoqlFragment {
+  const where = [oneCondition(spec, query), ...readConditions(spec, 'one', query.scopes)];
+  return soql`SELECT ${soql.fields([...new Set(fields)])} FROM ${soql.ident(spec.apiName)} WHERE ${soql.join(where, ' AND ')} ORDER BY ${defaultOrderBy(spec)} LIMIT 1`;
+}
+
 /** Like {@link runOne}, with the given API names selected and the record as Salesforce gave it. */
 export async function readOne(
   ctx: OperationContext,
@@ -199,9 +205,6 @@ export async function readOne(
   query: OneQuery,
   fields: readonly string[],
 ): Promise<SalesforceRecord | null> {
-  const where = [oneCondition(spec, query), ...readConditions(spec, 'one', query.scopes)];
-  const result = await ctx.client.query(
-    soql`SELECT ${soql.fields([...new Set(fields)])} FROM ${soql.ident(spec.apiName)} WHERE ${soql.join(where, ' AND ')} ORDER BY ${defaultOrderBy(spec)} LIMIT 1`,
-  );
+  const result = await ctx.client.query(oneStatement(spec, query, fields));
   return result.records[0] ?? null;
 }

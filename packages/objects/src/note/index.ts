@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { createdSchema, deleteOperation, doneSchema, getRecord } from '../crud.ts';
 import { OperationError } from '../errors.ts';
 import { idSchema } from '../input.ts';
+import { queryWithNames } from '../names.ts';
 import { defineRead, defineWrite, type OperationContext, restRoute } from '../operation.ts';
 import { recordSchema } from '../spec.ts';
 import { objectOfId } from '../specs.ts';
@@ -81,7 +82,14 @@ export const createNote = defineWrite({
   output: createdSchema.extend({
     linkId: z.string().nullable().describe('The ContentDocumentLink Id, when linked.'),
   }),
-  async prepare(_ctx, { title, body, linkedRecordId }) {
+  async prepare(ctx, { title, body, linkedRecordId }) {
+    const { names } = await queryWithNames(ctx, [], [linkedRecordId]);
+    const linked = linkedRecordId ? names.get(linkedRecordId) : undefined;
+    if (linkedRecordId && !linked)
+      throw new OperationError(
+        'INVALID_INPUT',
+        `✖ no record has the Id ${linkedRecordId}\n  → at linkedRecordId`,
+      );
     return {
       action: 'create',
       object: 'ContentNote',
@@ -92,7 +100,7 @@ export const createNote = defineWrite({
         ...(linkedRecordId ? [{ field: 'linkedRecordId', before: null, after: linkedRecordId }] : []),
       ],
       destructive: false,
-      summary: `Create the note "${title}"${linkedRecordId ? ` on record ${linkedRecordId}` : ''}.`,
+      summary: `Create the note ${JSON.stringify(title)} (${body.length ? `${body.length.toLocaleString('en-US')} characters` : 'empty'})${linked ? ` on ${linked}` : ''}.`,
       systemModstamp: null,
     };
   },
