@@ -12,7 +12,7 @@ import {
 import type { SalesforceClient } from '@sfgql/soql';
 import { externalName, fieldKeyOf, toExternalValue } from './naming.ts';
 import { confirmationFields, type InvalidParam, problem, problemFromError } from './problem.ts';
-import { renameSchema, responseSchema } from './schema.ts';
+import { renameRecords, renameSchema, responseSchema } from './schema.ts';
 
 export type Method = HttpMethod;
 
@@ -305,7 +305,7 @@ export function bindOperation(op: Operation, route: RestRoute = op.rest): Bindin
     : {
         200: {
           description: 'The result.',
-          content: { 'application/json': { schema: responseSchema(renameSchema(output, spec)) } },
+          content: { 'application/json': { schema: responseSchema(renameRecords(output)) } },
         },
       };
 
@@ -392,7 +392,7 @@ export function bindOperation(op: Operation, route: RestRoute = op.rest): Bindin
           problem(404, 'NOT_FOUND', `No ${label} has ${what}. Check it with the user, or search first.`),
         );
       }
-      return json(200, fitForGpt(toExternalValue(result, spec)));
+      return json(200, fitForGpt(toExternalValue(result, output)));
     }
     const outcome = await runConfirmedWrite(
       op,

@@ -10,6 +10,7 @@ import { noteOperations } from './note/index.ts';
 import type { Operation } from './operation.ts';
 import { opportunityOperations } from './opportunity/index.ts';
 import { productOperations } from './product/index.ts';
+import { relatedOperations } from './related.ts';
 import { taskOperations } from './task/index.ts';
 import { userOperations } from './user/index.ts';
 
@@ -28,6 +29,8 @@ export const operationFamilies = {
   products: productOperations,
   campaigns: campaignOperations,
   lookups: lookupOperations,
+  /** Timelines and related lists of contacts, leads, accounts, cases and opportunities. */
+  related: relatedOperations,
 } as const satisfies Record<string, readonly Operation[]>;
 
 export type OperationFamily = keyof typeof operationFamilies;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCase, getCase } from '../src/case/index.ts';
 import { searchContacts } from '../src/contact/index.ts';
 import { getEvent, scheduleEvent } from '../src/event/index.ts';
+import { getContactTimeline } from '../src/related.ts';
 import { getTask, logCall } from '../src/task/index.ts';
 import { startTestOrg, type TestOrg } from './support.ts';
 
@@ -90,4 +91,26 @@ it("runs the reference document's phone call: find the caller, open a case, log 
     whoId: caller.id,
     whatId: opened.id,
   });
+
+  // 5. The caller's timeline shows all three, in one call: the callback to come, the call just
+  // logged (marked as a call), then what came before; the new case first among her cases.
+  await org.resetCalls();
+  const timeline = (await getContactTimeline.run(org.ctx, { id: caller.id })) as {
+    name: string;
+    activities: { id: string; kind: string; date: string; whatName: string | null }[];
+    cases: { id: string; caseNumber: string }[];
+  };
+  expect(await org.calls()).toBe(1);
+  expect(timeline.name).toBe('Sarah Johnson');
+  expect(timeline.activities[0]).toMatchObject({
+    id: callback.id,
+    kind: 'event',
+    whatName: opened.caseNumber,
+  });
+  expect(timeline.activities).toContainEqual(
+    expect.objectContaining({ id: call.id, kind: 'call', date: '2026-02-11', whatName: opened.caseNumber }),
+  );
+  const dates = timeline.activities.map((a) => Date.parse(a.date));
+  expect(dates).toEqual([...dates].sort((a, b) => b - a));
+  expect(timeline.cases[0]).toMatchObject({ id: opened.id, caseNumber: opened.caseNumber });
 });

@@ -126,9 +126,10 @@ export const getNote = defineRead({
   view: { kind: 'one', object: noteSpec },
   summary: 'Get a note by its Id: title, body text and the records it is linked to.',
   input: z.strictObject({ id: idSchema(['ContentNote']).describe('The note (ContentNote) Id.') }),
-  output: recordSchema(noteSpec)
-    .extend({ body: z.string().nullable(), linkedRecords: z.array(linkedRecordSchema) })
-    .nullable(),
+  output: recordSchema(noteSpec, undefined, {
+    body: z.string().nullable(),
+    linkedRecords: z.array(linkedRecordSchema),
+  }).nullable(),
   async execute(ctx, { id }) {
     const note = await getRecord(ctx, noteSpec, id);
     if (!note) return null;
