@@ -1,4 +1,11 @@
-import { type SalesforceRecord, type SoqlFragment, soql } from '@sfgql/soql';
+import {
+  hasSearchableWord,
+  type SalesforceRecord,
+  type SoqlFragment,
+  type SoslStatement,
+  soql,
+  sosl,
+} from '@sfgql/soql';
 import { z } from 'zod';
 import { OperationError } from './errors.ts';
 import type { OperationContext } from './operation.ts';
@@ -65,6 +72,12 @@ export interface ReadRules {
    * (`kA0…`) names its version through `knowledgeArticleId`. Key prefix → field key.
    */
   idsOf?: Readonly<Record<string, string>>;
+  /**
+   * A search term is matched by Salesforce's full-text search (SOSL) over every searchable field,
+   * any of its words, ranked by relevance, instead of the search fields' SOQL conditions: knowledge
+   * articles are found by the words of their summary and body, which SOQL cannot filter on.
+   */
+  fullText?: boolean;
 }
 
 const NEWEST_FIRST: readonly OrderTerm[] = [{ field: 'lastModifiedDate', direction: 'DESC' }];
@@ -141,15 +154,72 @@ export interface ListQuery {
   keys?: readonly string[];
 }
 
-/** The records of a list query, in the object's default order. */
-export async function runList(ctx: OperationContext, spec: ObjectSpec, query: ListQuery) {
-  const keys = query.keys ?? compactKeys(spec);
+/** The conditions of a list query: the object's read rules and the equalities asked for. */
+function listConditions(spec: ObjectSpec, query: ListQuery): SoqlFragment[] {
   const where = readConditions(spec, 'lists', query.scopes);
   for (const [key, value] of Object.entries(query.equals ?? {})) {
     const field = spec.fields[key];
     if (!field) throw new Error(`${spec.apiName} has no field ${key}`);
     where.push(soql`${soql.ident(field.apiName)} = ${value}`);
   }
+  return where;
+}
+
+// The endings a word loses before it is searched as a prefix: plural, past, gerund, a final -y or -e.
+const ENDINGS = /(?:ing|ies|ed|es|s|y|e)$/i;
+
+/**
+ * A word as the prefix a full-text search looks for, so that one form finds the others: `refunds`,
+ * `refunding` → `refund`, `discrepancy` and `discrepancies` → `discrepanc`, `charged` → `charg`.
+ * The emulator has no stemming, and a wildcard turns Salesforce's own off, so the prefix does it.
+ * A prefix of the word itself only ever finds more, whatever the language; a stem shorter than four
+ * letters is left whole.
+ */
+export function stemOf(word: string): string {
+  if (!/^\p{L}{5,}$/u.test(word)) return word;
+  const stem = word.replace(ENDINGS, '');
+  return stem.length >= 4 ? stem : word;
+}
+
+/**
+ * The SOSL search of a list query with a term, for an object searched in full text (`fullText`):
+ * any of the term's words (each as the prefix of its stem) in any searchable field, the object's read rules
+ * as the RETURNING filter, in Salesforce's order of relevance. INVALID_INPUT for a term without a
+ * word to search.
+ */
+export function fullTextStatement(spec: ObjectSpec, query: ListQuery & { term: string }): SoslStatement {
+  if (!hasSearchableWord(query.term))
+    throw new OperationError(
+      'INVALID_INPUT',
+      '✖ needs a word of at least two letters or digits\n  → at term',
+    );
+  const where = listConditions(spec, query);
+  return sosl.find(query.term.split(/\s+/).map(stemOf).join(' '), {
+    in: 'ALL',
+    match: 'any',
+    prefix: true,
+    returning: [
+      {
+        object: spec.apiName,
+        fields: [...new Set(selectFields(spec, query.keys ?? compactKeys(spec)))],
+        ...(where.length ? { where: soql.join(where, ' AND ') } : {}),
+        limit: query.limit,
+      },
+    ],
+  });
+}
+
+/**
+ * The records of a list query: in the object's default order, or, for a term over an object
+ * searched in full text, in order of relevance.
+ */
+export async function runList(ctx: OperationContext, spec: ObjectSpec, query: ListQuery) {
+  const keys = query.keys ?? compactKeys(spec);
+  if (query.term && spec.read?.fullText) {
+    const found = await ctx.client.search(fullTextStatement(spec, { ...query, term: query.term, keys }));
+    return found.map((r) => fromSalesforce(spec, r, keys));
+  }
+  const where = listConditions(spec, query);
   const search = query.term ? termSearch(spec, query.term) : null;
   if (query.term && !search)
     throw new OperationError('INVALID_INPUT', `${spec.labelPlural} cannot be searched by term.`);

@@ -172,6 +172,11 @@ export function graphqlDoor(options: { instanceUrl: string; token: string }): Do
     const view = op.view;
     switch (view.kind) {
       case 'list': {
+        // TODO: the graph's lists match a search with SOQL conditions, not in full text as the
+        // catalog searches an object marked `read.fullText` (knowledge articles); until its list
+        // field calls `fullTextStatement` of @sfgql/objects/read for them, this door does not
+        // offer that search, and the suite compares the other doors.
+        if (view.object.read?.fullText && values.term) return null;
         const config = configOf(view.object.apiName);
         const taken = new Set(['term', 'limit', 'fields']);
         const list: [string, string][] = [];
