@@ -208,6 +208,11 @@ describe('notes', () => {
       body: 'Customer <asked> about "invoice" #1234 & refunds.',
     });
     expect(note.linkedRecords).toContainEqual({ id: sarah.id, type: 'Contact' });
+    // A body is read on from an offset, with its whole length.
+    expect(await getNote.run(org.ctx, { id: created.id, bodyOffset: 9 })).toMatchObject({
+      body: '<asked> about "invoice" #1234 & refunds.',
+      bodyLength: 49,
+    });
     const preview = await updateNote.prepare(org.ctx, { id: created.id, body: 'Resolved.' });
     expect(preview.changes).toEqual([
       { field: 'body', before: 'Customer <asked> about "invoice" #1234 & refunds.', after: 'Resolved.' },

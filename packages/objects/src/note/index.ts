@@ -125,12 +125,22 @@ export const getNote = defineRead({
   rest: restRoute(noteSpec, 'get'),
   view: { kind: 'one', object: noteSpec },
   summary: 'Get a note by its Id: title, body text and the records it is linked to.',
-  input: z.strictObject({ id: idSchema(['ContentNote']).describe('The note (ContentNote) Id.') }),
+  input: z.strictObject({
+    id: idSchema(['ContentNote']).describe('The note (ContentNote) Id.'),
+    bodyOffset: z
+      .int()
+      .min(0)
+      .default(0)
+      .describe(
+        'Where to start reading the body, in characters: for a body too long for one answer, as the answer says.',
+      ),
+  }),
   output: recordSchema(noteSpec, undefined, {
-    body: z.string().nullable(),
+    body: z.string().nullable().describe('The text of the note, from bodyOffset on.'),
+    bodyLength: z.int().nullable().describe('How many characters the whole body has.'),
     linkedRecords: z.array(linkedRecordSchema),
   }).nullable(),
-  async execute(ctx, { id }) {
+  async execute(ctx, { id, bodyOffset }) {
     const note = await getRecord(ctx, noteSpec, id);
     if (!note) return null;
     const links = await ctx.client.query(
@@ -140,7 +150,14 @@ export const getNote = defineRead({
       const linked = String(l.LinkedEntityId);
       return { id: linked, type: objectOfId(linked) };
     });
-    return { ...note, body: await readBody(ctx, id), linkedRecords };
+    const body = await readBody(ctx, id);
+    return {
+      ...note,
+      // An offset may fall inside a character written with two UTF-16 units: never half of one.
+      body: body === null ? null : body.slice(bodyOffset).toWellFormed(),
+      bodyLength: body === null ? null : body.length,
+      linkedRecords,
+    };
   },
 });
 
