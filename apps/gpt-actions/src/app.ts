@@ -35,8 +35,9 @@ const toHonoPath = (path: string) => path.replace(/\{([^}]+)\}/g, ':$1');
 /**
  * The GPT Actions REST adapter (no listening socket): each profile's operations bound to routes
  * over `@sfgql/objects`, each profile's OpenAPI 3.1 document at `/openapi.json?profile=NAME`, a
- * front page at `/` that lists them with their GPT instructions, and the OAuth relay. Callers act as the Salesforce user whose token ChatGPT sends (or, in API-key
- * mode, as the integration user); every write goes through the confirmation protocol.
+ * front page at `/` that lists them with their GPT instructions, and the OAuth relay. Callers act
+ * as the Salesforce user whose token ChatGPT sends (or, in API-key mode, as the integration user);
+ * every write goes through the confirmation protocol.
  */
 export function createActionsApp(options: ActionsOptions) {
   const describeCache: DescribeCache = createDescribeCache();

@@ -145,7 +145,7 @@ export async function linkedNames(
  * apart, the records it links (`the contact "Sarah Johnson"`) and who will own it. `skip` leaves out
  * keys already said (the record's name).
  */
-export function describeValues(
+function describeValues(
   spec: ObjectSpec,
   values: Readonly<Record<string, unknown>>,
   names: ReadonlyMap<string, string>,
@@ -167,7 +167,7 @@ export function describeValues(
 }
 
 /** `Create a case "Refund" with priority "High", linked to the contact "Sarah Johnson".` */
-export function createSentence(
+function createSentence(
   spec: ObjectSpec,
   values: Readonly<Record<string, unknown>>,
   names: ReadonlyMap<string, string>,
@@ -234,14 +234,14 @@ export const doneSchema = z.object({ id: z.string(), success: z.boolean() });
  * What else names a new record to people besides its Id: the keys Salesforce gives it (a case's
  * CaseNumber) and its Name where it has one (a contact's, made of the names given).
  */
-export function humanKeys(spec: ObjectSpec): string[] {
+function humanKeys(spec: ObjectSpec): string[] {
   return [...new Set([...(spec.read?.keys ?? []), ...('name' in spec.fields ? ['name'] : [])])].filter(
     (key) => key in spec.fields,
   );
 }
 
 /** A create's result: its Id, and its human keys (nullable: read back after the write). */
-export function createdSchemaOf(spec: ObjectSpec): z.ZodObject {
+function createdSchemaOf(spec: ObjectSpec): z.ZodObject {
   return createdSchema.extend(
     Object.fromEntries(
       humanKeys(spec).map((key) => [

@@ -64,7 +64,7 @@ export function relatedListOperations(spec: ObjectSpec, options: { except?: read
       defineRead({
         name: `list${typeName(spec.label)}${typeName(name.charAt(0).toUpperCase() + name.slice(1))}`,
         object: childSpec,
-        summary: `List the ${label} of ${withArticle(spec.label.toLowerCase())} (its related list), most recent first.`,
+        summary: `List the ${label} of ${withArticle(spec.label.toLowerCase())}: its related list, in one call.`,
         rest: {
           method: 'get',
           path: `${restCollection(spec)}/{Id}/${kebab(name)}`,
