@@ -51,7 +51,7 @@ export function recordSpecOf(schema: JsonSchema | undefined): ObjectSpec | undef
 }
 
 /** A schema as the non-null value it describes: the object or array member of a nullable union. */
-export function nonNull(schema: JsonSchema | undefined): JsonSchema | undefined {
+function nonNull(schema: JsonSchema | undefined): JsonSchema | undefined {
   for (const keyword of ['anyOf', 'oneOf'] as const) {
     const list = schema?.[keyword];
     if (Array.isArray(list)) {
@@ -80,7 +80,8 @@ export function toExternalValue(value: unknown, schema: JsonSchema | undefined):
     string,
     JsonSchema
   >;
-  // `{ type: 'Contact', record: {...} }` (any record by Id, a global search): the record is named by its own type.
+  // `{ type: 'Contact', record: {...} }` (any record by Id, a global search): the record is named
+  // by its own type.
   const typed =
     typeof object.type === 'string' && object.record && typeof object.record === 'object'
       ? SPECS.get(object.type.toLowerCase())

@@ -104,7 +104,8 @@ export async function startStack(
  */
 export function createSchemaCompiler(document: Json, strict = false) {
   const ajv = new Ajv2020({ strict, strictTypes: false, allErrors: true, validateFormats: false });
-  // The catalog's annotations on Ids and records (OpenAPI `x-` extensions): known, so strict mode accepts them.
+  // The catalog's annotations on Ids and records (OpenAPI `x-` extensions): known, so that strict
+  // mode accepts them.
   ajv.addKeyword(ID_OBJECTS);
   ajv.addKeyword(RECORD_OF);
   const local = (schema: Json): Json =>

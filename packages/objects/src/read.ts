@@ -183,9 +183,9 @@ export function stemOf(word: string): string {
 
 /**
  * The SOSL search of a list query with a term, for an object searched in full text (`fullText`):
- * any of the term's words (each as the prefix of its stem) in any searchable field, the object's read rules
- * as the RETURNING filter, in Salesforce's order of relevance. INVALID_INPUT for a term without a
- * word to search.
+ * any of the term's words (each as the prefix of its stem) in any searchable field, the object's
+ * read rules as the RETURNING filter, in Salesforce's order of relevance. INVALID_INPUT for a term
+ * without a word to search.
  */
 export function fullTextStatement(spec: ObjectSpec, query: ListQuery & { term: string }): SoslStatement {
   if (!hasSearchableWord(query.term))
