@@ -421,6 +421,80 @@ describe("the service profile's writes", () => {
   });
 });
 
+describe('the token where a model puts it', () => {
+  const newCase = async (subject: string) => {
+    const preview = await stack.call('POST', '/cases', { Subject: subject });
+    return (
+      await stack.call('POST', '/cases', {
+        Subject: subject,
+        confirmationToken: preview.body.confirmationToken,
+      })
+    ).body.id as string;
+  };
+
+  it('deletes with the token in a JSON body as with the token in the query string', async () => {
+    const id = await newCase('Delete with a body');
+    const preview = await stack.call('DELETE', `/cases/${id}`);
+    expect(preview.status).toBe(200);
+    const done = await stack.call('DELETE', `/cases/${id}`, {
+      Id: id,
+      confirmationToken: preview.body.confirmationToken,
+    });
+    expect(done.status).toBe(204);
+    expect(stack.emulator.org.db.prepare(`SELECT IsDeleted FROM "Case" WHERE Id = ?`).get(id)).toEqual({
+      IsDeleted: 1,
+    });
+  });
+
+  it('refuses a DELETE body naming another record or an unknown input, writing nothing', async () => {
+    const id = await newCase('Delete with a wrong body');
+    const preview = await stack.call('DELETE', `/cases/${id}`);
+    const other = await stack.call('DELETE', `/cases/${id}`, {
+      Id: caseId,
+      confirmationToken: preview.body.confirmationToken,
+    });
+    expect(other.status).toBe(400);
+    expect(other.body.invalidParams).toEqual([{ name: 'Id', reason: `must be the Id of the path, ${id}` }]);
+    const unknown = await stack.call('DELETE', `/cases/${id}`, { Subject: 'x' });
+    expect(unknown.body.invalidParams).toEqual([
+      { name: 'Subject', reason: 'is not an input of deleteCase; it takes: confirmationToken' },
+    ]);
+    expect(stack.emulator.org.db.prepare(`SELECT IsDeleted FROM "Case" WHERE Id = ?`).get(id)).toEqual({
+      IsDeleted: 0,
+    });
+  });
+});
+
+describe('answers within GPT limits', () => {
+  it('cuts a note too long for one answer, says so, and reads the rest from the offset it names', async () => {
+    const text = Array.from({ length: 14_000 }, (_, i) => `line ${String(i).padStart(4, '0')}`).join('\n');
+    expect(text.length).toBeGreaterThan(139_000);
+    const input = { title: 'Long call transcript', body: text, linkedRecordId: caseId };
+    const preview = await stack.call('POST', '/notes', input);
+    const created = await stack.call('POST', '/notes', {
+      ...input,
+      confirmationToken: preview.body.confirmationToken,
+    });
+    expect(created.status).toBe(201);
+
+    const first = await stack.app.request(`/notes/${created.body.id}`, {
+      headers: { authorization: `Bearer ${stack.token}` },
+    });
+    const raw = await first.text();
+    expect(raw.length).toBeLessThan(100_000);
+    const answer = JSON.parse(raw) as Json;
+    expect(answer).toMatchObject({ Title: 'Long call transcript', bodyLength: text.length, truncated: true });
+    const offset = Number(/bodyOffset=(\d+)/.exec(answer.note)?.[1]);
+    expect(answer.note).toBe(
+      `body is cut to its first ${offset.toLocaleString('en-US')} of ${text.length.toLocaleString('en-US')} characters: call again with bodyOffset=${offset} for the rest.`,
+    );
+    expect(answer.body).toBe(text.slice(0, offset));
+    const rest = await stack.call('GET', `/notes/${created.body.id}?bodyOffset=${offset}`);
+    expect(rest.body.truncated).toBeUndefined();
+    expect(answer.body + rest.body.body).toBe(text);
+  });
+});
+
 describe('API-key mode', () => {
   it('acts as the integration user for callers with the key, and refuses others', async () => {
     const apiKey = 'an-api-key-of-at-least-32-characters-long';

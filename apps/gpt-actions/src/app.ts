@@ -9,6 +9,7 @@ import { type Binding, errorResponse, problemResponse } from './binding.ts';
 import { createActionsCallers } from './callers.ts';
 import type { ActionsConfig } from './config.ts';
 import { WRITE_POLICIES } from './confirmation.ts';
+import { frontPage } from './front-page.ts';
 import { registerOAuthRelay } from './oauth.ts';
 import { openApiDocument } from './openapi.ts';
 import { problem } from './problem.ts';
@@ -33,9 +34,10 @@ const toHonoPath = (path: string) => path.replace(/\{([^}]+)\}/g, ':$1');
 
 /**
  * The GPT Actions REST adapter (no listening socket): each profile's operations bound to routes
- * over `@sfgql/objects`, each profile's OpenAPI 3.1 document at `/openapi.json?profile=NAME`, and
- * the OAuth relay. Callers act as the Salesforce user whose token ChatGPT sends (or, in API-key
- * mode, as the integration user); every write goes through the confirmation protocol.
+ * over `@sfgql/objects`, each profile's OpenAPI 3.1 document at `/openapi.json?profile=NAME`, a
+ * front page at `/` that lists them with their GPT instructions, and the OAuth relay. Callers act
+ * as the Salesforce user whose token ChatGPT sends (or, in API-key mode, as the integration user);
+ * every write goes through the confirmation protocol.
  */
 export function createActionsApp(options: ActionsOptions) {
   const describeCache: DescribeCache = createDescribeCache();
@@ -68,7 +70,7 @@ export function createActionsApp(options: ActionsOptions) {
       problem(
         404,
         'NOT_FOUND',
-        `No route ${c.req.method} ${c.req.path}. The operations are listed at /openapi.`,
+        `No route ${c.req.method} ${c.req.path}. The operations are listed at /openapi (and described at /).`,
       ),
     ),
   );
@@ -119,6 +121,19 @@ export function createActionsApp(options: ActionsOptions) {
       ),
     );
 
+  app.get('/', (c) =>
+    c.html(
+      frontPage({
+        publicUrl: options.publicUrl,
+        profiles: profiles.map(offered),
+        defaultProfile: DEFAULT_PROFILE,
+        oauth: apiKeyMode
+          ? undefined
+          : { authorizationUrl: oauthUrl('authorize'), tokenUrl: oauthUrl('token') },
+      }),
+    ),
+  );
+
   app.get('/openapi.json', (c) => {
     const name = c.req.query('profile') || DEFAULT_PROFILE;
     const profile = findProfile(name);
@@ -160,7 +175,9 @@ export function createActionsApp(options: ActionsOptions) {
       try {
         const caller = await callers.resolve(c.req.raw.headers);
         let body: unknown;
-        if (binding.method === 'post' || binding.method === 'patch') {
+        // A DELETE may carry a body too: models put the confirmation token there as often as in
+        // the query string, and a token left unread would answer a new preview, again and again.
+        if (binding.method !== 'get') {
           const text = await c.req.text();
           const type = c.req.header('content-type') ?? '';
           if (text.trim() && !/^application\/([\w.+-]*\+)?json\s*(;|$)/i.test(type)) {

@@ -1,7 +1,7 @@
 import type { Confirmation, Principal } from '@sfgql/confirm';
 import { runConfirmedWrite } from '@sfgql/objects/confirmed';
 import { reportError } from '@sfgql/objects/errors';
-import { type JsonSchema, jsonSchemaOf, primaryType } from '@sfgql/objects/json-schema';
+import { isSchema, type JsonSchema, jsonSchemaOf, primaryType } from '@sfgql/objects/json-schema';
 import {
   type HttpMethod,
   isWriteOperation,
@@ -10,9 +10,10 @@ import {
   type RestRoute,
 } from '@sfgql/objects/operation';
 import type { SalesforceClient } from '@sfgql/soql';
+import { fitForGpt } from './fit.ts';
 import { externalName, fieldKeyOf, toExternalValue } from './naming.ts';
 import { confirmationFields, type InvalidParam, problem, problemFromError } from './problem.ts';
-import { renameSchema, responseSchema } from './schema.ts';
+import { renameRecords, renameSchema, responseSchema } from './schema.ts';
 
 export type Method = HttpMethod;
 
@@ -74,32 +75,6 @@ export interface Binding {
 export const json = (status: number, body: unknown, contentType = 'application/json') =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': contentType } });
 
-/** GPT Actions refuse a response of 100,000 characters or more; this leaves room for the note. */
-export const MAX_RESPONSE_CHARS = 95_000;
-
-/**
- * A read's answer as it fits in a GPT Action: a list of records too long for one answer keeps its
- * first records and says how to ask for less, instead of failing in ChatGPT.
- */
-export function fitForGpt(body: unknown): unknown {
-  if (JSON.stringify(body).length <= MAX_RESPONSE_CHARS) return body;
-  if (!isPlainObject(body) || !Array.isArray(body.records)) return body;
-  const all = body.records as unknown[];
-  let size = JSON.stringify({ ...body, records: [] }).length + 400;
-  let kept = 0;
-  for (const record of all) {
-    size += JSON.stringify(record).length + 1;
-    if (size > MAX_RESPONSE_CHARS) break;
-    kept++;
-  }
-  return {
-    ...body,
-    records: all.slice(0, kept),
-    truncated: true,
-    note: `Only the first ${kept} of ${all.length} records fit in one answer: ask for fewer (limit), fewer fields, or narrow the search.`,
-  };
-}
-
 export const problemResponse = (body: { status: number }, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), {
     status: body.status,
@@ -138,6 +113,19 @@ export function errorResponses(kind: OperationKind): Record<string, unknown> {
   };
 }
 
+/** A read's answer may have been cut to fit in a GPT Action (see `fitForGpt`): it says so. */
+function withTruncation(schema: JsonSchema): JsonSchema {
+  if (!isSchema(schema.properties)) return schema;
+  return {
+    ...schema,
+    properties: {
+      ...schema.properties,
+      truncated: { type: 'boolean', description: 'Present when the answer was cut to fit in one answer.' },
+      note: { type: 'string', description: 'What was cut, and how to read the rest.' },
+    },
+  };
+}
+
 /** The 200 answer of a write called without a confirmation token. */
 export const CONFIRMATION_REQUIRED_SCHEMA: JsonSchema = {
   type: 'object',
@@ -164,13 +152,20 @@ export const CONFIRMATION_REQUIRED_SCHEMA: JsonSchema = {
 const TOKEN_DESCRIPTION =
   'Leave out on the first call: the answer is then a confirmation (nothing is written) with a summary to read to the user and a confirmationToken. Only after the user agrees, repeat the same call with the same arguments and this confirmationToken. Never invent a token.';
 
+/** Where a DELETE takes its token: the query string, or a JSON body. */
+const DELETE_TOKEN = ' Send it in the query string, or in a JSON body {"confirmationToken": "..."}.';
+
 const CONFIRM_HINT =
   'First call: writes nothing, returns a summary. Read it to the user; if they agree, repeat the call with its confirmationToken.';
 
-/** An operation's description for a model: what it does and, for writes, the confirmation protocol. */
+/**
+ * An operation's description for a model: what it does and, for writes, the confirmation protocol
+ * (for a DELETE, where its token goes).
+ */
 export function describeOperation(
   summary: string,
   kind: OperationKind,
+  method: HttpMethod = 'post',
 ): { summary: string; description: string } {
   const first = summary.match(/^(.+?\.)(\s|$)/)?.[1] ?? summary;
   return {
@@ -178,7 +173,7 @@ export function describeOperation(
     description:
       kind === 'read'
         ? summary
-        : `${kind === 'destructive' ? 'Destructive. ' : ''}${summary} ${CONFIRM_HINT}`,
+        : `${kind === 'destructive' ? 'Destructive. ' : ''}${summary} ${CONFIRM_HINT}${method === 'delete' ? DELETE_TOKEN : ''}`,
   };
 }
 
@@ -266,7 +261,7 @@ export function bindOperation(op: Operation, route: RestRoute = op.rest): Bindin
       name: 'confirmationToken',
       in: 'query',
       required: false,
-      description: TOKEN_DESCRIPTION,
+      description: `${TOKEN_DESCRIPTION}${route.method === 'delete' ? DELETE_TOKEN : ''}`,
       schema: tokenSchema,
     });
   const bodyParams = params.filter((p) => p.in === 'body');
@@ -285,7 +280,7 @@ export function bindOperation(op: Operation, route: RestRoute = op.rest): Bindin
         }
       : undefined;
 
-  const { summary, description } = describeOperation(op.summary, op.kind);
+  const { summary, description } = describeOperation(op.summary, op.kind, route.method);
   const output = jsonSchemaOf(op.output, 'output');
   const success: Record<string, unknown> = write
     ? {
@@ -305,7 +300,7 @@ export function bindOperation(op: Operation, route: RestRoute = op.rest): Bindin
     : {
         200: {
           description: 'The result.',
-          content: { 'application/json': { schema: responseSchema(renameSchema(output, spec)) } },
+          content: { 'application/json': { schema: withTruncation(responseSchema(renameRecords(output))) } },
         },
       };
 
@@ -351,8 +346,13 @@ export function bindOperation(op: Operation, route: RestRoute = op.rest): Bindin
         for (const [name, value] of Object.entries(request.body)) {
           const p = byName.get(name.toLowerCase());
           if (write && name.toLowerCase() === 'confirmationtoken') setToken(value);
-          else if (p?.in !== 'body') unknown(name, 'body');
-          else values[p.key] = inputValue(p, value);
+          else if (p?.in === 'body' || (route.method === 'delete' && p?.in === 'query'))
+            values[p.key] = inputValue(p, value);
+          else if (route.method === 'delete' && p?.in === 'path') {
+            // A model repeating the record's Id beside its token: the same record, or a mistake.
+            if (String(value).trim() !== request.params[p.name])
+              problems.push({ name, reason: `must be the ${p.name} of the path, ${request.params[p.name]}` });
+          } else unknown(name, route.method === 'delete' ? 'query' : 'body');
         }
       }
     }
@@ -392,7 +392,17 @@ export function bindOperation(op: Operation, route: RestRoute = op.rest): Bindin
           problem(404, 'NOT_FOUND', `No ${label} has ${what}. Check it with the user, or search first.`),
         );
       }
-      return json(200, fitForGpt(toExternalValue(result, spec)));
+      // A text cut to fit is read on through the operation's `<field>Offset` input, if it has one.
+      const readMore = (path: readonly (string | number)[], kept: number) => {
+        const offset = params.find(
+          (p) =>
+            p.in !== 'body' &&
+            path.length === 1 &&
+            p.name.toLowerCase() === `${String(path[0])}offset`.toLowerCase(),
+        );
+        return offset && `${offset.name}=${Number(values[offset.key] ?? 0) + kept}`;
+      };
+      return json(200, fitForGpt(toExternalValue(result, output), readMore));
     }
     const outcome = await runConfirmedWrite(
       op,

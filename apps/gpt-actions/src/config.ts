@@ -29,7 +29,10 @@ export interface ActionsConfig extends SharedConfig {
   port: number;
   /** The URL GPT Actions call, written into the OpenAPI documents' `servers`. */
   publicUrl: string;
-  /** `service`: the support writes of the service profile; `all`: any write; `none`: read-only. */
+  /**
+   * `service` (default): the support writes of the default profiles (`service`, `cookbook`, `calls`);
+   * `all`: any write; `none`: read-only.
+   */
   writes: WriteScope;
   /**
    * `relay` (default): the OpenAPI documents name the adapter's own /oauth2/authorize and

@@ -12,12 +12,14 @@ import { CLIENT_ID } from './callers.ts';
 import type { ActionsConfig, WriteScope } from './config.ts';
 
 /**
- * The service profile's writes, a support agent's: cases may be opened, updated and deleted
- * (deleting only with confirmation, as every delete), comments added to cases, and tasks created
- * and updated (to log calls and follow-ups). Nothing else, and only the fields listed: no record
- * types or system fields, no other objects. Two fields come from the profile's own operations: a
- * case's OwnerId, which routeCaseToQueue changes to the queue, and a task's Type, which logCall
- * sets to Call. A model still cannot write accounts, opportunities or users.
+ * The writes of the default profiles (`service`, `cookbook` and `calls`), a support agent's: cases
+ * may be opened, updated and deleted (deleting only with confirmation, as every delete), comments
+ * added to cases, tasks created and updated (calls and follow-ups), events created (callbacks) and
+ * notes written (a title, a body and the record they are on). Nothing else, and only the fields
+ * listed: no record types or system fields, no other objects, no other owner for a task or an
+ * event. Two fields come from the profiles' own operations: a case's OwnerId, which
+ * routeCaseToQueue changes to the queue, and a task's Type, which logCall sets to Call. A model
+ * still cannot write accounts, opportunities or users.
  */
 export const SERVICE_WRITE_POLICY: WritePolicy = {
   objects: {
@@ -57,6 +59,22 @@ export const SERVICE_WRITE_POLICY: WritePolicy = {
         'Type',
       ],
     },
+    Event: {
+      actions: ['create'],
+      fields: [
+        'Subject',
+        'StartDateTime',
+        'EndDateTime',
+        'Location',
+        'Description',
+        'WhoId',
+        'WhatId',
+        'IsAllDayEvent',
+        'ShowAs',
+        'Type',
+      ],
+    },
+    ContentNote: { actions: ['create'] },
   },
 };
 

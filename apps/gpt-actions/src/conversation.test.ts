@@ -85,7 +85,8 @@ describe.each(flows)('the guide’s conversation against the $profile profile', 
     expect(preview.body).toMatchObject({
       status: 'confirmation_required',
       confirmationToken: expect.any(String),
-      summary: `Update case "00001104" (${caseId}): status from "New" to "Escalated".`,
+      summary:
+        'Update case 00001104 ("Billing discrepancy on the January invoice"): status from "New" to "Escalated".',
       changes: [{ field: 'Status', before: 'New', after: 'Escalated' }],
       expiresAt: expect.any(String),
       next: expect.stringContaining('call updateCaseStatus again'),
@@ -127,7 +128,8 @@ describe.each(flows)('the guide’s conversation against the $profile profile', 
     expect(check('deleteCase', 200, preview.body)).toEqual([]);
     expect(preview.body).toMatchObject({
       status: 'confirmation_required',
-      summary: `Delete case "00001104" (${caseId}). It goes to the Recycle Bin and can be restored for 15 days.`,
+      summary:
+        'Delete case 00001104 ("Billing discrepancy on the January invoice"). It goes to the Recycle Bin and can be restored for 15 days.',
       destructive: true,
     });
     expect(await writesSent()).toEqual({});

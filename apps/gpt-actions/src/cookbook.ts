@@ -5,10 +5,10 @@ import {
   type Binding,
   bindOperation,
   errorResponses,
-  fitForGpt,
   json,
   problemResponse,
 } from './binding.ts';
+import { fitForGpt } from './fit.ts';
 import { problem } from './problem.ts';
 
 /** The guide's paths carry API version 60.0; they stay so, whatever version the adapter uses. */

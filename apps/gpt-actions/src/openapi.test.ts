@@ -3,6 +3,8 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { updateCaseStatus } from '@sfgql/objects/case';
 import { operations } from '@sfgql/objects/catalog';
 import { describe, expect, it } from 'vitest';
+import { loadActionsConfig } from './config.ts';
+import { escapeHtml } from './front-page.ts';
 import { DEFAULT_PROFILE, profiles, servedBindings } from './profiles.ts';
 
 /** Whether an operation writes, by its binding (a read may be a POST, such as an aggregate). */
@@ -166,6 +168,36 @@ describe('the profiles', () => {
     expect(await (await app.request('/openapi.json')).json()).toEqual(await documentOf(DEFAULT_PROFILE));
   });
 
+  it("give the calls profile a voice agent's whole call", async () => {
+    const ids = operationsOf(await documentOf('calls')).map(({ op }) => op.operationId);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'searchContacts',
+        'getContactTimeline',
+        'createCase',
+        'logCall',
+        'scheduleEvent',
+        'createNote',
+        'searchKnowledge',
+        'getKnowledgeArticle',
+        'routeCaseToQueue',
+        'createCaseFromConversation',
+      ]),
+    );
+  });
+
+  it('say where a DELETE takes its confirmation token: the query string or a JSON body', async () => {
+    for (const profile of profiles) {
+      for (const { method, op } of operationsOf(await documentOf(profile.name))) {
+        if (method !== 'delete') continue;
+        expect(op.description, op.operationId).toContain('in the query string, or in a JSON body');
+        const token = op.parameters.find((p: Json) => p.name === 'confirmationToken');
+        expect(token, op.operationId).toMatchObject({ in: 'query', required: false });
+        expect(token.description).toContain('JSON body');
+      }
+    }
+  });
+
   it('name Salesforce fields by their API names in bodies, parameters and records', async () => {
     const doc = await documentOf('service');
     const update = doc.paths['/cases/{Id}'].patch;
@@ -188,6 +220,7 @@ describe('the profiles', () => {
     const list = (await (await app.request('/openapi')).json()) as Json;
     expect(list.profiles.map((p: Json) => p.name)).toEqual([
       'service',
+      'calls',
       'cookbook',
       'sales',
       'activities',
@@ -202,8 +235,29 @@ describe('the profiles', () => {
     const unknown = await app.request('/openapi.json?profile=nope');
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({
-      detail: expect.stringContaining('service, cookbook, sales'),
+      detail: expect.stringContaining('service, calls, cookbook, sales'),
     });
+  });
+
+  it('are listed on the front page with their documents and instructions, escaped', async () => {
+    const page = await app.request('/');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const html = await page.text();
+    for (const profile of profiles) {
+      expect(html).toContain(`href="https://actions.example.com/openapi.json?profile=${profile.name}"`);
+      expect(html).toContain(escapeHtml(profile.instructions));
+    }
+    expect(html).toContain('status &quot;confirmation_required&quot;');
+    expect(html).toContain('https://actions.example.com/oauth2/authorize');
+    expect(html).not.toMatch(/<script|<link|src=/i);
+    // What a read-only adapter offers, no more.
+    const readOnly = await (await documentApp({ writes: 'none' }).request('/')).text();
+    expect(readOnly).not.toContain('<code>createCase</code>');
+    expect(readOnly).toContain('<code>getContactTimeline</code>');
+    expect(escapeHtml(`<img src=x onerror="alert('1')">&`)).toBe(
+      '&lt;img src=x onerror=&quot;alert(&#39;1&#39;)&quot;&gt;&amp;',
+    );
   });
 
   it("are pasted as-is from the README's GPT instructions", async () => {
@@ -256,6 +310,22 @@ describe('the documents under a write policy', () => {
           /^(create|update|delete|add|remove|log|schedule|route)/.test(name),
         ),
       ).toEqual([]);
+  });
+
+  it("list every write of the default profiles under the default policy (pnpm start's)", async () => {
+    const app = documentApp({
+      writes: loadActionsConfig({ SALESFORCE_INSTANCE_URL: 'https://x.example.com' }).writes,
+    });
+    for (const name of ['service', 'calls', 'cookbook']) {
+      const doc = (await (await app.request(`/openapi.json?profile=${name}`)).json()) as Json;
+      const profile = profiles.find((p) => p.name === name);
+      expect(
+        documented(doc)
+          .map((o) => o.operationId)
+          .sort(),
+        name,
+      ).toEqual(profile?.bindings.map((b) => b.operationId).sort());
+    }
   });
 
   it('list only the writes the service policy allows (SFGQL_ACTIONS_WRITES=service)', async () => {

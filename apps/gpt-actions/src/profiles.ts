@@ -54,6 +54,25 @@ export const profiles: readonly Profile[] = [
     bindings: typed(OPERATION_SETS.service),
   },
   {
+    name: 'calls',
+    title: 'Salesforce for voice and chat agents',
+    description:
+      "Everything a support call needs, as the Salesforce user who signed in: find the caller by phone, read their timeline and recent cases, answer from knowledge articles, open a case, log the call, schedule a callback, add a note and route the case to a queue. Every change is confirmed by the caller's agent first.",
+    instructions: instructions(
+      'You are a voice or chat agent for customer support, talking with a customer. You act as the Salesforce user who signed in. Keep answers short: they are read aloud.',
+      [
+        'Identify the caller first: call searchContacts with their phone number exactly as given (any format works), or their name or email; if no contact matches, searchLeads. Confirm their name with them before going on.',
+        'Call getContactTimeline with the contact Id to see their recent calls, callbacks and cases before you answer (getLeadTimeline for a lead, getCaseTimeline for a case).',
+        'To answer a question, call searchKnowledge with a few words of the question, then getKnowledgeArticle for the best match, and answer from it; name the article number you used.',
+        "To open a case, call createCase with Subject, Description, Priority, Origin (Phone for a call, Chat for a chat) and the caller's ContactId, and tell the caller the caseNumber its answer carries. To keep the whole conversation on the case, use createCaseFromConversation instead.",
+        "Before the call ends, call logCall with the contact as WhoId and the case as WhatId. For a callback, call scheduleEvent with StartDateTime and EndDateTime in ISO 8601 with the caller's time zone offset, and the same WhoId and WhatId. For anything worth keeping, createNote on the contact or the case.",
+        'To hand the case to a team, call routeCaseToQueue (listQueues gives the queues).',
+      ],
+      'Hi, this is Sarah Johnson calling from +1 (555) 234-5678: I was charged twice on my last invoice.',
+    ),
+    bindings: typed(OPERATION_SETS.calls),
+  },
+  {
     name: 'cookbook',
     title: 'Salesforce Service Cloud Case Update API',
     description:

@@ -1,6 +1,6 @@
 import { isSchema, type JsonSchema } from '@sfgql/objects/json-schema';
 import type { ObjectSpec } from '@sfgql/objects/spec';
-import { externalName } from './naming.ts';
+import { externalName, recordSpecOf } from './naming.ts';
 
 /**
  * Renames the properties of (nested) objects that are fields of `spec` to their API names, and the
@@ -35,6 +35,31 @@ export function renameSchema(
   for (const keyword of ['anyOf', 'oneOf', 'allOf'] as const) {
     const list = schema[keyword];
     if (Array.isArray(list)) out[keyword] = list.map((s) => (isSchema(s) ? renameSchema(s, spec) : s));
+  }
+  return out;
+}
+
+/**
+ * An output schema as the adapter answers it (see `toExternalValue`): the properties of the schemas
+ * marked as records of an object renamed to that object's API names, the rest as it is.
+ */
+export function renameRecords(schema: JsonSchema): JsonSchema {
+  const spec = recordSpecOf(schema);
+  const out: JsonSchema = { ...schema };
+  if (isSchema(schema.properties)) {
+    out.properties = Object.fromEntries(
+      Object.entries(schema.properties).map(([key, s]) => [
+        spec ? externalName(spec, key) : key,
+        isSchema(s) ? renameRecords(s) : s,
+      ]),
+    );
+    if (Array.isArray(schema.required) && spec)
+      out.required = schema.required.map((key) => externalName(spec, String(key)));
+  }
+  if (isSchema(schema.items)) out.items = renameRecords(schema.items);
+  for (const keyword of ['anyOf', 'oneOf', 'allOf'] as const) {
+    const list = schema[keyword];
+    if (Array.isArray(list)) out[keyword] = list.map((s) => (isSchema(s) ? renameRecords(s) : s));
   }
   return out;
 }

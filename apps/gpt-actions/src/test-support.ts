@@ -1,6 +1,6 @@
 import { createConfirmation } from '@sfgql/confirm';
 import type { EmulatorOptions, RunningEmulator } from '@sfgql/emulator';
-import { ID_OBJECTS } from '@sfgql/objects/json-schema';
+import { ID_OBJECTS, RECORD_OF } from '@sfgql/objects/json-schema';
 import { startDemoOrg } from '@sfgql/testing/demo-org';
 import { emulatorControl } from '@sfgql/testing/emulator-control';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -104,8 +104,10 @@ export async function startStack(
  */
 export function createSchemaCompiler(document: Json, strict = false) {
   const ajv = new Ajv2020({ strict, strictTypes: false, allErrors: true, validateFormats: false });
-  // The catalog's annotation on Ids (an OpenAPI `x-` extension): known, so strict mode accepts it.
+  // The catalog's annotations on Ids and records (OpenAPI `x-` extensions): known, so that strict
+  // mode accepts them.
   ajv.addKeyword(ID_OBJECTS);
+  ajv.addKeyword(RECORD_OF);
   const local = (schema: Json): Json =>
     JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', '"urn:schemas:'));
   for (const [name, schema] of Object.entries(document.components.schemas as Record<string, Json>)) {

@@ -53,7 +53,7 @@ describe('the MCP server settings', () => {
   it('take a toolset by name and refuse others, naming the toolsets', () => {
     expect(loadMcpConfig({ ...base, SFGQL_MCP_TOOLSET: 'sales' }).toolset).toBe('sales');
     expect(() => loadMcpConfig({ ...base, SFGQL_MCP_TOOLSET: 'everything' })).toThrow(
-      /SFGQL_MCP_TOOLSET is one of service, sales, .*all/,
+      /SFGQL_MCP_TOOLSET is one of service, calls, sales, .*all/,
     );
   });
 

@@ -20,10 +20,16 @@ describe('the tools', () => {
 
   it('fit clients that cap their tools: the default toolset holds at most 40', () => {
     expect(definitions(DEFAULT_TOOLSET, 'token').length).toBeLessThanOrEqual(40);
-    // The calls of the voice-AI document: find the caller, open a case, log the call.
-    // TODO(calls set): with DEFAULT_TOOLSET = 'calls', add scheduleEvent and getContactTimeline here.
+    // A whole phone call: find the caller, read their timeline, open a case, log the call, schedule
+    // the callback.
     expect(definitions(DEFAULT_TOOLSET, 'token').map((t) => t.name)).toEqual(
-      expect.arrayContaining(['searchContacts', 'getContact', 'createCase', 'logCall']),
+      expect.arrayContaining([
+        'searchContacts',
+        'getContactTimeline',
+        'createCase',
+        'logCall',
+        'scheduleEvent',
+      ]),
     );
   });
 

@@ -10,10 +10,11 @@ export const TOOLSET_NAMES: readonly ToolsetName[] = OPERATION_SET_NAMES;
 
 /**
  * The toolset a connection gets when it names none. Clients cap how many tools they take (one at
- * 40), so the default must stay small and hold what a phone call needs: the catalog's `calls` set
- * once it has one (`service` lacks scheduling the callback).
+ * 40), so the default stays small and holds a whole phone call: the catalog's `calls` set (find the
+ * caller, read their timeline, open a case, log the call, schedule the callback, answer from
+ * knowledge, route the case).
  */
-export const DEFAULT_TOOLSET: ToolsetName = 'service';
+export const DEFAULT_TOOLSET: ToolsetName = 'calls';
 
 export const isToolsetName = (name: string): name is ToolsetName =>
   (TOOLSET_NAMES as readonly string[]).includes(name);

@@ -1,5 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { operations } from '@sfgql/objects/catalog';
 import { ID_OBJECTS, type JsonSchema, primaryType } from '@sfgql/objects/json-schema';
 import { createSalesforceClient, soql } from '@sfgql/soql';
 import { emulatorControl } from '@sfgql/testing/emulator-control';
@@ -27,6 +28,13 @@ const HOSTILE = [
   'Sarah"; DELETE FROM Contact; --',
   'Sarah\u0000Johnson \u{1D516} <script>x</script>',
 ];
+
+/** Tools that search an object in full text (knowledge): any of the term's words, by relevance. */
+const fullText = new Set(
+  [...operations.values()]
+    .filter((op) => op.kind === 'read' && op.view.kind === 'list' && op.view.object.read?.fullText)
+    .map((op) => op.name),
+);
 
 /** Codes that mean hostile text reached Salesforce as a query, or broke the server. */
 const BROKEN = new Set(['SF_QUERY_INVALID', 'SF_REQUEST_FAILED', 'INTERNAL_SERVER_ERROR', 'SF_INVALID_DATA']);
@@ -153,8 +161,17 @@ it('every string argument of every tool refuses or safely answers injection stri
         }
         const value = structuredOf(result);
         if (tool.annotations?.readOnlyHint) {
+          if (fullText.has(tool.name) && key === 'term') {
+            // Searched in full text for any of its words: the punctuation around them adds nothing,
+            // so it finds no more than its words alone find.
+            const words = text.match(/[\p{L}\p{N}]{2,}/gu)?.join(' ') ?? '';
+            const alone = structuredOf(
+              await client.callTool({ name: tool.name, arguments: { ...args, term: words } }),
+            );
+            expect(alone.records, what).toEqual(expect.arrayContaining(value.records as unknown[]));
+          }
           // No record holds these strings: a list that found any ran something else than a search.
-          if (Array.isArray(value.records)) expect(value.records, what).toEqual([]);
+          else if (Array.isArray(value.records)) expect(value.records, what).toEqual([]);
           outcomes.read = (outcomes.read ?? 0) + 1;
         } else {
           expect(value.status, what).toBe('confirmation_required');

@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 /** A client of the demo user over Streamable HTTP, closed after the tests. */
-async function connect(path = '/mcp', options: Parameters<typeof connectHttp>[1] = {}) {
+async function connect(path = '/mcp/service', options: Parameters<typeof connectHttp>[1] = {}) {
   const client = await connectHttp(`${mcp.url}${path}`, { headers: bearer, ...options });
   clients.push(client);
   return client;
@@ -60,7 +60,7 @@ const SARAH_PHONE = '+1 (555) 234-5678';
 
 describe('over Streamable HTTP with the SDK client', () => {
   it('lists the default toolset: at most 40 tools, each annotated from its operation', async () => {
-    const client = await connect();
+    const client = await connect('/mcp');
     const { tools } = await client.listTools();
     expect(tools.length).toBeGreaterThan(5);
     expect(tools.length).toBeLessThanOrEqual(40);
@@ -75,7 +75,9 @@ describe('over Streamable HTTP with the SDK client', () => {
     }
     const searchContacts = tools.find((t) => t.name === 'searchContacts');
     expect(searchContacts?.annotations?.readOnlyHint).toBe(true);
-    expect(tools.find((t) => t.name === 'deleteCase')?.annotations?.destructiveHint).toBe(true);
+    expect(tools.find((t) => t.name === 'createCase')?.annotations?.destructiveHint).toBe(false);
+    const service = (await (await connect('/mcp/service')).listTools()).tools;
+    expect(service.find((t) => t.name === 'deleteCase')?.annotations?.destructiveHint).toBe(true);
     expect(client.getServerVersion()?.name).toBe('sfgql');
     expect(client.getInstructions()).toMatch(/confirmationToken/);
   });
@@ -90,15 +92,19 @@ describe('over Streamable HTTP with the SDK client', () => {
     const unknown = await fetch(`${mcp.url}/mcp/everything`, { method: 'POST', headers: bearer });
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as Json).error_description).toMatch(
-      /No toolset "everything"; the toolsets are service, sales/,
+      /No toolset "everything"; the toolsets are service, calls, sales/,
     );
     const index = (await (await fetch(`${mcp.url}/toolsets`)).json()) as Json;
     expect(index.default).toBe(DEFAULT_TOOLSET);
   });
 
   it("takes a phone call end to end: the caller found by phone, a high-priority Phone case, the call logged, tomorrow's callback, her timeline", async () => {
-    // TODO(calls set): connect to the default toolset once it is the catalog's `calls` set.
-    const client = await connect('/mcp/all');
+    // The default toolset holds the whole call.
+    const client = await connect('/mcp');
+    const timeline = async (id: string) =>
+      structuredOf<{ activities: { id: string; kind: string }[]; cases: { id: string; subject: string }[] }>(
+        await call(client, 'getContactTimeline', { id }),
+      );
 
     const found = await call(client, 'searchContacts', { term: SARAH_PHONE });
     const [sarah] = structuredOf<{ records: { id: string; name: string }[] }>(found).records;
@@ -115,8 +121,7 @@ describe('over Streamable HTTP with the SDK client', () => {
       changes: expect.arrayContaining([{ field: 'Priority', before: null, after: 'High' }]),
       confirmationToken: expect.any(String),
     });
-    const before = await call(client, 'searchCases', { term: subject });
-    expect(structuredOf<{ records: unknown[] }>(before).records).toEqual([]);
+    expect((await timeline(sarahId)).cases.map((c) => c.subject)).not.toContain(subject);
     const caseId = (await confirmed(client, 'createCase', caseArgs)).result.id;
 
     const callLogged = await confirmed(client, 'logCall', {
@@ -135,27 +140,13 @@ describe('over Streamable HTTP with the SDK client', () => {
       whatId: caseId,
     });
 
-    // Her timeline.
-    // TODO(getContactTimeline): one call to getContactTimeline once the catalog has it; until then
-    // the related reads, each record linked to her and to the case.
-    const read = async (id: string) =>
-      structuredOf<{ type: string; record: Json }>(await call(client, 'getRecordById', { id }));
-    expect(await read(caseId)).toMatchObject({
-      type: 'Case',
-      record: { subject, contactId: sarahId, priority: 'High', origin: 'Phone' },
-    });
-    expect(await read(callLogged.result.id)).toMatchObject({
-      type: 'Task',
-      record: { whoId: sarahId, whatId: caseId, callType: 'Inbound' },
-    });
-    expect(await read(callback.result.id)).toMatchObject({
-      type: 'Event',
-      record: { whoId: sarahId, whatId: caseId },
-    });
-    const calls = await call(client, 'searchTasks', { term: 'invoice discrepancy' });
-    expect(structuredOf<{ records: { id: string }[] }>(calls).records.map((r) => r.id)).toContain(
-      callLogged.result.id,
-    );
+    // Her timeline, in one call: the callback (tomorrow) before the call (today); the case among hers.
+    const after = await timeline(sarahId);
+    const at = (id: string, kind: string) =>
+      after.activities.findIndex((a) => a.id === id && a.kind === kind);
+    expect(at(callback.result.id, 'event')).toBeGreaterThanOrEqual(0);
+    expect(at(callLogged.result.id, 'call')).toBeGreaterThan(at(callback.result.id, 'event'));
+    expect(after.cases).toContainEqual(expect.objectContaining({ id: caseId, subject }));
   });
 });
 
@@ -210,7 +201,7 @@ describe('confirmed writes by token', () => {
       const args = { subject: 'Durable token', origin: 'Web' };
       let token: string;
       try {
-        const client = await connectHttp(`${first.url}/mcp`, { headers: bearer });
+        const client = await connectHttp(`${first.url}/mcp/service`, { headers: bearer });
         ({ token } = await confirmed(client, 'createCase', args));
         await client.close();
       } finally {
@@ -218,7 +209,7 @@ describe('confirmed writes by token', () => {
       }
       const second = await startMcp(org.emulator.url, env);
       try {
-        const client = await connectHttp(`${second.url}/mcp`, { headers: bearer });
+        const client = await connectHttp(`${second.url}/mcp/service`, { headers: bearer });
         const replay = await call(client, 'createCase', { ...args, confirmationToken: token });
         expect(codeOf(replay)).toBe('CONFIRMATION_USED');
         const cases = await call(client, 'searchCases', { term: 'Durable token' });
@@ -236,7 +227,7 @@ describe('confirmed writes by token', () => {
 describe('confirmed writes by elicitation', () => {
   const asked: string[] = [];
   const client = (action: 'accept' | 'decline' | 'cancel') =>
-    connect('/mcp', {
+    connect('/mcp/service', {
       answer: (request) => {
         asked.push(request.message);
         return { action };
@@ -258,7 +249,7 @@ describe('confirmed writes by elicitation', () => {
     });
     expect(asked).toEqual([
       expect.stringMatching(
-        /Create case with subject "Accepted through the client"[\s\S]*Priority: \(empty\) → "Low"[\s\S]*Make this change/,
+        /Create a case "Accepted through the client" with priority "Low"[\s\S]*Priority: \(empty\) → "Low"[\s\S]*Make this change/,
       ),
     ]);
     expect(structuredOf(result)).toMatchObject({ status: 'done', result: { id: expect.any(String) } });
@@ -286,7 +277,7 @@ describe('confirmed writes by elicitation', () => {
   });
 
   it('write nothing when the client fails to ask, and say so', async () => {
-    const failing = await connect('/mcp', {
+    const failing = await connect('/mcp/service', {
       answer: () => {
         throw new Error('no window to show it in');
       },

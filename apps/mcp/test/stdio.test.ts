@@ -55,7 +55,7 @@ const call = (client: Client, name: string, args: Record<string, unknown> = {}) 
 
 describe('sfgql-mcp over stdio, as the integration user', () => {
   it('lists at most 40 annotated tools, finds Sarah by phone, and writes a case once behind its token', async () => {
-    const { client, stderr } = await spawnStdio();
+    const { client, stderr } = await spawnStdio({ SFGQL_MCP_TOOLSET: 'service' });
     try {
       const { tools } = await client.listTools();
       expect(tools.length).toBeLessThanOrEqual(40);

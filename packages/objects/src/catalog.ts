@@ -12,10 +12,11 @@ import type { Operation } from './operation.ts';
 import { opportunityOperations } from './opportunity/index.ts';
 import { productOperations } from './product/index.ts';
 import { recordOperations } from './records/index.ts';
+import { relatedOperations } from './related.ts';
 import { taskOperations } from './task/index.ts';
 import { userOperations } from './user/index.ts';
 
-/** Every operation, grouped by object family: what both adapters expose. */
+/** Every operation, grouped by object family: what every door exposes. */
 export const operationFamilies = {
   contacts: contactOperations,
   leads: leadOperations,
@@ -29,8 +30,12 @@ export const operationFamilies = {
   usersAndQueues: userOperations,
   products: productOperations,
   campaigns: campaignOperations,
-  lookups: [...lookupOperations, aggregateRecords],
+  lookups: lookupOperations,
+  /** Counts and measures of one object's records, grouped. */
+  aggregates: [aggregateRecords],
   records: recordOperations,
+  /** Timelines and related lists of contacts, leads, accounts, cases and opportunities. */
+  related: relatedOperations,
 } as const satisfies Record<string, readonly Operation[]>;
 
 export type OperationFamily = keyof typeof operationFamilies;

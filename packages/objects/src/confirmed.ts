@@ -116,6 +116,11 @@ function confirmedClient(
   const isTarget = (object: string, id: string) =>
     since !== undefined && object.toLowerCase() === request.object.toLowerCase() && id === recordId;
   let created = false;
+  const observeCreate = (object: string, values: Record<string, unknown>) => {
+    if (created || object.toLowerCase() !== request.object.toLowerCase()) return;
+    created = true;
+    write.observe(Object.entries(values).map(([field, after]) => ({ field, before: null, after })));
+  };
   return {
     ...client,
     async update(object, id, values) {
@@ -144,10 +149,12 @@ function confirmedClient(
     },
     async create(object, values) {
       const result = await client.create(object, values);
-      if (!created && object.toLowerCase() === request.object.toLowerCase()) {
-        created = true;
-        write.observe(Object.entries(values).map(([field, after]) => ({ field, before: null, after })));
-      }
+      observeCreate(object, values);
+      return result;
+    },
+    async createAndRead(object, values, fields) {
+      const result = await client.createAndRead(object, values, fields);
+      observeCreate(object, values);
       return result;
     },
   };

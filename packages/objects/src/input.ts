@@ -58,7 +58,10 @@ export function updatableKeys(spec: ObjectSpec): string[] {
     .map(([k]) => k);
 }
 
-/** Create input: required fields required, others optional; unknown fields refused by name. */
+/**
+ * Create input: required fields required, others optional; unknown fields refused by name, and a
+ * create with no field at all (which would make an empty record) refused.
+ */
 export function createInputSchema(spec: ObjectSpec) {
   const shape: Record<string, z.ZodType> = {};
   for (const key of creatableKeys(spec)) {
@@ -66,7 +69,9 @@ export function createInputSchema(spec: ObjectSpec) {
     const schema = writeSchema(field).describe(field.description);
     shape[key] = field.required ? schema : schema.optional();
   }
-  return z.strictObject(shape);
+  return z.strictObject(shape).refine((v) => Object.values(v).some((value) => value !== undefined), {
+    message: `give at least one field of the new ${spec.label.toLowerCase()}`,
+  });
 }
 
 /** Update input: the record's Id and at least one field to change (null clears a field). */

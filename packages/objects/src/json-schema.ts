@@ -6,6 +6,13 @@ import { z } from 'zod';
  */
 export const ID_OBJECTS = 'x-salesforce-objects';
 
+/**
+ * The keyword an output schema of a record carries with its object (`"Case"`): the parts of an answer
+ * that are records of an object, whose keys a door may name as that object's fields (the REST door's
+ * API names), apart from the parts that are not (a timeline's activities, a write's result).
+ */
+export const RECORD_OF = 'x-salesforce-record';
+
 /** A JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1). */
 export type JsonSchema = { [keyword: string]: unknown };
 

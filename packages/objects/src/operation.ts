@@ -63,6 +63,16 @@ export type ReadView =
   | { kind: 'globalSearch' }
   /** Numbers about one object's records: counts and measures by group. */
   | { kind: 'aggregate' }
+  /**
+   * A related list: the records of `object` whose lookup names one record of `parent` (given as the
+   * input `by`), through the parent's child relationship `relation` (`Contact.cases`).
+   */
+  | { kind: 'related'; object: ObjectSpec; parent: ObjectSpec; relation: string; by: string }
+  /**
+   * One record's activity timeline, by `id`: its tasks and events merged newest first, its recent
+   * cases (where it has cases) and its notes, in one call (see `related.ts`).
+   */
+  | { kind: 'timeline'; object: ObjectSpec }
   /** Metadata, not records: an object's description, the org's limits. */
   | { kind: 'describe' }
   | { kind: 'limits' };

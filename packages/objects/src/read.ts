@@ -1,4 +1,11 @@
-import { type SalesforceRecord, type SoqlFragment, soql } from '@sfgql/soql';
+import {
+  hasSearchableWord,
+  type SalesforceRecord,
+  type SoqlFragment,
+  type SoslStatement,
+  soql,
+  sosl,
+} from '@sfgql/soql';
 import { z } from 'zod';
 import { OperationError } from './errors.ts';
 import type { OperationContext } from './operation.ts';
@@ -65,6 +72,12 @@ export interface ReadRules {
    * (`kA0…`) names its version through `knowledgeArticleId`. Key prefix → field key.
    */
   idsOf?: Readonly<Record<string, string>>;
+  /**
+   * A search term is matched by Salesforce's full-text search (SOSL) over every searchable field,
+   * any of its words, ranked by relevance, instead of the search fields' SOQL conditions: knowledge
+   * articles are found by the words of their summary and body, which SOQL cannot filter on.
+   */
+  fullText?: boolean;
 }
 
 const NEWEST_FIRST: readonly OrderTerm[] = [{ field: 'lastModifiedDate', direction: 'DESC' }];
@@ -141,15 +154,61 @@ export interface ListQuery {
   keys?: readonly string[];
 }
 
-/** The records of a list query, in the object's default order. */
-export async function runList(ctx: OperationContext, spec: ObjectSpec, query: ListQuery) {
-  const keys = query.keys ?? compactKeys(spec);
+/** The conditions of a list query: the object's read rules and the equalities asked for. */
+function listConditions(spec: ObjectSpec, query: ListQuery): SoqlFragment[] {
   const where = readConditions(spec, 'lists', query.scopes);
   for (const [key, value] of Object.entries(query.equals ?? {})) {
     const field = spec.fields[key];
     if (!field) throw new Error(`${spec.apiName} has no field ${key}`);
     where.push(soql`${soql.ident(field.apiName)} = ${value}`);
   }
+  return where;
+}
+
+/**
+ * The SOSL search of a list query with a term, for an object searched in full text (`fullText`):
+ * any of the term's words in any searchable field, the object's read rules as the RETURNING filter,
+ * in Salesforce's order of relevance. Words are not made prefixes: a wildcard turns off
+ * Salesforce's stemming, which lets `refunds` find `refund` and `discrepancies` find `discrepancy`.
+ * INVALID_INPUT for a term without a word to search.
+ */
+export function fullTextStatement(
+  spec: ObjectSpec,
+  query: ListQuery & { term: string },
+  /** The API names to return, when a selection says them (a GraphQL query); else the keys'. */
+  fields?: readonly string[],
+): SoslStatement {
+  if (!hasSearchableWord(query.term))
+    throw new OperationError(
+      'INVALID_INPUT',
+      '✖ needs a word of at least two letters or digits\n  → at term',
+    );
+  const where = listConditions(spec, query);
+  return sosl.find(query.term, {
+    in: 'ALL',
+    match: 'any',
+    returning: [
+      {
+        object: spec.apiName,
+        fields: [...new Set(fields ?? selectFields(spec, query.keys ?? compactKeys(spec)))],
+        ...(where.length ? { where: soql.join(where, ' AND ') } : {}),
+        limit: query.limit,
+      },
+    ],
+  });
+}
+
+/**
+ * The records of a list query: in the object's default order, or, for a term over an object
+ * searched in full text, in order of relevance.
+ */
+export async function runList(ctx: OperationContext, spec: ObjectSpec, query: ListQuery) {
+  const keys = query.keys ?? compactKeys(spec);
+  if (query.term && spec.read?.fullText) {
+    const found = await ctx.client.search(fullTextStatement(spec, { ...query, term: query.term, keys }));
+    return found.map((r) => fromSalesforce(spec, r, keys));
+  }
+  const where = listConditions(spec, query);
   const search = query.term ? termSearch(spec, query.term) : null;
   if (query.term && !search)
     throw new OperationError('INVALID_INPUT', `${spec.labelPlural} cannot be searched by term.`);
@@ -192,6 +251,12 @@ export async function runOne(ctx: OperationContext, spec: ObjectSpec, query: One
   return record ? fromSalesforce(spec, record, query.keys) : null;
 }
 
+/** The statement of a one-record query, with the given API names selected. */
+export function oneStatement(spec: ObjectSpec, query: OneQuery, fields: readonly string[]): SoqlFragment {
+  const where = [oneCondition(spec, query), ...readConditions(spec, 'one', query.scopes)];
+  return soql`SELECT ${soql.fields([...new Set(fields)])} FROM ${soql.ident(spec.apiName)} WHERE ${soql.join(where, ' AND ')} ORDER BY ${defaultOrderBy(spec)} LIMIT 1`;
+}
+
 /** Like {@link runOne}, with the given API names selected and the record as Salesforce gave it. */
 export async function readOne(
   ctx: OperationContext,
@@ -199,9 +264,6 @@ export async function readOne(
   query: OneQuery,
   fields: readonly string[],
 ): Promise<SalesforceRecord | null> {
-  const where = [oneCondition(spec, query), ...readConditions(spec, 'one', query.scopes)];
-  const result = await ctx.client.query(
-    soql`SELECT ${soql.fields([...new Set(fields)])} FROM ${soql.ident(spec.apiName)} WHERE ${soql.join(where, ' AND ')} ORDER BY ${defaultOrderBy(spec)} LIMIT 1`,
-  );
+  const result = await ctx.client.query(oneStatement(spec, query, fields));
   return result.records[0] ?? null;
 }

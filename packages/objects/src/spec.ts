@@ -1,6 +1,7 @@
 import type { SalesforceClient, SalesforceRecord } from '@sfgql/soql';
 import { z } from 'zod';
 import { FIELD_KINDS } from './field-kinds.ts';
+import { RECORD_OF } from './json-schema.ts';
 import type { ReadRules } from './read.ts';
 
 /** Salesforce field types as the specs use them. */
@@ -133,14 +134,21 @@ function outputSchema(field: FieldSpec): z.ZodType {
   return OUTPUT[FIELD_KINDS[field.kind].value]();
 }
 
-/** The zod schema of an object's record (all fields, or the given keys), with descriptions. */
-export function recordSchema(spec: ObjectSpec, keys?: readonly string[]): z.ZodObject {
+/**
+ * The zod schema of an object's record (all fields, or the given keys), with descriptions, marked as
+ * a record of the object (`RECORD_OF`); `extra` adds what an operation answers besides the fields.
+ */
+export function recordSchema(
+  spec: ObjectSpec,
+  keys?: readonly string[],
+  extra: Record<string, z.ZodType> = {},
+): z.ZodObject {
   const shape: Record<string, z.ZodType> = {};
   for (const [name, field] of Object.entries(spec.fields)) {
     if (keys && !keys.includes(name)) continue;
     shape[name] = outputSchema(field).nullable().describe(field.description);
   }
-  return z.object(shape).describe(spec.description);
+  return z.object({ ...shape, ...extra }).meta({ description: spec.description, [RECORD_OF]: spec.apiName });
 }
 
 /** Keys of the compact view returned by searches. */

@@ -43,7 +43,8 @@ describe('updateCaseStatus', () => {
       object: 'Case',
       recordId: caseId,
       changes: [{ field: 'status', before: 'New', after: 'Working' }],
-      summary: `Update case "00001104" (${caseId}): status from "New" to "Working".`,
+      summary:
+        'Update case 00001104 ("Billing discrepancy on the January invoice"): status from "New" to "Working".',
       systemModstamp: expect.any(String),
     });
     await org.resetCalls();

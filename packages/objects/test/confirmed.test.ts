@@ -83,7 +83,9 @@ describe('runConfirmedWrite', () => {
       destructive: false,
       changes: [{ field: 'Status', before: 'New', after: 'Escalated' }],
     });
-    expect(request.summary).toBe(`Update case "00001104" (${caseId}): status from "New" to "Escalated".`);
+    expect(request.summary).toBe(
+      'Update case 00001104 ("Billing discrepancy on the January invoice"): status from "New" to "Escalated".',
+    );
     expect(await statusOf(caseId)).toBe('New');
 
     clock += 5_000;

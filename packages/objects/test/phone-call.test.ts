@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCase, getCase } from '../src/case/index.ts';
 import { searchContacts } from '../src/contact/index.ts';
 import { getEvent, scheduleEvent } from '../src/event/index.ts';
+import { getContactTimeline } from '../src/related.ts';
 import { getTask, logCall } from '../src/task/index.ts';
 import { startTestOrg, type TestOrg } from './support.ts';
 
@@ -32,11 +33,18 @@ it("runs the reference document's phone call: find the caller, open a case, log 
     accountId: caller.accountId,
   };
   const casePreview = await createCase.prepare(org.ctx, caseInput);
-  expect(casePreview.summary).toMatch(/^Create case/);
-  const opened = (await createCase.execute(org.ctx, caseInput)) as { id: string };
+  // Read to the caller as it is: her name and her company's, never their Ids.
+  expect(casePreview.summary).toBe(
+    'Create a case "Billing discrepancy on the February invoice" with description "Charged twice for the Enterprise License.", priority "High" and origin "Phone", linked to the contact "Sarah Johnson" and the account "Acme Corporation".',
+  );
+  await org.resetCalls();
+  const opened = (await createCase.execute(org.ctx, caseInput)) as { id: string; caseNumber: string };
+  // The case number to tell the caller comes with the create, in the same call.
+  expect(await org.calls()).toBe(1);
+  expect(opened.caseNumber).toMatch(/^\d{8}$/);
 
   // 3. The call itself, on the caller's timeline and the case.
-  const call = (await logCall.execute(org.ctx, {
+  const callInput = {
     subject: 'Inbound call - billing question',
     callType: 'Inbound',
     callDisposition: 'Connected',
@@ -44,27 +52,36 @@ it("runs the reference document's phone call: find the caller, open a case, log 
     whoId: caller.id,
     whatId: opened.id,
     durationSeconds: 420,
-  })) as { id: string };
+  };
+  expect((await logCall.prepare(org.ctx, callInput)).summary).toBe(
+    `Log a completed inbound call "Inbound call - billing question" (Connected) with the contact "Sarah Johnson" about case ${opened.caseNumber} ("Billing discrepancy on the February invoice").`,
+  );
+  const call = (await logCall.execute(org.ctx, callInput)) as { id: string };
 
   // 4. A callback tomorrow at 10:00 for half an hour.
   const tomorrow = new Date(now);
   tomorrow.setUTCDate(now.getUTCDate() + 1);
   tomorrow.setUTCHours(10, 0, 0, 0);
   const end = new Date(tomorrow.getTime() + 30 * 60_000);
-  const callback = (await scheduleEvent.execute(org.ctx, {
+  const callbackInput = {
     subject: 'Callback - confirm the refund',
     startDateTime: tomorrow.toISOString(),
     endDateTime: end.toISOString(),
     location: 'Phone',
     whoId: caller.id,
     whatId: opened.id,
-  })) as { id: string };
+  };
+  expect((await scheduleEvent.prepare(org.ctx, callbackInput)).summary).toBe(
+    `Schedule an event "Callback - confirm the refund" with start date time 12 February 2026 at 10:00 UTC, end date time 12 February 2026 at 10:30 UTC and location "Phone", linked to the contact "Sarah Johnson" and case ${opened.caseNumber} ("Billing discrepancy on the February invoice").`,
+  );
+  const callback = (await scheduleEvent.execute(org.ctx, callbackInput)) as { id: string };
 
   const savedCase = (await getCase.run(org.ctx, { id: opened.id })) as Record<string, unknown>;
   expect(savedCase).toMatchObject({ priority: 'High', status: 'New', contactId: caller.id, origin: 'Phone' });
   expect(await getTask.run(org.ctx, { id: call.id })).toMatchObject({
     taskSubtype: 'Call',
     status: 'Completed',
+    activityDate: '2026-02-11',
     whoId: caller.id,
     whatId: opened.id,
   });
@@ -74,4 +91,26 @@ it("runs the reference document's phone call: find the caller, open a case, log 
     whoId: caller.id,
     whatId: opened.id,
   });
+
+  // 5. The caller's timeline shows all three, in one call: the callback to come, the call just
+  // logged (marked as a call), then what came before; the new case first among her cases.
+  await org.resetCalls();
+  const timeline = (await getContactTimeline.run(org.ctx, { id: caller.id })) as {
+    name: string;
+    activities: { id: string; kind: string; date: string; whatName: string | null }[];
+    cases: { id: string; caseNumber: string }[];
+  };
+  expect(await org.calls()).toBe(1);
+  expect(timeline.name).toBe('Sarah Johnson');
+  expect(timeline.activities[0]).toMatchObject({
+    id: callback.id,
+    kind: 'event',
+    whatName: opened.caseNumber,
+  });
+  expect(timeline.activities).toContainEqual(
+    expect.objectContaining({ id: call.id, kind: 'call', date: '2026-02-11', whatName: opened.caseNumber }),
+  );
+  const dates = timeline.activities.map((a) => Date.parse(a.date));
+  expect(dates).toEqual([...dates].sort((a, b) => b - a));
+  expect(timeline.cases[0]).toMatchObject({ id: opened.id, caseNumber: opened.caseNumber });
 });

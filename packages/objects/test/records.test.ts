@@ -132,11 +132,13 @@ describe('upsert by an external id', () => {
       values: { name: 'Gadget', isActive: true },
     };
     const insert = await confirmAndRun(upsertRecord, input);
-    expect(insert.preview.summary).toMatch(/^Create product "Gadget" \(ExternalId ERP-7: none has it yet\)/);
+    expect(insert.preview.summary).toMatch(
+      /^Create the product "Gadget" \(ExternalId ERP-7: none has it yet\)/,
+    );
     expect(insert.done).toMatchObject({ kind: 'done', result: { created: true } });
     const update = await confirmAndRun(upsertRecord, { ...input, values: { name: 'Gadget Pro' } });
     expect(update.preview.summary).toBe(
-      'Update product "Gadget" (ExternalId ERP-7): name from "Gadget" to "Gadget Pro".',
+      'Update the product "Gadget" (ExternalId ERP-7): name from "Gadget" to "Gadget Pro".',
     );
     expect(update.done).toMatchObject({ kind: 'done', result: { created: false } });
   });

@@ -101,6 +101,29 @@ describe('cases', () => {
     ).rejects.toThrow(/email/);
   });
 
+  it("takes any origin of the org's Case Origin picklist, and a transcript up to its bound", async () => {
+    const base = { subject: 'Called about a refund', summary: 'Wants a refund.', transcript: 'x' };
+    const phone = (await createCaseFromConversation.execute(org.ctx, { ...base, origin: 'phone' })) as {
+      id: string;
+    };
+    expect(await getCase.run(org.ctx, { id: phone.id })).toMatchObject({ origin: 'Phone' });
+    const fax = await createCaseFromConversation.prepare(org.ctx, { ...base, origin: 'Fax' }).catch((e) => e);
+    expect(reportError(fax)).toMatchObject({
+      status: 400,
+      code: 'INVALID_INPUT',
+      message: "✖ must be one of the org's Case Origin values: Phone, Email, Web, Chat\n  → at origin",
+    });
+    await org.resetCalls();
+    const long = await createCaseFromConversation
+      .prepare(org.ctx, { ...base, transcript: 'y'.repeat(140_000) })
+      .catch((e) => e);
+    expect(reportError(long)).toMatchObject({ status: 400, code: 'INVALID_INPUT' });
+    expect(long.message).toContain(
+      'must be at most 60,000 characters (it has 140,000): send the last 60,000 characters of the conversation',
+    );
+    expect(await org.calls()).toBe(0);
+  });
+
   it('adds comments and routes a case to a queue by name', async () => {
     const demo = (await getCaseByNumber.run(org.ctx, { caseNumber: '00001104' })) as { id: string };
     await addCaseComment.execute(org.ctx, { caseId: demo.id, body: 'Refund approved by billing.' });
@@ -185,6 +208,11 @@ describe('notes', () => {
       body: 'Customer <asked> about "invoice" #1234 & refunds.',
     });
     expect(note.linkedRecords).toContainEqual({ id: sarah.id, type: 'Contact' });
+    // A body is read on from an offset, with its whole length.
+    expect(await getNote.run(org.ctx, { id: created.id, bodyOffset: 9 })).toMatchObject({
+      body: '<asked> about "invoice" #1234 & refunds.',
+      bodyLength: 49,
+    });
     const preview = await updateNote.prepare(org.ctx, { id: created.id, body: 'Resolved.' });
     expect(preview.changes).toEqual([
       { field: 'body', before: 'Customer <asked> about "invoice" #1234 & refunds.', after: 'Resolved.' },

@@ -13,11 +13,14 @@ export interface TestOrg {
   close(): Promise<void>;
 }
 
-/** An emulator with the demo org, and an operation context logged in as the demo user. */
+/** An emulator with the demo org, and an operation context logged in as the demo user (both on `now`'s clock, if given). */
 export async function startTestOrg(options: { now?: () => Date } = {}): Promise<TestOrg> {
   const { emulator, session } = await startDemoOrg(options.now ? { now: options.now } : {});
   const control = emulatorControl(emulator.url);
-  const ctx: OperationContext = { client: createSalesforceClient({ session, retry: { retries: 0 } }) };
+  const ctx: OperationContext = {
+    client: createSalesforceClient({ session, retry: { retries: 0 } }),
+    ...(options.now ? { now: options.now } : {}),
+  };
   return {
     emulator,
     ctx,

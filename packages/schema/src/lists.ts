@@ -1,5 +1,5 @@
 import { OperationError } from '@sfgql/objects/errors';
-import { planQuery, type SalesforceRecord, type SoqlFragment, soql } from '@sfgql/soql';
+import { planQuery, type SalesforceRecord, type SoqlFragment, type SoslStatement, soql } from '@sfgql/soql';
 import type { GraphQLContext } from './builder.ts';
 import { afterCondition, allOf, cursorOf, decodeCursor, type OrderKey } from './filters.ts';
 import {
@@ -121,6 +121,29 @@ export async function fetchPage(
   if (plan.deferred.length) throw new Error('The planner deferred a part the gateway meant to inline');
   const result = await ctx.client.query(plan.statement, { maxRecords: args.first + 1 });
   return connectionOf(result.records, node, args, { offset, count, verify: options.verify ?? null });
+}
+
+/** The most records a SOSL search returns: what a full-text search's count can reach. */
+const SEARCH_MAX = 2000;
+
+/**
+ * One page of a full-text search (of an object the catalog searches in full text): the most
+ * relevant records first, in one SOSL call made by `search` for the fields and rows it is given.
+ * SOSL returns plain fields: relations the query asks of the records are loaded afterwards, in
+ * batches. `totalCount` counts the matches, up to 2000.
+ */
+export async function fetchSearchPage(
+  ctx: GraphQLContext,
+  node: PlanNode,
+  args: ListArgs,
+  search: (fields: readonly string[], limit: number) => SoslStatement,
+): Promise<ConnectionSource> {
+  const { fields } = toSelection(node, { ...rootPlacement(ctx.childLevels), flat: true });
+  const records = await ctx.client.search(search(fields, args.first + 1));
+  return connectionOf(records, node, args, {
+    offset: 0,
+    count: async () => (await ctx.client.search(search(['Id'], SEARCH_MAX))).length,
+  });
 }
 
 /** One record by conditions (Id, CaseNumber, and the object's rules), everything the query asks of it in one statement. */

@@ -34,6 +34,11 @@ export interface Loaders {
   counts(childObject: string, foreignKey: string, where: SoqlFragment | null): DataLoader<string, number>;
   /** The records each note is attached to. */
   links(): DataLoader<string, LinkedRecord[]>;
+  /**
+   * Records by Id from a statement made for a batch of Ids (up to 200), cached under `key`: what a
+   * field reads of each record of a page in one call (a timeline).
+   */
+  statement(key: string, build: (ids: string[]) => SoqlFragment): DataLoader<string, SalesforceRecord | null>;
 }
 
 /**
@@ -74,6 +79,7 @@ export function createLoaders(client: SalesforceClient, options: { childLevels: 
   const records = new Map<string, DataLoader<string, SalesforceRecord | null>>();
   const children = new Map<string, DataLoader<string, SalesforceRecord[]>>();
   const counts = new Map<string, DataLoader<string, number>>();
+  const statements = new Map<string, DataLoader<string, SalesforceRecord | null>>();
   let links: DataLoader<string, LinkedRecord[]> | undefined;
   return {
     records: (object, selection) =>
@@ -105,6 +111,17 @@ export function createLoaders(client: SalesforceClient, options: { childLevels: 
           }
           return found;
         }, 0),
+      ),
+    statement: (key, build) =>
+      memo(statements, key, () =>
+        mapLoader<SalesforceRecord | null>(async (ids) => {
+          const found = new Map<string, SalesforceRecord>();
+          for (const batch of idBatches(ids)) {
+            const result = await client.query(build(batch));
+            for (const record of result.records) found.set(String(record.Id), record);
+          }
+          return found;
+        }, null),
       ),
     links: () =>
       (links ??= mapLoader(async (noteIds) => {

@@ -1,67 +1,15 @@
 import type { FieldMap, InputFieldMap } from '@pothos/core';
 import { type ConfirmationRequest, WriteForbiddenError } from '@sfgql/confirm';
 import { runConfirmedWrite } from '@sfgql/objects/confirmed';
-import {
-  allowsNull,
-  ID_OBJECTS,
-  isSchema,
-  type JsonSchema,
-  jsonSchemaOf,
-  primaryType,
-} from '@sfgql/objects/json-schema';
+import { jsonSchemaOf } from '@sfgql/objects/json-schema';
 import type { WriteOperation } from '@sfgql/objects/operation';
 import { soql } from '@sfgql/soql';
 import type { Builder } from './builder.ts';
-import type { ScalarName } from './kinds.ts';
+import { isRecord, pascal, propertiesOf, requiredOf, typeOf, valueField } from './json-types.ts';
 import { fetchOne } from './lists.ts';
 import { planRecord } from './plan.ts';
 import type { Registry } from './registry.ts';
 import type { TypeRefs } from './types.ts';
-
-const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-
-/** The GraphQL scalar of a JSON Schema value: JSON for objects and anything else without one. */
-type ValueScalar = ScalarName | 'JSON';
-
-const SCALARS: Readonly<Record<string, ScalarName>> = {
-  string: 'String',
-  integer: 'Int',
-  number: 'Float',
-  boolean: 'Boolean',
-};
-
-/** Ids are typed ID: the catalog marks each with the objects it may name, and results name theirs `id`. */
-const isId = (key: string, schema: JsonSchema) =>
-  ID_OBJECTS in schema || key === 'id' || /[a-z]Id$/.test(key);
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
-
-/** A schema's properties; the JSON Schema of an object operation always has them. */
-const propertiesOf = (schema: JsonSchema): [string, JsonSchema][] =>
-  isSchema(schema.properties)
-    ? Object.entries(schema.properties).filter((e): e is [string, JsonSchema] => isSchema(e[1]))
-    : [];
-
-const requiredOf = (schema: JsonSchema): Set<string> =>
-  new Set(
-    Array.isArray(schema.required) ? schema.required.filter((k): k is string => typeof k === 'string') : [],
-  );
-
-/** A GraphQL type for a JSON Schema property: Ids as ID, picklists as String with their values. */
-function typeOf(key: string, prop: JsonSchema): { scalar: ValueScalar; list: boolean; description?: string } {
-  const items = primaryType(prop) === 'array' && isSchema(prop.items) ? prop.items : null;
-  const member = items ?? prop;
-  const list = items !== null;
-  const values = Array.isArray(member.enum)
-    ? ` Values: ${member.enum.filter((v) => v !== null).join(', ')}.`
-    : '';
-  const description = typeof prop.description === 'string' ? `${prop.description}${values}` : values.trim();
-  const scalar = isId(list ? key.replace(/s$/, '') : key, member)
-    ? 'ID'
-    : (SCALARS[primaryType(member) ?? ''] ?? 'JSON');
-  return { scalar, list, ...(description ? { description } : {}) };
-}
 
 export interface MutationResult {
   kind: 'result';
@@ -146,24 +94,8 @@ export function defineMutations(
           description: `What ${operation.name} did.`,
           fields: (r) => {
             const out: FieldMap = {};
-            for (const [key, prop] of propertiesOf(output)) {
-              const { scalar, list, description } = typeOf(key, prop);
-              const about = description ? { description } : {};
-              // What the operation may leave empty is nullable here: a write that happened never
-              // answers an error because a value it did not have was promised.
-              const nullable = !outputRequired.has(key) || allowsNull(prop);
-              out[key] = list
-                ? r.field({
-                    type: [scalar],
-                    nullable,
-                    ...about,
-                    resolve: (m) => {
-                      const value = m.value[key];
-                      return Array.isArray(value) ? value : null;
-                    },
-                  })
-                : r.field({ type: scalar, nullable, ...about, resolve: (m) => m.value[key] ?? null });
-            }
+            for (const [key, prop] of propertiesOf(output))
+              out[key] = valueField(r, key, prop, outputRequired.has(key), (m) => m.value[key]);
             out.clientMutationId = r.string({
               nullable: true,
               description: 'The clientMutationId the mutation was called with.',

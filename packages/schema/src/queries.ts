@@ -1,10 +1,11 @@
 import type { FieldMap, InputFieldMap } from '@pothos/core';
 import { apiLimits, describeObject, GLOBAL_SEARCH_OBJECTS } from '@sfgql/objects/lookup';
-import { oneCondition, readConditions, scopesOf } from '@sfgql/objects/read';
+import { fullTextStatement, oneCondition, readConditions, scopesOf } from '@sfgql/objects/read';
 import { termSearch } from '@sfgql/objects/search';
+import { withArticle } from '@sfgql/objects/words';
 import { hasSearchableWord, isSalesforceId, soql, sosl, toSalesforceId } from '@sfgql/soql';
 import type { Builder } from './builder.ts';
-import { fetchOne, fetchPage, invalidInput } from './lists.ts';
+import { fetchOne, fetchPage, fetchSearchPage, invalidInput } from './lists.ts';
 import {
   listArgs,
   planAbstract,
@@ -26,7 +27,9 @@ function idOf(config: ObjectConfig, value: string): string {
   const prefixes = keyPrefix ? [keyPrefix, ...Object.keys(read?.idsOf ?? {})] : undefined;
   const id = value.trim();
   if (!isSalesforceId(id, prefixes))
-    throw invalidInput(`id: ${JSON.stringify(value)} is not the Id of a ${config.spec.label.toLowerCase()}`);
+    throw invalidInput(
+      `id: ${JSON.stringify(value)} is not the Id of ${withArticle(config.spec.label.toLowerCase())}`,
+    );
   return toSalesforceId(id) as string;
 }
 
@@ -128,8 +131,9 @@ export function defineQueries(builder: Builder, registry: Registry, refs: TypeRe
             ...(searchable
               ? {
                   search: t.arg.string({
-                    description:
-                      'Words, an email, a phone number in any format or a number, matched against the search fields.',
+                    description: spec.read?.fullText
+                      ? 'Words searched in full text (any of them, in any form: refund finds refunds), the most relevant first, in one page.'
+                      : 'Words, an email, a phone number in any format or a number, matched against the search fields.',
                   }),
                 }
               : {}),
@@ -138,6 +142,20 @@ export function defineQueries(builder: Builder, registry: Registry, refs: TypeRe
           resolve: (_root, args, ctx, info) => {
             const term = typeof args.search === 'string' ? args.search.trim() : '';
             if (term.length > 200) throw invalidInput('search is at most 200 characters');
+            if (term && spec.read?.fullText) {
+              // Searched in full text as through every door: by relevance, one page.
+              const ordered = (['after', 'last', 'before', 'orderBy', 'where'] as const).filter(
+                (name) => args[name] !== undefined && args[name] !== null,
+              );
+              if (ordered.length)
+                throw invalidInput(
+                  `a search of ${spec.labelPlural.toLowerCase()} answers the most relevant first, in one page: ${ordered.join(', ')} cannot go with it`,
+                );
+              const list = listArgs(config, args);
+              return fetchSearchPage(ctx, planConnection(info, config, list), list, (fields, limit) =>
+                fullTextStatement(spec, { term, scopes: args, limit }, fields),
+              );
+            }
             const found = term ? termSearch(spec, term) : null;
             const conditions = readConditions(spec, 'lists', args);
             const list = listArgs(config, args, [...conditions, ...(found ? [found.condition] : [])]);

@@ -8,6 +8,7 @@ import { createBuilder } from './builder.ts';
 import { defineMutations } from './mutations.ts';
 import { defineQueries } from './queries.ts';
 import { createRegistry, STANDARD_OBJECTS } from './registry.ts';
+import { defineTimelines } from './timeline.ts';
 import { defineObjectTypes, defineSharedTypes } from './types.ts';
 
 export interface SchemaOptions {
@@ -49,6 +50,7 @@ export function createSchema(options: SchemaOptions = {}): GraphQLSchema {
   const refs = defineObjectTypes(builder, registry, shared);
   defineQueries(builder, registry, refs);
   defineAggregates(builder, registry, refs);
+  defineTimelines(builder, registry, refs);
   defineMutations(builder, registry, refs, writeOperations(options));
   return builder.toSchema({ sortSchema: true });
 }

@@ -113,6 +113,11 @@ export interface QueryOptions {
   maxRecords?: number;
 }
 
+/** A create's save result, with the new record's fields read back in the same call (null if that read failed). */
+export interface CreatedRecord extends SaveResult {
+  record: Record<string, unknown> | null;
+}
+
 /** A record's fields before and after a write, as Salesforce answered them in the same call. */
 export interface RecordChange {
   before: Record<string, unknown>;
@@ -150,6 +155,23 @@ export interface SalesforceClient {
     fields?: readonly string[],
   ): Promise<T>;
   create(object: string, values: Record<string, unknown>): Promise<SaveResult>;
+  /**
+   * Creates a record and reads the given fields of it back (its CaseNumber, its Name), in one call:
+   * a composite of the POST and a GET naming the new record by the POST's answer. A refused create
+   * throws as `create` does; a read that fails after the record was made leaves `record` null rather
+   * than hiding a write that happened.
+   */
+  createAndRead(
+    object: string,
+    values: Record<string, unknown>,
+    fields: readonly string[],
+  ): Promise<CreatedRecord>;
+  /**
+   * Runs several queries in one call (a composite request): the first page of each, in order.
+   * Salesforce takes at most five queries per composite request, so more than five take one call
+   * per five. One statement is a plain query.
+   */
+  queryMany(statements: readonly SoqlFragment[]): Promise<QueryResult[]>;
   /** An object's describe (fields, picklist values, relationships), cached per org for `describeTtlMs`. */
   describe(object: string): Promise<DescribeResult>;
   /** The org's API limits (`GET /limits`). */
@@ -211,6 +233,9 @@ export const MAX_QUERY_URL_BYTES = 14_336;
 /** Salesforce's limit on the length of one SOQL statement (100,000 characters by default). */
 export const MAX_SOQL_LENGTH = 100_000;
 
+/** Query subrequests Salesforce takes in one composite request. */
+export const MAX_QUERIES_PER_COMPOSITE = 5;
+
 /** An HTTP date for `If-Unmodified-Since`: whole seconds, rounded up so as never to refuse `stamp` itself. */
 export function httpDate(stamp: string): string {
   const ms = Date.parse(stamp);
@@ -250,6 +275,19 @@ function subrequestError(result: SubResult): SalesforceError {
     fields: first?.fields,
     status: result.httpStatusCode,
   });
+}
+
+/** The query resource of a statement, refusing unsent a statement longer than Salesforce takes. */
+function queryPath(statement: SoqlFragment): string {
+  if (statement.text.length > MAX_SOQL_LENGTH) {
+    // Salesforce would refuse it (and a URL this long, long before): not sent at all.
+    throw new SalesforceError(
+      'SF_QUERY_INVALID',
+      `The query is ${statement.text.length} characters long; Salesforce takes at most ${MAX_SOQL_LENGTH}. Ask for fewer values.`,
+      { errorCode: 'QUERY_TOO_LONG' },
+    );
+  }
+  return `/query?q=${encodeURIComponent(statement.text)}`;
 }
 
 /** A record as the REST API returns it, without its `attributes`. */
@@ -380,15 +418,7 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
       meter,
       session: () => source.current(),
       async queryPage<T extends SalesforceRecord>(statement: SoqlFragment) {
-        if (statement.text.length > MAX_SOQL_LENGTH) {
-          // Salesforce would refuse it (and a URL this long, long before): not sent at all.
-          throw new SalesforceError(
-            'SF_QUERY_INVALID',
-            `The query is ${statement.text.length} characters long; Salesforce takes at most ${MAX_SOQL_LENGTH}. Ask for fewer values.`,
-            { errorCode: 'QUERY_TOO_LONG' },
-          );
-        }
-        const path = `/query?q=${encodeURIComponent(statement.text)}`;
+        const path = queryPath(statement);
         if (Buffer.byteLength(base + path) <= MAX_QUERY_URL_BYTES) return page<T>('query', path);
         const results = await composite('query', [{ method: 'GET', url: base + path, referenceId: 'query' }]);
         return answerOf(results, 'query') as QueryResult<T>;
@@ -444,6 +474,36 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
           values,
           essential,
         );
+      },
+      async createAndRead(object, values, fields) {
+        const name = checkName('object', object);
+        const names = fields.map((f) => checkName('field', f));
+        const results = await composite('create', [
+          { method: 'POST', url: `${base}/sobjects/${name}`, referenceId: 'create', body: values },
+          {
+            method: 'GET',
+            url: `${base}/sobjects/${name}/@{create.id}?fields=${names.length ? names.join(',') : 'Id'}`,
+            referenceId: 'record',
+          },
+        ]);
+        const saved = answerOf(results, 'create') as SaveResult;
+        const read = results.get('record');
+        const record = read && read.httpStatusCode < 400 ? fieldsOf(read.body) : null;
+        return { ...saved, record };
+      },
+      async queryMany(statements) {
+        const paths = statements.map(queryPath);
+        if (paths.length === 1) return [await this.queryPage(statements[0] as SoqlFragment)];
+        const answers: QueryResult[] = [];
+        for (let start = 0; start < paths.length; start += MAX_QUERIES_PER_COMPOSITE) {
+          const chunk = paths.slice(start, start + MAX_QUERIES_PER_COMPOSITE);
+          const results = await composite(
+            'query',
+            chunk.map((path, i) => ({ method: 'GET', url: base + path, referenceId: `q${i}` })),
+          );
+          for (let i = 0; i < chunk.length; i++) answers.push(answerOf(results, `q${i}`) as QueryResult);
+        }
+        return answers;
       },
       async describe(object) {
         checkName('object', object);

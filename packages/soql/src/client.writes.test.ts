@@ -156,6 +156,82 @@ describe('updateIfUnmodified', () => {
   });
 });
 
+describe('createAndRead', () => {
+  it('creates a record and reads its fields back in one call', async () => {
+    await control.resetMetrics();
+    const created = await client().createAndRead('Case', { Subject: 'Numbered at once' }, [
+      'CaseNumber',
+      'Subject',
+    ]);
+    expect((await control.metrics()).total).toBe(1);
+    expect(created).toMatchObject({
+      id: expect.stringMatching(/^500/),
+      success: true,
+      record: { Id: created.id, CaseNumber: expect.stringMatching(/^\d{8}$/), Subject: 'Numbered at once' },
+    });
+    expect((await client().retrieve('Case', created.id, ['CaseNumber'])).CaseNumber).toBe(
+      created.record?.CaseNumber,
+    );
+  });
+
+  it("keeps Salesforce's refusal of the create, and writes nothing", async () => {
+    const before = await client().query(soql`SELECT COUNT() FROM Case`);
+    await expect(
+      client().createAndRead('Case', { Subject: 'Refused', Status: 'Not a status' }, ['CaseNumber']),
+    ).rejects.toMatchObject({
+      code: 'SF_INVALID_DATA',
+      errorCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+    });
+    expect((await client().query(soql`SELECT COUNT() FROM Case`)).totalSize).toBe(before.totalSize);
+  });
+
+  it('answers the record made even when the read after it fails', async () => {
+    const created = await client().createAndRead('Case', { Subject: 'Read fails' }, ['NoSuchField']);
+    expect(created).toMatchObject({ id: expect.stringMatching(/^500/), success: true, record: null });
+    expect((await client().retrieve('Case', created.id, ['Subject'])).Subject).toBe('Read fails');
+  });
+
+  it('refuses names that are not Salesforce names, sending nothing', async () => {
+    await control.resetMetrics();
+    await expect(client().createAndRead('Case', {}, ['Subject,Owner.Password'])).rejects.toThrow(TypeError);
+    await expect(client().createAndRead('Case; DROP', {}, ['Id'])).rejects.toThrow(TypeError);
+    expect((await control.metrics()).total).toBe(0);
+  });
+});
+
+describe('queryMany', () => {
+  it('runs several queries in one call, each answer in its place', async () => {
+    await control.resetMetrics();
+    const [cases, contacts, none] = await client().queryMany([
+      soql`SELECT CaseNumber FROM Case WHERE CaseNumber = ${'00001104'}`,
+      soql`SELECT Name FROM Contact WHERE Name = ${'Sarah Johnson'}`,
+      soql`SELECT Id FROM Account WHERE Name = ${"nobody' OR Name != '"}`,
+    ]);
+    expect((await control.metrics()).total).toBe(1);
+    expect(cases?.records.map((r) => r.CaseNumber)).toEqual(['00001104']);
+    expect(contacts?.records.map((r) => r.Name)).toEqual(['Sarah Johnson']);
+    expect(none?.records).toEqual([]);
+  });
+
+  it('takes one call per five queries, one plain query for one, and none for none', async () => {
+    const statements = Array.from({ length: 7 }, (_, i) => soql`SELECT Id FROM Case LIMIT ${i + 1}`);
+    await control.resetMetrics();
+    const answers = await client().queryMany(statements);
+    expect(answers.map((a) => a.records.length)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect((await control.metrics()).total).toBe(2);
+    await control.resetMetrics();
+    await client().queryMany([soql`SELECT Id FROM Case LIMIT 1`]);
+    expect(Object.keys((await control.metrics()).byResource)).toEqual(['GET /query']);
+    expect(await client().queryMany([])).toEqual([]);
+  });
+
+  it("reports a query's error as a query does", async () => {
+    await expect(
+      client().queryMany([soql`SELECT Id FROM Case`, soql`SELECT Nope FROM Case`]),
+    ).rejects.toMatchObject({ code: 'SF_QUERY_INVALID', errorCode: 'INVALID_FIELD' });
+  });
+});
+
 describe('long queries', () => {
   it('sends a query whose URL would pass the limit in a composite request: one call, the same answer', async () => {
     const { id } = await newCase('Found among many');

@@ -33,21 +33,35 @@ describe('sosl.find', () => {
     ).toContain('FIND {acm*}');
   });
 
+  it('matches any of the words when asked, leaving out words too short to search', () => {
+    const returning = [{ object: 'KnowledgeArticleVersion', fields: ['Id'] }];
+    expect(sosl.find('charged twice a refund', { returning, match: 'any', prefix: true }).text).toContain(
+      'FIND {charged* OR twice* OR refund*}',
+    );
+    expect(sosl.find('or not (refund)', { returning, match: 'any' }).text).toContain(
+      'FIND {"or" OR "not" OR \\(refund\\)}',
+    );
+  });
+
   it('cannot be steered by the search text (property)', () => {
     fc.assert(
       fc.property(fc.string({ minLength: 2, maxLength: 40 }), (text) => {
         fc.pre(hasSearchableWord(text));
-        const statement = sosl.find(text, { returning: [{ object: 'Contact', fields: ['Id'] }] });
-        const braces = /^FIND \{(.*)\} IN ALL FIELDS RETURNING Contact\(Id\)$/s.exec(statement.text);
-        expect(braces).not.toBeNull();
-        // Inside the braces, every reserved character is preceded by a backslash.
-        const inside = braces?.[1] ?? '';
-        // Operator words typed as words come back quoted; everything else must be escaped.
-        const unescaped = inside
-          .replace(/\\./gs, '')
-          .replace(/"(?:and|or|not)"/gi, '')
-          .match(/[?&|!{}[\]()^~*:\\"'+-]/);
-        expect(unescaped).toBeNull();
+        for (const match of ['words', 'any'] as const) {
+          const statement = sosl.find(text, { returning: [{ object: 'Contact', fields: ['Id'] }], match });
+          const braces = /^FIND \{(.*)\} IN ALL FIELDS RETURNING Contact\(Id\)$/s.exec(statement.text);
+          expect(braces).not.toBeNull();
+          // Inside the braces, every reserved character is preceded by a backslash.
+          const inside = braces?.[1] ?? '';
+          // Operator words typed as words come back quoted, the OR between words is the builder's;
+          // everything else must be escaped.
+          const unescaped = inside
+            .replace(/\\./gs, '')
+            .replace(/"(?:and|or|not)"/gi, '')
+            .replace(match === 'any' ? / OR /g : /^$/, ' ')
+            .match(/[?&|!{}[\]()^~*:\\"'+-]/);
+          expect(unescaped).toBeNull();
+        }
       }),
       { numRuns: 2000 },
     );

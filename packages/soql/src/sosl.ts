@@ -43,8 +43,13 @@ export interface FindOptions {
   returning: readonly Returning[];
   /** Total rows across all objects (Salesforce's maximum is 2000). */
   limit?: number;
-  /** `words` (default): every word must match, each may be a prefix when `prefix` is set; `phrase`: the exact phrase. */
-  match?: 'words' | 'phrase';
+  /**
+   * `words` (default): every word must match, each may be a prefix when `prefix` is set; `any`: at
+   * least one word must match (words joined with OR, those with fewer than two letters or digits
+   * left out), so that Salesforce's relevance ranks the records matching more words first;
+   * `phrase`: the exact phrase.
+   */
+  match?: 'words' | 'any' | 'phrase';
   /** Let each word match as a prefix (`acm` finds Acme). */
   prefix?: boolean;
 }
@@ -71,13 +76,15 @@ function find(text: string, options: FindOptions): SoslStatement {
     throw new TypeError('A search term needs a word of at least two letters or digits');
   if (options.returning.length === 0)
     throw new TypeError('A SOSL search needs at least one RETURNING object');
+  // AND, OR and NOT are operators in a FIND term: as words someone typed, they are quoted.
+  const word = (w: string) =>
+    OPERATOR_WORD.test(w) ? `"${w}"` : escapeSoslTerm(w) + (options.prefix ? '*' : '');
   const term =
     options.match === 'phrase'
       ? `"${escapeSoslTerm(words.join(' '))}"`
-      : words
-          // AND, OR and NOT are operators in a FIND term: as words someone typed, they are quoted.
-          .map((w) => (OPERATOR_WORD.test(w) ? `"${w}"` : escapeSoslTerm(w) + (options.prefix ? '*' : '')))
-          .join(' ');
+      : options.match === 'any'
+        ? words.filter(hasSearchableWord).map(word).join(' OR ')
+        : words.map(word).join(' ');
   const returning = options.returning.map((r) => {
     const parts = [soql.fields(r.fields).text];
     if (r.where) parts.push(`WHERE ${r.where.text}`);

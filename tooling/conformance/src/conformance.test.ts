@@ -38,7 +38,7 @@ const writes = all
   .sort((a, b) => ORDER[a.action] - ORDER[b.action]);
 
 /** The same call through every door: their outcomes, by door. */
-async function ask(op: Operation, input: Input, tokens: (string | undefined)[] = []) {
+function ask(op: Operation, input: Input, tokens: (string | undefined)[] = []): Promise<Outcome[]> {
   return Promise.all(doors.map((door, i) => door.call(op, input, tokens[i])));
 }
 
@@ -141,7 +141,7 @@ describe.each(writes.map((op) => [op.name, op] as const))('the write %s', (_name
     const perDoor = key ? await freshTargets(op, key) : doors.map(() => input);
     const previews = await Promise.all(doors.map((door, i) => door.call(op, perDoor[i] as Input)));
     const done = await Promise.all(
-      doors.map((door, i) => {
+      doors.map(async (door, i) => {
         const preview = previews[i] as Outcome;
         expect(preview.kind, `${door.name}: ${JSON.stringify(preview)}`).toBe('preview');
         return door.call(op, perDoor[i] as Input, (preview as { token: string }).token);

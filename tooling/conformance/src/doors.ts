@@ -121,6 +121,7 @@ function normalizeRest(op: Operation, body: Json): unknown {
   if (op.kind !== 'read') return body;
   switch (op.view.kind) {
     case 'list':
+    case 'related':
       return body.records.map((r: Json) => r.Id);
     case 'one':
       return body.Id;
@@ -134,6 +135,10 @@ function normalizeRest(op: Operation, body: Json): unknown {
       return body.fields.map((f: Json) => f.name);
     case 'limits':
       return Object.keys(body).sort();
+    case 'timeline':
+      return [body.activities, body.cases ?? [], body.notes].map((part: Json[]) =>
+        part.map((r) => r.Id ?? r.id),
+      );
     default:
       return op.view satisfies never;
   }
@@ -210,6 +215,19 @@ export function graphqlDoor(options: { instanceUrl: string; token: string }): Do
           .map(([key, value]): [string, string] => [key, literal(value, scopes.has(key))]);
         return { query: `{ r: ${config.single}${args(list)} { id } }`, pick: (d) => d.r?.id ?? null };
       }
+      case 'related': {
+        // The parent's relation, as the graph has it: `contact(id:) { cases { nodes { id } } }`.
+        const parent = configOf(view.parent.apiName);
+        const list: [string, string][] = [
+          ['first', literal(typeof values.limit === 'number' ? values.limit : 200)],
+        ];
+        for (const [key, value] of Object.entries(input))
+          if (key !== view.by && key !== 'limit') list.push([key, literal(value)]);
+        return {
+          query: `{ r: ${parent.single}(id: ${literal(input[view.by])}) { rel: ${view.relation}${args(list)} { nodes { id } } } }`,
+          pick: (d) => d.r?.rel.nodes.map((n: Json) => n.id) ?? [],
+        };
+      }
       case 'node':
         return {
           query: `{ r: node${args(Object.entries(input).map(([k, v]) => [k, literal(v)]))} { id } }`,
@@ -267,6 +285,23 @@ export function graphqlDoor(options: { instanceUrl: string; token: string }): Do
           query: `{ r: limits${args(Object.entries(input).map(([k, v]) => [k, literal(v)]))} { name } }`,
           pick: (d) => d.r.map((l: Json) => l.name).sort(),
         };
+      case 'timeline': {
+        const config = configOf(view.object.apiName);
+        // The limit is the field's `first`; any other input goes as it is, for the graph to refuse.
+        const list = Object.entries(input)
+          .filter(([key]) => key !== 'id')
+          .map(([key, value]): [string, string] => [key === 'limit' ? 'first' : key, literal(value)]);
+        const parts = Object.keys(
+          (jsonSchemaOf(op.output, 'output').properties ?? {}) as Record<string, unknown>,
+        ).filter((key) => ['activities', 'cases', 'notes'].includes(key));
+        return {
+          query: `{ r: ${config.single}(id: ${literal(input.id)}) { t: timeline${args(list)} { ${parts.map((p) => `${p} { id }`).join(' ')} } } }`,
+          pick: (d) =>
+            d.r?.t
+              ? ['activities', 'cases', 'notes'].map((p) => (d.r.t[p] ?? []).map((x: Json) => x.id))
+              : null,
+        };
+      }
       default:
         return view satisfies never;
     }
@@ -392,6 +427,10 @@ function normalizeMcp(op: Operation, value: Json): unknown {
       return value.record.id;
     case 'globalSearch':
       return value.records.map((r: Json) => r.record.id);
+    case 'related':
+      return value.records.map((r: Json) => r.id);
+    case 'timeline':
+      return [value.activities, value.cases ?? [], value.notes].map((part: Json[]) => part.map((r) => r.id));
     case 'aggregate':
       return value.groups;
     case 'describe':

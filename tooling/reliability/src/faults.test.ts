@@ -3,6 +3,9 @@ import { loginAsDemo } from '@sfgql/testing/demo-org';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Answer, type Stack, startStack } from './stack.ts';
 
+// A case is created with its number read back, in one composite request: the write's resource.
+const CREATES = ['sobjects', 'composite'];
+
 /**
  * Salesforce misbehaving (the emulator's fault injection) under both adapters: reads succeed after
  * the client's retries or fail with a typed error; writes are never repeated by the adapters, and
@@ -171,7 +174,7 @@ describe('faults on writes', () => {
         const key = randomUUID();
         await stack.controls.resetMetrics();
         await stack.controls.setFaults({
-          rules: [{ kind, rate: 1, resources: ['sobjects'], methods: ['POST'] }],
+          rules: [{ kind, rate: 1, resources: CREATES, methods: ['POST'] }],
         });
         const failed = await creates[adapter](title, key);
         expect(failed.id).toBeUndefined();
@@ -205,7 +208,7 @@ describe('faults on writes', () => {
       const key = randomUUID();
       // Salesforce takes 400 ms to write; the caller gives up after 100 ms and retries.
       await stack.controls.setFaults({
-        rules: [{ kind: 'latency', ms: 400, resources: ['sobjects'], methods: ['POST'] }],
+        rules: [{ kind: 'latency', ms: 400, resources: CREATES, methods: ['POST'] }],
       });
       await expect(creates[adapter](title, key, AbortSignal.timeout(100))).rejects.toThrow();
       let retried: Awaited<ReturnType<(typeof creates)['gateway']>> | undefined;

@@ -9,6 +9,9 @@ import { startRedis, type TestRedis } from '@sfgql/testing/redis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AdapterClient, type Adapters, adapterClient, spawnAdapter, startAdapters } from './stack.ts';
 
+// A case is created with its number read back, in one composite request: the write's resource.
+const CREATES = ['sobjects', 'composite'];
+
 /**
  * Nothing doubled, nothing lost: confirmed writes through both adapters across a `kill -9` and a
  * restart with the default settings (SQLite in the data folder, the demo secret there), a change
@@ -99,7 +102,7 @@ describe('a process killed with kill -9, restarted with the default settings', (
         expect(token).toBeTruthy();
         // Salesforce is slow to write; the adapter dies while it does.
         await controls.setFaults({
-          rules: [{ kind: 'latency', ms: 1_500, resources: ['sobjects'], methods: ['POST'] }],
+          rules: [{ kind: 'latency', ms: 1_500, resources: CREATES, methods: ['POST'] }],
         });
         await controls.resetMetrics();
         const lost = create(client, adapter, subject, key, token).then(

@@ -83,11 +83,12 @@ describe('the main job', () => {
         priority: 'High',
         origin: 'Phone',
       };
+      // Her cases on her timeline (the default toolset is a phone call's).
       const cases = async () =>
         (
-          (await client.callTool({ name: 'searchCases', arguments: { term: 'Started with pnpm start' } }))
-            .structuredContent as { records: unknown[] }
-        ).records.length;
+          (await client.callTool({ name: 'getContactTimeline', arguments: { id: sarah?.id } }))
+            .structuredContent as { cases: { subject: string }[] }
+        ).cases.filter((c) => c.subject === args.subject).length;
       const preview = await client.callTool({ name: 'createCase', arguments: args });
       const { status, confirmationToken } = preview.structuredContent as Record<string, string>;
       expect(status).toBe('confirmation_required');

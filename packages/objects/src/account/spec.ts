@@ -50,5 +50,7 @@ export const accountSpec = defineObject({
     contacts: { object: 'Contact', relationship: 'Contacts', field: 'AccountId' },
     cases: { object: 'Case', relationship: 'Cases', field: 'AccountId' },
     opportunities: { object: 'Opportunity', relationship: 'Opportunities', field: 'AccountId' },
+    tasks: { object: 'Task', relationship: 'Tasks', field: 'WhatId' },
+    events: { object: 'Event', relationship: 'Events', field: 'WhatId' },
   },
 });

@@ -10,6 +10,7 @@ import {
 } from '../crud.ts';
 import { OperationError } from '../errors.ts';
 import { idSchema } from '../input.ts';
+import { queryWithNames } from '../names.ts';
 import { defineWrite, type WriteOperation } from '../operation.ts';
 import { campaignMemberSpec, campaignSpec } from './spec.ts';
 
@@ -42,20 +43,31 @@ export const addCampaignMember = defineWrite({
   async prepare(ctx, input) {
     const memberField = input.contactId ? soql`ContactId` : soql`LeadId`;
     const memberId = input.contactId ?? input.leadId ?? '';
-    // The campaign and whether the person is already in it, in one query.
-    const found = await ctx.client.query(
-      soql`SELECT Name, (SELECT Id FROM CampaignMembers WHERE ${memberField} = ${memberId} LIMIT 1) FROM Campaign WHERE Id = ${input.campaignId} LIMIT 1`,
+    // The campaign, whether the person is already in it, and the person's name, in one call.
+    const {
+      results: [found],
+      names,
+    } = await queryWithNames(
+      ctx,
+      [
+        soql`SELECT Name, (SELECT Id FROM CampaignMembers WHERE ${memberField} = ${memberId} LIMIT 1) FROM Campaign WHERE Id = ${input.campaignId} LIMIT 1`,
+      ],
+      [memberId],
     );
-    const campaign = found.records[0] as
+    const campaign = found?.records[0] as
       | { Name: string; CampaignMembers: { records: unknown[] } | null }
       | undefined;
     if (!campaign) throw new OperationError('NOT_FOUND', `No campaign has the Id ${input.campaignId}.`);
+    const key = input.contactId ? 'contactId' : 'leadId';
+    const member = names.get(memberId);
+    if (!member)
+      throw new OperationError(
+        'INVALID_INPUT',
+        `✖ no ${input.contactId ? 'contact' : 'lead'} has the Id ${memberId}\n  → at ${key}`,
+      );
     // What Salesforce would refuse at the write (DUPLICATE_VALUE), refused here, by name.
-    if ((campaign.CampaignMembers?.records.length ?? 0) > 0) {
-      const key = input.contactId ? 'contactId' : 'leadId';
+    if ((campaign.CampaignMembers?.records.length ?? 0) > 0)
       throw new OperationError('INVALID_INPUT', `✖ is already a member of this campaign\n  → at ${key}`);
-    }
-    const member = input.contactId ? `contact ${input.contactId}` : `lead ${input.leadId}`;
     return {
       action: 'create',
       object: 'CampaignMember',
@@ -64,7 +76,7 @@ export const addCampaignMember = defineWrite({
         .filter(([, v]) => v !== undefined)
         .map(([field, after]) => ({ field, before: null, after })),
       destructive: false,
-      summary: `Add ${member} to the campaign "${campaign.Name}"${input.status ? ` as ${input.status}` : ''}.`,
+      summary: `Add ${member} to the campaign ${JSON.stringify(campaign.Name)}${input.status ? ` as ${input.status}` : ''}.`,
       systemModstamp: null,
     };
   },
@@ -79,11 +91,12 @@ export const addCampaignMember = defineWrite({
 });
 
 /** Removes a member from a campaign. */
-export const removeCampaignMember: WriteOperation = {
-  ...deleteOperation(campaignMemberSpec),
+export const removeCampaignMember: WriteOperation = deleteOperation(campaignMemberSpec, {
   name: 'removeCampaignMember',
   summary: 'Remove a member from a campaign.',
-};
+  sentence: ({ record, parents }) =>
+    `Remove ${parents.get('contactId') ?? parents.get('leadId') ?? record} from ${parents.get('campaignId') ?? 'its campaign'} (the membership goes to the Recycle Bin for 15 days).`,
+});
 
 export const campaignOperations = [
   searchCampaigns,

@@ -3,20 +3,22 @@ import { z } from 'zod';
 import {
   createdSchema,
   createOperation,
+  createRecord,
   deleteOperation,
   doneSchema,
   getOperation,
-  getRecord,
   searchOperation,
   updateOperation,
 } from '../crud.ts';
 import { OperationError } from '../errors.ts';
 import { idSchema, writeSchema } from '../input.ts';
+import { phraseFields, recordPhrase } from '../names.ts';
 import { defineRead, defineWrite, type OperationContext } from '../operation.ts';
-import { readConditions, runList, runOne } from '../read.ts';
+import { readConditions, readOne, runList, runOne } from '../read.ts';
 import { digitsOf, isPhoneTerm, samePhone } from '../search.ts';
 import { orgPicklistValues, recordSchema, selectFields } from '../spec.ts';
 import { queueSpec } from '../user/spec.ts';
+import { withArticle } from '../words.ts';
 import { caseCommentSpec, caseSpec } from './spec.ts';
 
 export const searchCases = searchOperation(caseSpec);
@@ -47,10 +49,11 @@ export const getCaseByNumber = defineRead({
   execute: (ctx, { caseNumber }) => runOne(ctx, caseSpec, { key: 'caseNumber', value: caseNumber }),
 });
 
+/** `case 00001104 ("Billing discrepancy")`; NOT_FOUND when no case has the Id. */
 async function caseLabel(ctx: OperationContext, caseId: string): Promise<string> {
-  const found = await getRecord(ctx, caseSpec, caseId, ['caseNumber', 'subject']);
+  const found = await readOne(ctx, caseSpec, { id: caseId }, phraseFields(caseSpec));
   if (!found) throw new OperationError('NOT_FOUND', `No case has the Id ${caseId}.`);
-  return `case ${String(found.caseNumber)}${found.subject ? ` ("${String(found.subject)}")` : ''}`;
+  return recordPhrase(caseSpec, found, caseId);
 }
 
 export const addCaseComment = defineWrite({
@@ -95,6 +98,13 @@ export const addCaseComment = defineWrite({
   },
 });
 
+/**
+ * The longest transcript a conversation may bring. A GPT Action's request stays under 100,000
+ * characters, the summary may take 32,000 of them (a case Description), so the transcript gets
+ * what is left with room to spare; a client that has more sends the end of the conversation.
+ */
+export const MAX_TRANSCRIPT_CHARS = 60_000;
+
 const conversationInput = z
   .strictObject({
     subject: z
@@ -112,9 +122,23 @@ const conversationInput = z
     transcript: z
       .string()
       .min(1, 'transcript must not be empty')
-      .max(1_000_000)
-      .describe('The whole conversation, kept on the case as a note.'),
-    origin: z.enum(['Chat', 'Web']).default('Chat').describe('Where the conversation took place.'),
+      .max(MAX_TRANSCRIPT_CHARS, {
+        error: (issue) =>
+          `must be at most ${MAX_TRANSCRIPT_CHARS.toLocaleString('en-US')} characters (it has ${String((issue.input as string).length.toLocaleString('en-US'))}): send the last ${MAX_TRANSCRIPT_CHARS.toLocaleString('en-US')} characters of the conversation, or a shortened transcript`,
+      })
+      .describe(
+        `The conversation, kept on the case as a note (at most ${MAX_TRANSCRIPT_CHARS.toLocaleString('en-US')} characters: send the end of a longer one).`,
+      ),
+    origin: z
+      .string()
+      .trim()
+      .min(1, 'origin must not be empty')
+      .max(255)
+      .default('Chat')
+      .describe(
+        "Where the conversation took place: one of the org's Case Origin values, e.g. Phone, Chat, Web, Email.",
+      )
+      .meta({ examples: ['Phone'] }),
     priority: writeSchema(caseSpec.fields.priority).optional(),
     name: z.string().trim().max(80).optional().describe("The customer's name, as given."),
     email: z
@@ -153,9 +177,22 @@ async function findContact(ctx: OperationContext, email?: string, phone?: string
 
 const noteBody = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
+/** The org's spelling of a picklist value of Case (matched case-insensitively), or INVALID_INPUT listing the values. */
+async function orgCaseValue(ctx: OperationContext, key: 'status' | 'origin', value: string): Promise<string> {
+  const values = await orgPicklistValues(ctx.client, caseSpec, key);
+  const found = values.find((v) => v.toLowerCase() === value.toLowerCase());
+  if (!found)
+    throw new OperationError(
+      'INVALID_INPUT',
+      `✖ must be one of the org's Case ${(caseSpec.fields[key] as { apiName: string }).apiName} values: ${values.join(', ')}\n  → at ${key}`,
+    );
+  return found;
+}
+
 /**
- * Creates a case from a chat or web conversation: the subject, the summary as Description, the
- * whole transcript kept on the case as a note, and the contact found by email or phone.
+ * Creates a case from a conversation (a call, a chat, a web form): the subject, the summary as
+ * Description, the whole transcript kept on the case as a note, and the contact found by email or
+ * phone. Origin is any value of the org's Case Origin picklist.
  */
 export const createCaseFromConversation = defineWrite({
   name: 'createCaseFromConversation',
@@ -163,7 +200,7 @@ export const createCaseFromConversation = defineWrite({
   object: caseSpec,
   rest: { method: 'post', path: '/cases/from-conversation' },
   summary:
-    'Open a case from a conversation: subject, summary, the transcript kept on the case, linked to the customer found by email or phone.',
+    'Open a case from a conversation (a call, a chat): subject, summary, the transcript kept on the case, linked to the customer found by email or phone.',
   input: conversationInput,
   output: createdSchema.extend({
     caseNumber: z.string().nullable().describe('The new case number.'),
@@ -171,37 +208,44 @@ export const createCaseFromConversation = defineWrite({
     transcriptNoteId: z.string().describe('The note holding the transcript.'),
   }),
   async prepare(ctx, input) {
-    const contact = await findContact(ctx, input.email, input.phone);
+    const [contact, origin] = await Promise.all([
+      findContact(ctx, input.email, input.phone),
+      orgCaseValue(ctx, 'origin', input.origin),
+    ]);
     const changes = [
       { field: 'subject', before: null, after: input.subject },
       { field: 'description', before: null, after: input.summary },
-      { field: 'origin', before: null, after: input.origin },
+      { field: 'origin', before: null, after: origin },
       ...(input.priority ? [{ field: 'priority', before: null, after: input.priority }] : []),
       ...(contact ? [{ field: 'contactId', before: null, after: contact.Id }] : []),
     ];
+    const priority = input.priority ? `${String(input.priority).toLowerCase()}-priority ` : '';
     return {
       action: 'create',
       object: 'Case',
       recordId: null,
       changes,
       destructive: false,
-      summary: `Create a ${input.origin} case "${input.subject}"${contact ? ` for ${String(contact.Name)}` : ' (no matching contact found)'}, with the ${input.transcript.length}-character transcript attached as a note.`,
+      summary: `Create ${withArticle(`${priority}${origin.toLowerCase()} case`)} ${JSON.stringify(input.subject)}${contact ? ` for the contact ${JSON.stringify(String(contact.Name))}` : ' (no matching contact found)'}, with the ${input.transcript.length.toLocaleString('en-US')}-character transcript attached as a note.`,
       systemModstamp: null,
     };
   },
   async execute(ctx, input) {
-    const contact = await findContact(ctx, input.email, input.phone);
-    const created = await ctx.client.create('Case', {
-      Subject: input.subject,
-      Description: input.summary,
-      Origin: input.origin,
-      ...(input.priority ? { Priority: input.priority } : {}),
+    const [contact, origin] = await Promise.all([
+      findContact(ctx, input.email, input.phone),
+      orgCaseValue(ctx, 'origin', input.origin),
+    ]);
+    const created = await createRecord(ctx, caseSpec, {
+      subject: input.subject,
+      description: input.summary,
+      origin,
+      priority: input.priority,
       ...(contact
-        ? { ContactId: contact.Id, ...(contact.AccountId ? { AccountId: contact.AccountId } : {}) }
+        ? { contactId: contact.Id, ...(contact.AccountId ? { accountId: contact.AccountId } : {}) }
         : {}),
-      ...(input.name ? { SuppliedName: input.name } : {}),
-      ...(input.email ? { SuppliedEmail: input.email } : {}),
-      ...(input.phone ? { SuppliedPhone: input.phone } : {}),
+      suppliedName: input.name,
+      suppliedEmail: input.email,
+      suppliedPhone: input.phone,
     });
     const note = await ctx.client.create('ContentNote', {
       Title: `Conversation transcript: ${input.subject}`.slice(0, 255),
@@ -212,11 +256,10 @@ export const createCaseFromConversation = defineWrite({
       LinkedEntityId: created.id,
       ShareType: 'V',
     });
-    const number = await getRecord(ctx, caseSpec, created.id, ['caseNumber']);
     return {
       id: created.id,
       success: created.success,
-      caseNumber: (number?.caseNumber as string | null | undefined) ?? null,
+      caseNumber: (created.caseNumber as string | null | undefined) ?? null,
       contactId: (contact?.Id as string | undefined) ?? null,
       transcriptNoteId: note.id,
     };
@@ -247,11 +290,13 @@ export const routeCaseToQueue = defineWrite({
     }),
   output: doneSchema,
   async prepare(ctx, input) {
-    const queue = await findQueue(ctx, input);
-    const current = await ctx.client.query(
-      soql`SELECT Id, CaseNumber, OwnerId, Owner.Name, SystemModstamp FROM Case WHERE Id = ${input.caseId} LIMIT 1`,
-    );
-    const record = current.records[0];
+    // The queue and the case, in one call.
+    const [queues, cases] = await ctx.client.queryMany([
+      queueStatement(input),
+      soql`SELECT Id, CaseNumber, Subject, OwnerId, Owner.Name, SystemModstamp FROM Case WHERE Id = ${input.caseId} LIMIT 1`,
+    ]);
+    const queue = foundQueue(queues?.records ?? [], input);
+    const record = cases?.records[0];
     if (!record) throw new OperationError('NOT_FOUND', `No case has the Id ${input.caseId}.`);
     const owner = record.Owner as { Name?: string } | null;
     return {
@@ -260,44 +305,38 @@ export const routeCaseToQueue = defineWrite({
       recordId: input.caseId,
       changes: [{ field: 'ownerId', before: record.OwnerId ?? null, after: queue.Id }],
       destructive: false,
-      summary: `Route case ${String(record.CaseNumber)} from ${owner?.Name ?? 'its owner'} to the ${String(queue.Name)} queue.`,
+      summary: `Route ${recordPhrase(caseSpec, record, input.caseId)} from ${owner?.Name ? JSON.stringify(owner.Name) : 'its owner'} to the queue ${JSON.stringify(queue.Name)}.`,
       systemModstamp: (record.SystemModstamp as string | undefined) ?? null,
     };
   },
   async execute(ctx, input) {
-    const queue = await findQueue(ctx, input);
+    const queue = foundQueue((await ctx.client.query(queueStatement(input))).records, input);
     await ctx.client.update('Case', input.caseId, { OwnerId: queue.Id });
     return { id: input.caseId, success: true };
   },
 });
 
-async function findQueue(ctx: OperationContext, input: { queueId?: string; queueName?: string }) {
+/** The query of the queue a routing names, by Id or by name. */
+function queueStatement(input: { queueId?: string; queueName?: string }) {
   const where = [
     input.queueId ? soql`Id = ${input.queueId}` : soql`Name = ${input.queueName ?? ''}`,
     ...readConditions(queueSpec, 'one'),
   ];
-  const result = await ctx.client.query(
-    soql`SELECT ${soql.fields(selectFields(queueSpec, ['id', 'name']))} FROM Group WHERE ${soql.join(where, ' AND ')} LIMIT 1`,
-  );
-  const queue = result.records[0];
+  return soql`SELECT ${soql.fields(selectFields(queueSpec, ['id', 'name']))} FROM Group WHERE ${soql.join(where, ' AND ')} LIMIT 1`;
+}
+
+/** The queue the routing named, or NOT_FOUND. */
+function foundQueue(
+  records: readonly Record<string, unknown>[],
+  input: { queueId?: string; queueName?: string },
+) {
+  const queue = records[0];
   if (!queue)
     throw new OperationError(
       'NOT_FOUND',
       `No queue ${input.queueId ?? `named "${input.queueName}"`} exists.`,
     );
   return queue as { Id: string; Name: string };
-}
-
-/** The org's spelling of a Case Status value (matched case-insensitively), or INVALID_INPUT listing the values. */
-async function orgCaseStatus(ctx: OperationContext, status: string): Promise<string> {
-  const values = await orgPicklistValues(ctx.client, caseSpec, 'status');
-  const found = values.find((v) => v.toLowerCase() === status.toLowerCase());
-  if (!found)
-    throw new OperationError(
-      'INVALID_INPUT',
-      `✖ must be one of the org's Case Status values: ${values.join(', ')}\n  → at status`,
-    );
-  return found;
 }
 
 /**
@@ -324,14 +363,14 @@ export const updateCaseStatus = defineWrite({
   }),
   output: doneSchema,
   async prepare(ctx, input) {
-    const status = await orgCaseStatus(ctx, input.status);
+    const status = await orgCaseValue(ctx, 'status', input.status);
     const result = await ctx.client.query(
-      soql`SELECT Id, CaseNumber, Status, SystemModstamp FROM Case WHERE Id = ${input.id} LIMIT 1`,
+      soql`SELECT Id, CaseNumber, Subject, Status, SystemModstamp FROM Case WHERE Id = ${input.id} LIMIT 1`,
     );
     const record = result.records[0];
     if (!record) throw new OperationError('NOT_FOUND', `No case has the Id ${input.id}.`);
     const before = (record.Status as string | null | undefined) ?? null;
-    const name = `case "${String(record.CaseNumber)}" (${input.id})`;
+    const name = recordPhrase(caseSpec, record, input.id);
     return {
       action: 'update',
       object: 'Case',
@@ -346,7 +385,7 @@ export const updateCaseStatus = defineWrite({
     };
   },
   async execute(ctx, input) {
-    await ctx.client.update('Case', input.id, { Status: await orgCaseStatus(ctx, input.status) });
+    await ctx.client.update('Case', input.id, { Status: await orgCaseValue(ctx, 'status', input.status) });
     return { id: input.id, success: true };
   },
 });

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import {
   createOperation,
+  createPreview,
   deleteOperation,
   getOperation,
   getRecord,
@@ -47,7 +48,7 @@ export const scheduleEvent: WriteOperation = defineWrite({
     },
   ),
   output: generic.output,
-  prepare: (ctx, input) => generic.prepare(ctx, input),
+  prepare: (ctx, input) => createPreview(ctx, eventSpec, input, 'Schedule'),
   execute: (ctx, input) => generic.execute(ctx, input),
 });
 

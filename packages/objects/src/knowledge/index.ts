@@ -1,3 +1,4 @@
+import { hasSearchableWord } from '@sfgql/soql';
 import { z } from 'zod';
 import { idSchema } from '../input.ts';
 import { defineRead } from '../operation.ts';
@@ -7,18 +8,25 @@ import { KNOWLEDGE_LANGUAGES, knowledgeSpec } from './spec.ts';
 
 export { KNOWLEDGE_LANGUAGES, knowledgeSpec };
 
-/** Searches published articles in one language by the words of their title, newest first. */
+/**
+ * Searches published articles in one language, in full text: any of the words, in the title, the
+ * summary or the body, the most relevant first; without words, the latest articles.
+ */
 export const searchKnowledge = defineRead({
   name: 'searchKnowledge',
   object: knowledgeSpec,
-  summary: 'Search published knowledge articles by the words of their title, to answer a customer question.',
+  summary:
+    'Search published knowledge articles in full text (title, summary and body), the most relevant first, to answer a customer question.',
   input: z.strictObject({
     term: z
       .string()
       .trim()
       .max(200)
+      .refine((t) => t === '' || hasSearchableWord(t), 'needs a word of at least two letters or digits')
       .optional()
-      .describe('Words to look for; leave out for the latest articles.'),
+      .describe(
+        'A few words of the question, e.g. "refund duplicate charge" (any of them may match); leave out for the latest articles.',
+      ),
     ...scopeShape(knowledgeSpec, 'lists'),
     limit: z.int().min(1).max(50).default(10).describe('How many articles (1-50, default 10).'),
   }),

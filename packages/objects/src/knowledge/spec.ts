@@ -31,6 +31,9 @@ export const knowledgeSpec = defineObject({
     keys: ['articleNumber'],
     // A KnowledgeArticle Id (kA0…) names the article's version in the chosen language.
     idsOf: { kA0: 'knowledgeArticleId' },
+    // Questions are asked in words that are in an article's summary or body more often than in
+    // its title: Salesforce's full-text search finds them there, and ranks the best answers first.
+    fullText: true,
   },
   fields: {
     id: idField('article version'),
@@ -44,7 +47,7 @@ export const knowledgeSpec = defineObject({
       search: 'exact',
     }),
     title: field('Title', 'string', 'Title.', { readOnly: true, compact: true, search: 'like' }),
-    // A text area: SOQL cannot filter on it, so it is not a search field.
+    // A text area: SOQL cannot filter on it, so it is searched only in full text (read.fullText).
     summary: field('Summary', 'textarea', 'Summary of the answer.', { readOnly: true, compact: true }),
     urlName: field('UrlName', 'string', 'URL name.', { readOnly: true }),
     language: field('Language', 'picklist', 'Language.', { readOnly: true, values: KNOWLEDGE_LANGUAGES }),

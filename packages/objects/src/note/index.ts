@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { createdSchema, deleteOperation, doneSchema, getRecord } from '../crud.ts';
 import { OperationError } from '../errors.ts';
 import { idSchema } from '../input.ts';
+import { queryWithNames } from '../names.ts';
 import { defineRead, defineWrite, type OperationContext, restRoute } from '../operation.ts';
 import { recordSchema } from '../spec.ts';
 import { objectOfId } from '../specs.ts';
@@ -81,7 +82,14 @@ export const createNote = defineWrite({
   output: createdSchema.extend({
     linkId: z.string().nullable().describe('The ContentDocumentLink Id, when linked.'),
   }),
-  async prepare(_ctx, { title, body, linkedRecordId }) {
+  async prepare(ctx, { title, body, linkedRecordId }) {
+    const { names } = await queryWithNames(ctx, [], [linkedRecordId]);
+    const linked = linkedRecordId ? names.get(linkedRecordId) : undefined;
+    if (linkedRecordId && !linked)
+      throw new OperationError(
+        'INVALID_INPUT',
+        `✖ no record has the Id ${linkedRecordId}\n  → at linkedRecordId`,
+      );
     return {
       action: 'create',
       object: 'ContentNote',
@@ -92,7 +100,7 @@ export const createNote = defineWrite({
         ...(linkedRecordId ? [{ field: 'linkedRecordId', before: null, after: linkedRecordId }] : []),
       ],
       destructive: false,
-      summary: `Create the note "${title}"${linkedRecordId ? ` on record ${linkedRecordId}` : ''}.`,
+      summary: `Create the note ${JSON.stringify(title)} (${body.length ? `${body.length.toLocaleString('en-US')} characters` : 'empty'})${linked ? ` on ${linked}` : ''}.`,
       systemModstamp: null,
     };
   },
@@ -117,11 +125,22 @@ export const getNote = defineRead({
   rest: restRoute(noteSpec, 'get'),
   view: { kind: 'one', object: noteSpec },
   summary: 'Get a note by its Id: title, body text and the records it is linked to.',
-  input: z.strictObject({ id: idSchema(['ContentNote']).describe('The note (ContentNote) Id.') }),
-  output: recordSchema(noteSpec)
-    .extend({ body: z.string().nullable(), linkedRecords: z.array(linkedRecordSchema) })
-    .nullable(),
-  async execute(ctx, { id }) {
+  input: z.strictObject({
+    id: idSchema(['ContentNote']).describe('The note (ContentNote) Id.'),
+    bodyOffset: z
+      .int()
+      .min(0)
+      .default(0)
+      .describe(
+        'Where to start reading the body, in characters: for a body too long for one answer, as the answer says.',
+      ),
+  }),
+  output: recordSchema(noteSpec, undefined, {
+    body: z.string().nullable().describe('The text of the note, from bodyOffset on.'),
+    bodyLength: z.int().nullable().describe('How many characters the whole body has.'),
+    linkedRecords: z.array(linkedRecordSchema),
+  }).nullable(),
+  async execute(ctx, { id, bodyOffset }) {
     const note = await getRecord(ctx, noteSpec, id);
     if (!note) return null;
     const links = await ctx.client.query(
@@ -131,7 +150,14 @@ export const getNote = defineRead({
       const linked = String(l.LinkedEntityId);
       return { id: linked, type: objectOfId(linked) };
     });
-    return { ...note, body: await readBody(ctx, id), linkedRecords };
+    const body = await readBody(ctx, id);
+    return {
+      ...note,
+      // An offset may fall inside a character written with two UTF-16 units: never half of one.
+      body: body === null ? null : body.slice(bodyOffset).toWellFormed(),
+      bodyLength: body === null ? null : body.length,
+      linkedRecords,
+    };
   },
 });
 

@@ -123,11 +123,12 @@ export const addProductToOpportunity = defineWrite({
 });
 
 /** Removes a product (line item) from an opportunity. */
-export const removeProductFromOpportunity: WriteOperation = {
-  ...deleteOperation(lineItemSpec),
+export const removeProductFromOpportunity: WriteOperation = deleteOperation(lineItemSpec, {
   name: 'removeProductFromOpportunity',
   summary: 'Remove a product (line item) from an opportunity.',
-};
+  sentence: ({ record, parents }) =>
+    `Remove ${record} from ${parents.get('opportunityId') ?? 'its opportunity'} (the line goes to the Recycle Bin for 15 days).`,
+});
 
 export const productOperations = [
   searchProducts,

@@ -1,8 +1,8 @@
 import { COLLECTION_LIMIT, type CollectionResult, soql } from '@sfgql/soql';
 import { z } from 'zod';
-import { describeRecord, formatValue } from '../crud.ts';
 import { OperationError } from '../errors.ts';
 import { createInputSchema, idSchema, updatableKeys, updateInputSchema } from '../input.ts';
+import { fieldWords, recordPhrase, spokenList, spokenValue } from '../names.ts';
 import { defineWrite, type FieldChange, type OperationContext } from '../operation.ts';
 import { readConditions } from '../read.ts';
 import { fromSalesforce, type ObjectSpec, selectFields, toSalesforce } from '../spec.ts';
@@ -64,10 +64,6 @@ async function current(ctx: OperationContext, spec: ObjectSpec, ids: readonly st
   return { byId, newest };
 }
 
-/** `Ann Lee, Bob Stone and 3 more`: names as a person would hear them. */
-const names = (list: readonly string[]) =>
-  list.length <= 1 ? (list[0] ?? '') : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
-
 /** How a record is named: its name field, or (a person's name, before Salesforce composes it) first and last name. */
 function nameOf(spec: ObjectSpec, values: Record<string, unknown>): string {
   if (values[spec.nameField]) return String(values[spec.nameField]);
@@ -77,6 +73,18 @@ function nameOf(spec: ObjectSpec, values: Record<string, unknown>): string {
     .join(' ');
   return person || spec.label.toLowerCase();
 }
+
+/** A record as a summary says it (`the product "Gadget"`), from its values by field key. */
+function phraseOf(spec: ObjectSpec, values: Record<string, unknown>): string {
+  const nameField = spec.fields[spec.nameField];
+  const record = toSalesforce(spec, values);
+  if (nameField) record[nameField.apiName] = nameOf(spec, values);
+  return recordPhrase(spec, record, values.id ? String(values.id) : undefined);
+}
+
+/** `title from empty to "Tester"`, as a summary says a change. */
+const spokenChange = (spec: ObjectSpec, c: FieldChange) =>
+  `${fieldWords(c.field)} from ${spokenValue(spec.fields[c.field], c.before)} to ${spokenValue(spec.fields[c.field], c.after)}`;
 
 const resultsSchema = z.object({
   success: z.boolean().describe('Whether every record was written.'),
@@ -141,7 +149,7 @@ export const createRecords = defineWrite({
       recordId: null,
       changes,
       destructive: false,
-      summary: `Create ${checked.length} ${plural(spec, checked.length)}: ${names(checked.map((v) => nameOf(spec, v)))}.`,
+      summary: `Create ${checked.length} ${plural(spec, checked.length)}: ${spokenList(checked.map((v) => nameOf(spec, v)))}.`,
       systemModstamp: null,
     };
   },
@@ -190,9 +198,7 @@ export const updateRecords = defineWrite({
           recordId: String(record.id),
         }));
       changes.push(...changed);
-      const what = changed.length
-        ? changed.map((c) => `${c.field} from ${formatValue(c.before)} to ${formatValue(c.after)}`).join(', ')
-        : 'nothing';
+      const what = changed.length ? spokenList(changed.map((c) => spokenChange(spec, c))) : 'nothing';
       return `${nameOf(spec, before)} (${what})`;
     });
     return {
@@ -202,7 +208,7 @@ export const updateRecords = defineWrite({
       recordIds: ids,
       changes,
       destructive: false,
-      summary: `Update ${checked.length} ${plural(spec, checked.length)}: ${names(lines)}.`,
+      summary: `Update ${checked.length} ${plural(spec, checked.length)}: ${spokenList(lines)}.`,
       systemModstamp: newest,
     };
   },
@@ -242,7 +248,7 @@ export const deleteRecords = defineWrite({
       recordIds: ids,
       changes: [],
       destructive: true,
-      summary: `Delete ${ids.length} ${plural(spec, ids.length)}: ${names(ids.map((id) => nameOf(spec, now.get(id) as Record<string, unknown>)))}. They go to the Recycle Bin and can be restored for 15 days.`,
+      summary: `Delete ${ids.length} ${plural(spec, ids.length)}: ${spokenList(ids.map((id) => nameOf(spec, now.get(id) as Record<string, unknown>)))}. They go to the Recycle Bin and can be restored for 15 days.`,
       systemModstamp: newest,
     };
   },
@@ -310,7 +316,7 @@ export const upsertRecord = defineWrite({
         recordId: null,
         changes,
         destructive: false,
-        summary: `Create ${describeRecord(spec, values)} (${where}: none has it yet) with ${changes.map((c) => `${c.field} ${formatValue(c.after)}`).join(', ')}.`,
+        summary: `Create ${phraseOf(spec, values)} (${where}: none has it yet) with ${spokenList(changes.map((c) => `${fieldWords(c.field)} ${spokenValue(spec.fields[c.field], c.after)}`))}.`,
         systemModstamp: null,
       };
     }
@@ -327,7 +333,7 @@ export const upsertRecord = defineWrite({
       recordId: String(match.id),
       changes,
       destructive: false,
-      summary: `Update ${describeRecord(spec, match)} (${where}): ${changes.length ? changes.map((c) => `${c.field} from ${formatValue(c.before)} to ${formatValue(c.after)}`).join(', ') : 'nothing (the values are already set)'}.`,
+      summary: `Update ${phraseOf(spec, match)} (${where}): ${changes.length ? spokenList(changes.map((c) => spokenChange(spec, c))) : 'nothing (the values are already set)'}.`,
       systemModstamp: found?.systemModstamp ?? null,
     };
   },

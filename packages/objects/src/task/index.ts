@@ -2,14 +2,15 @@ import { z } from 'zod';
 import {
   createdSchema,
   createOperation,
+  createRecord,
   deleteOperation,
   getOperation,
+  linkedNames,
   searchOperation,
   updateOperation,
 } from '../crud.ts';
 import { idSchema, writeSchema } from '../input.ts';
-import { defineWrite } from '../operation.ts';
-import { toSalesforce } from '../spec.ts';
+import { defineWrite, type OperationContext } from '../operation.ts';
 import { taskSpec, WHAT_OBJECTS, WHO_OBJECTS } from './spec.ts';
 
 export { taskSpec, WHAT_OBJECTS, WHO_OBJECTS };
@@ -23,7 +24,8 @@ const f = taskSpec.fields;
 
 /**
  * Logs a call: a completed Task with TaskSubtype `Call`, so it shows among the logged calls of the
- * person's activity timeline rather than as a to-do.
+ * person's activity timeline rather than as a to-do, dated today as Salesforce's "Log a Call" does
+ * (the activity timeline orders activities by their date).
  */
 export const logCall = defineWrite({
   name: 'logCall',
@@ -50,39 +52,44 @@ export const logCall = defineWrite({
     priority: writeSchema(f.priority).optional(),
   }),
   output: createdSchema,
-  async prepare(_ctx, input) {
-    const values = callValues(input);
+  async prepare(ctx, input) {
+    const values = callValues(ctx, input);
+    const names = await linkedNames(ctx, taskSpec, values);
+    const who = input.whoId ? ` with ${names.get(input.whoId)}` : '';
+    const what = input.whatId ? ` about ${names.get(input.whatId)}` : '';
     return {
       action: 'create',
       object: 'Task',
       recordId: null,
       changes: Object.entries(values).map(([field, after]) => ({ field, before: null, after })),
       destructive: false,
-      summary: `Log a completed ${input.callType.toLowerCase()} call "${input.subject}"${input.callDisposition ? ` (${input.callDisposition})` : ''}.`,
+      summary: `Log a completed ${input.callType.toLowerCase()} call ${JSON.stringify(input.subject)}${input.callDisposition ? ` (${input.callDisposition})` : ''}${who}${what}.`,
       systemModstamp: null,
     };
   },
-  async execute({ client }, input) {
-    const result = await client.create('Task', toSalesforce(taskSpec, callValues(input)));
-    return { id: result.id, success: result.success };
-  },
+  execute: (ctx, input) => createRecord(ctx, taskSpec, callValues(ctx, input)),
 });
 
-function callValues(input: {
-  subject: unknown;
-  callType: string;
-  callDisposition?: string;
-  description?: string;
-  whoId?: string;
-  whatId?: string;
-  durationSeconds?: number;
-  priority?: unknown;
-}): Record<string, unknown> {
+function callValues(
+  ctx: OperationContext,
+  input: {
+    subject: unknown;
+    callType: string;
+    callDisposition?: string;
+    description?: string;
+    whoId?: string;
+    whatId?: string;
+    durationSeconds?: number;
+    priority?: unknown;
+  },
+): Record<string, unknown> {
   return {
     subject: input.subject,
     taskSubtype: 'Call',
     type: 'Call',
     status: 'Completed',
+    // Today as the caller's clock has it (UTC): the day the call is logged is the day it took place.
+    activityDate: (ctx.now?.() ?? new Date()).toISOString().slice(0, 10),
     callType: input.callType,
     ...(input.callDisposition ? { callDisposition: input.callDisposition } : {}),
     ...(input.description ? { description: input.description } : {}),
