@@ -1,6 +1,6 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { WritePolicy } from '@sfgql/confirm';
-import { isSchema, type JsonSchema, jsonSchemaOf } from '@sfgql/objects/json-schema';
+import { type JsonSchema, jsonSchemaOf } from '@sfgql/objects/json-schema';
 import { isWriteOperation, type Operation } from '@sfgql/objects/operation';
 import { operationsOf, type ToolsetName } from './toolsets.ts';
 
@@ -41,37 +41,13 @@ function descriptionOf(op: Operation, mode: ConfirmMode): string {
     : `${op.summary}${removes} The user is shown the exact change and asked to confirm it before anything is written.`;
 }
 
-const SCHEMA_MAPS = new Set(['properties', '$defs']);
-const SCHEMA_LISTS = new Set(['anyOf', 'oneOf', 'allOf', 'prefixItems']);
-const SCHEMAS = new Set(['items', 'additionalProperties', 'not']);
-
-/** The subschemas of a schema with `required` dropped from each (the schema's own is kept). */
-function subschemasOptional(schema: JsonSchema): JsonSchema {
-  const optional = (s: unknown) => {
-    if (!isSchema(s)) return s;
-    const { required: _, ...rest } = s;
-    return subschemasOptional(rest);
-  };
-  return Object.fromEntries(
-    Object.entries(schema).map(([keyword, value]) => {
-      if (SCHEMA_MAPS.has(keyword) && isSchema(value))
-        return [keyword, Object.fromEntries(Object.entries(value).map(([k, s]) => [k, optional(s)]))];
-      if (SCHEMA_LISTS.has(keyword) && Array.isArray(value)) return [keyword, value.map(optional)];
-      if (SCHEMAS.has(keyword)) return [keyword, optional(value)];
-      return [keyword, value];
-    }),
-  );
-}
-
 /**
  * An output schema as MCP requires it and as clients check it (the SDK's client validates every
- * result against it): `type: "object"` at the root, since a read that finds nothing answers an
- * error result instead of `null`; and nothing required below the root, because the catalog's list
- * schemas name every field of a record while a search answers its compact view (and the fields
- * asked for), as the REST door documents it too.
+ * result against it): the catalog's, with `type: "object"` at the root, since a read that finds
+ * nothing answers an error result instead of `null`.
  */
 function outputSchemaOf(schema: JsonSchema): JsonSchema {
-  return subschemasOptional(Array.isArray(schema.type) ? { ...schema, type: 'object' } : schema);
+  return Array.isArray(schema.type) ? { ...schema, type: 'object' } : schema;
 }
 
 const CHANGES_SCHEMA: JsonSchema = {

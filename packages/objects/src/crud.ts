@@ -189,7 +189,8 @@ export function searchOperation(spec: ObjectSpec): ReadOperation {
     verb: 'search',
     summary: `Search ${spec.labelPlural.toLowerCase()} by name, email, phone or other fields; without a term, the 10 most recently modified.`,
     input: searchInputSchema(spec),
-    output: z.object({ records: z.array(recordSchema(spec)) }),
+    // The compact view always; other fields when asked for.
+    output: z.object({ records: z.array(recordSchema(spec, undefined, {}, compact)) }),
     rest: restRoute(spec, 'search'),
     view: { kind: 'list', object: spec },
     async execute(ctx, input) {

@@ -142,11 +142,14 @@ export function recordSchema(
   spec: ObjectSpec,
   keys?: readonly string[],
   extra: Record<string, z.ZodType> = {},
+  /** The fields always present; the others only when asked for (a search's `fields`). All by default. */
+  present?: readonly string[],
 ): z.ZodObject {
   const shape: Record<string, z.ZodType> = {};
   for (const [name, field] of Object.entries(spec.fields)) {
     if (keys && !keys.includes(name)) continue;
-    shape[name] = outputSchema(field).nullable().describe(field.description);
+    const value = outputSchema(field).nullable().describe(field.description);
+    shape[name] = present && !present.includes(name) ? value.optional() : value;
   }
   return z.object({ ...shape, ...extra }).meta({ description: spec.description, [RECORD_OF]: spec.apiName });
 }

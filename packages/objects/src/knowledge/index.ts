@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { idSchema } from '../input.ts';
 import { defineRead } from '../operation.ts';
 import { runList, runOne, scopeShape } from '../read.ts';
-import { recordSchema } from '../spec.ts';
+import { compactKeys, recordSchema } from '../spec.ts';
 import { KNOWLEDGE_LANGUAGES, knowledgeSpec } from './spec.ts';
 
 export { KNOWLEDGE_LANGUAGES, knowledgeSpec };
@@ -30,7 +30,7 @@ export const searchKnowledge = defineRead({
     ...scopeShape(knowledgeSpec, 'lists'),
     limit: z.int().min(1).max(50).default(10).describe('How many articles (1-50, default 10).'),
   }),
-  output: z.object({ records: z.array(recordSchema(knowledgeSpec)) }),
+  output: z.object({ records: z.array(recordSchema(knowledgeSpec, compactKeys(knowledgeSpec))) }),
   rest: { method: 'get', path: '/knowledge-articles' },
   view: { kind: 'list', object: knowledgeSpec },
   async execute(ctx, input) {
