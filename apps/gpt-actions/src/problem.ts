@@ -1,5 +1,5 @@
 import type { ConfirmationRequest } from '@sfgql/confirm';
-import { reportError } from '@sfgql/objects/errors';
+import { nextStep, reportError } from '@sfgql/objects/errors';
 import type { JsonSchema } from '@sfgql/objects/json-schema';
 
 /** One input a caller got wrong: its name as the caller sent it, and why. */
@@ -44,32 +44,6 @@ export function problem(
   return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, code, ...extensions };
 }
 
-/** What the caller (a model) should do after each refusal, added to the problem's detail. */
-const NEXT: Record<string, string> = {
-  CONFIRMATION_INVALID:
-    'Call again without confirmationToken to get a new confirmation, and send its token back unchanged.',
-  CONFIRMATION_EXPIRED:
-    'Call again without confirmationToken for a fresh confirmation, read its summary to the user, and send the new token only if they agree.',
-  CONFIRMATION_MISMATCH:
-    'A token confirms only the exact call it was issued for: repeat that call with the same arguments, or call without confirmationToken to confirm these arguments.',
-  CONFIRMATION_USED:
-    'Nothing was written twice. To make another change, call again without confirmationToken.',
-  CONFIRMATION_STALE:
-    'A fresh confirmation is attached: read its summary to the user and, if they agree, call again with the same arguments and the new confirmationToken.',
-  WRITE_FORBIDDEN: 'This connection may not make this change: tell the user to make it in Salesforce.',
-  SF_FORBIDDEN: 'The signed-in Salesforce user may not do this: tell the user, do not retry.',
-  SF_REQUEST_LIMIT: "The org's daily API limit is used up: tell the user to try again later.",
-  SERVICE_UNAVAILABLE:
-    'Call again in a few seconds with the same arguments (and the same confirmationToken, if any).',
-  IDEMPOTENCY_OUTCOME_UNKNOWN:
-    'Search for the record first: if it was not written, call again with a new Idempotency-Key.',
-  SF_CONFLICT:
-    'Salesforce already has this (a duplicate, or a record another change holds): tell the user, do not retry.',
-  SF_REFUSED: "Salesforce's own rules refuse this change: tell the user why, do not retry as it is.",
-  NOT_FOUND: 'Check the number or Id with the user, or search for the record first.',
-  SF_NOT_FOUND: 'Check the number or Id with the user, or search for the record first.',
-};
-
 /** Lines of a zod-style message, `✖ reason` followed by `→ at key`, as named by the caller. */
 function invalidParamsOf(message: string, nameOf: (key: string) => string): InvalidParam[] {
   const params: InvalidParam[] = [];
@@ -91,7 +65,7 @@ const renamePath = (path: string, nameOf: (key: string) => string) =>
  */
 export function problemFromError(error: unknown, nameOf: (key: string) => string = (k) => k): Problem {
   const report = reportError(error);
-  const next = NEXT[report.code];
+  const next = nextStep(report.code, { token: 'confirmationToken', idempotencyKey: 'Idempotency-Key' });
   const extensions: Partial<Problem> = {};
   if (report.salesforceErrorCode) extensions.salesforceErrorCode = report.salesforceErrorCode;
   let detail = report.message;

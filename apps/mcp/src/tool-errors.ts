@@ -1,38 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ConfirmationRequest } from '@sfgql/confirm';
-import { type ErrorReport, isOperationError, reportError } from '@sfgql/objects/errors';
+import { type ErrorReport, isOperationError, nextStep, reportError } from '@sfgql/objects/errors';
 import { type ConfirmMode, TOKEN_ARGUMENT } from './tools.ts';
-
-/**
- * What a model should do after each refusal, added to the error's own sentence. Confirmation codes
- * only happen in token mode: with elicitation no token reaches the model.
- */
-const NEXT: Record<string, string> = {
-  INVALID_INPUT: 'Correct the arguments and call again.',
-  NOT_FOUND: 'Check the number or Id with the user, or search for the record first.',
-  SF_NOT_FOUND: 'Check the number or Id with the user, or search for the record first.',
-  CONFIRMATION_INVALID: `Call again without ${TOKEN_ARGUMENT} to get a new summary, and send its token back unchanged.`,
-  CONFIRMATION_EXPIRED: `Call again without ${TOKEN_ARGUMENT} for a fresh summary, read it to the user, and send the new token only if they agree.`,
-  CONFIRMATION_MISMATCH: `A token confirms only the exact call it was issued for: repeat that call with the same arguments, or call without ${TOKEN_ARGUMENT} to confirm these.`,
-  CONFIRMATION_USED: `Nothing was written twice. To make another change, call again without ${TOKEN_ARGUMENT}.`,
-  WRITE_FORBIDDEN: 'This server may not make this change: tell the user to make it in Salesforce.',
-  SF_FORBIDDEN: 'The Salesforce user may not do this: tell the user, do not retry.',
-  SF_REQUEST_LIMIT: "The org's daily API limit is used up: tell the user to try again later.",
-  SF_API_BUDGET_LOW:
-    "The org's API calls are kept for essential work today: tell the user to try again later.",
-  SERVICE_UNAVAILABLE: 'Call again in a few seconds with the same arguments.',
-  SF_INTEGRATION_UNAVAILABLE: 'The server cannot sign in to Salesforce right now: try again later.',
-  SF_CONFLICT:
-    'Salesforce already has this (a duplicate, or a record another change holds): tell the user, do not retry.',
-  SF_REFUSED: "Salesforce's own rules refuse this change: tell the user why, do not retry as it is.",
-  SF_INVALID_DATA: 'Correct the values Salesforce names and call again.',
-  SF_QUERY_INVALID: 'Change the arguments and call again.',
-  SF_SESSION_EXPIRED: 'The Salesforce sign-in expired: reconnect to sign in again, then call again.',
-  SF_AUTH_FAILED: 'The Salesforce sign-in is not valid: reconnect to sign in again.',
-  SF_AUTH_REQUIRED: 'Reconnect with Salesforce credentials.',
-  SF_REQUEST_FAILED: 'Salesforce did not answer: call again in a moment.',
-  INTERNAL_SERVER_ERROR: 'The server failed unexpectedly: call again, and tell the user if it fails again.',
-};
 
 /** Where an error result carries its code for programs (the text carries it for models). */
 export const ERROR_META = 'dev.sfgql/error';
@@ -90,7 +59,7 @@ export function toolErrorResult(
       ? staleText(report.details?.confirmation as ConfirmationRequest | undefined, mode)
       : [
           stopped((report.code === 'INVALID_INPUT' && invalidArguments(error)) || report.message),
-          NEXT[report.code],
+          nextStep(report.code, { token: TOKEN_ARGUMENT }),
         ]
           .filter(Boolean)
           .join(' ');

@@ -121,3 +121,72 @@ export function reportError(error: unknown): ErrorReport {
   }
   return { status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'Unexpected error' };
 }
+
+/** How a door names what a caller sends back: its confirmation token and its idempotency key. */
+export interface DoorWords {
+  /** The argument or field that carries a confirmation token (`confirmationToken`). */
+  token: string;
+  /** The header or argument of an idempotency key, where the door takes one (`Idempotency-Key`). */
+  idempotencyKey?: string;
+}
+
+/**
+ * What a caller (often a model) should do after an error, by its code, in the door's words: added
+ * to the error's own sentence by every door, so that a refusal says the same through each.
+ */
+export function nextStep(code: string, door: DoorWords): string | undefined {
+  const { token } = door;
+  switch (code) {
+    case 'INVALID_INPUT':
+      return 'Correct the arguments and call again.';
+    case 'NOT_FOUND':
+    case 'SF_NOT_FOUND':
+      return 'Check the number or Id with the user, or search for the record first.';
+    case 'CONFIRMATION_INVALID':
+      return `Call again without ${token} to get a new confirmation, and send its token back unchanged.`;
+    case 'CONFIRMATION_EXPIRED':
+      return `Call again without ${token} for a fresh confirmation, read its summary to the user, and send the new token only if they agree.`;
+    case 'CONFIRMATION_MISMATCH':
+      return `A token confirms only the exact call it was issued for: repeat that call with the same arguments, or call without ${token} to confirm these arguments.`;
+    case 'CONFIRMATION_USED':
+      return `Nothing was written twice. To make another change, call again without ${token}.`;
+    case 'CONFIRMATION_STALE':
+      return `A fresh confirmation is attached: read its summary to the user and, if they agree, call again with the same arguments and the new ${token}.`;
+    case 'WRITE_FORBIDDEN':
+      return 'This connection may not make this change: tell the user to make it in Salesforce.';
+    case 'SF_FORBIDDEN':
+      return 'The signed-in Salesforce user may not do this: tell the user, do not retry.';
+    case 'SF_REQUEST_LIMIT':
+      return "The org's daily API limit is used up: tell the user to try again later.";
+    case 'SF_API_BUDGET_LOW':
+      return "The org's API calls are kept for essential work today: tell the user to try again later.";
+    case 'SERVICE_UNAVAILABLE':
+      return `Call again in a few seconds with the same arguments (and the same ${token}, if any).`;
+    case 'SF_INTEGRATION_UNAVAILABLE':
+      return 'The server cannot sign in to Salesforce right now: try again later.';
+    case 'IDEMPOTENCY_OUTCOME_UNKNOWN':
+      return door.idempotencyKey
+        ? `Search for the record first: if it was not written, call again with a new ${door.idempotencyKey}.`
+        : 'Search for the record first: if it was not written, call again.';
+    case 'SF_CONFLICT':
+      return 'Salesforce already has this (a duplicate, or a record another change holds): tell the user, do not retry.';
+    case 'SF_REFUSED':
+      return "Salesforce's own rules refuse this change: tell the user why, do not retry as it is.";
+    case 'SF_INVALID_DATA':
+      return 'Correct the values Salesforce names and call again.';
+    case 'SF_QUERY_INVALID':
+      return 'Change the arguments and call again.';
+    case 'SF_SESSION_EXPIRED':
+      return 'The Salesforce sign-in expired: reconnect to sign in again, then call again.';
+    case 'SF_AUTH_FAILED':
+      return 'The Salesforce sign-in is not valid: reconnect to sign in again.';
+    case 'SF_AUTH_REQUIRED':
+      return 'Reconnect with Salesforce credentials.';
+    case 'SF_REQUEST_FAILED':
+      return 'Salesforce did not answer: call again in a moment.';
+    case 'INTERNAL_SERVER_ERROR':
+      return 'The server failed unexpectedly: call again, and tell the user if it fails again.';
+    default:
+      return undefined;
+  }
+}
