@@ -108,7 +108,7 @@ describe('the main job', () => {
     expect(stack.emulatorUrl).toBe(stack.instanceUrl);
     const text = banner(stack);
     expect(text).toContain(`${stack.gatewayUrl}/graphql`);
-    expect(text).toContain(`${stack.actionsUrl}/openapi.json`);
+    expect(text).toContain(`${stack.actionsUrl}/  (its GPT profiles; ${stack.actionsUrl}/openapi.json)`);
     expect(text).toContain(`${stack.mcpUrl}/mcp`);
     expect(text).toMatch(/MCP clients WITHOUT credentials act as the demo user/);
     expect(banner({ ...stack, mcpAnonymous: false })).not.toMatch(/MCP clients WITHOUT/);

@@ -153,7 +153,7 @@ export function banner(stack: RunningStack): string {
       ? `  Salesforce emulator  ${stack.emulatorUrl}  (demo org)`
       : `  Salesforce org       ${stack.instanceUrl}`,
     `  GraphQL gateway      ${stack.gatewayUrl}/graphql`,
-    `  GPT Actions adapter  ${stack.actionsUrl}/openapi.json`,
+    `  GPT Actions adapter  ${stack.actionsUrl}/  (its GPT profiles; ${stack.actionsUrl}/openapi.json)`,
     `  MCP server           ${stack.mcpUrl}/mcp  (Streamable HTTP; toolsets at /mcp/{toolset})`,
     '',
   ];
