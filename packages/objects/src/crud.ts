@@ -282,6 +282,12 @@ export async function createRecord(
   };
 }
 
+/** The changes of a create: every field given, from nothing to its value. */
+export const createChanges = (values: Readonly<Record<string, unknown>>): FieldChange[] =>
+  Object.entries(values)
+    .filter(([, v]) => v !== undefined)
+    .map(([field, after]) => ({ field, before: null, after }));
+
 /**
  * The preview of a generic create: the values checked against the org's describe, and a summary
  * naming the records they link, read in one call (`verb`: what the summary says is done).
@@ -296,9 +302,7 @@ export async function createPreview(
     linkedNames(ctx, spec, input),
     checkAgainstDescribe(ctx, spec, input, 'create'),
   ]);
-  const changes: FieldChange[] = Object.entries(input)
-    .filter(([, v]) => v !== undefined)
-    .map(([field, after]) => ({ field, before: null, after }));
+  const changes = createChanges(input);
   return {
     action: 'create',
     object: spec.apiName,

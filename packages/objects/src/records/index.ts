@@ -1,5 +1,6 @@
 import { COLLECTION_LIMIT, type CollectionResult, soql } from '@sfgql/soql';
 import { z } from 'zod';
+import { createChanges } from '../crud.ts';
 import { OperationError } from '../errors.ts';
 import { createInputSchema, idSchema, updatableKeys, updateInputSchema } from '../input.ts';
 import { fieldWords, recordPhrase, spokenList, spokenValue } from '../names.ts';
@@ -39,6 +40,20 @@ function checkEach(spec: ObjectSpec, verb: 'create' | 'update', records: readonl
       );
     return parsed.data as Record<string, unknown>;
   });
+}
+
+/** Creates or updates the records, checked again, in one sObject Collections call: a result per record. */
+async function saveChecked(
+  ctx: OperationContext,
+  verb: 'create' | 'update',
+  input: { object: string; records: Record<string, unknown>[]; allOrNone: boolean },
+) {
+  const spec = specOf(input.object);
+  const records = checkEach(spec, verb, input.records).map(({ id, ...values }) => ({
+    ...(verb === 'update' ? { Id: id } : {}),
+    ...toSalesforce(spec, values),
+  }));
+  return outcome(await ctx.client.saveMany(spec.apiName, records, { allOrNone: input.allOrNone }));
 }
 
 /** The records as they are now, by Id, with their names and the given fields; every one must exist. */
@@ -138,11 +153,7 @@ export const createRecords = defineWrite({
   async prepare(_ctx, input) {
     const spec = specOf(input.object);
     const checked = checkEach(spec, 'create', input.records);
-    const changes: FieldChange[] = checked.flatMap((values) =>
-      Object.entries(values)
-        .filter(([, v]) => v !== undefined)
-        .map(([field, after]) => ({ field, before: null, after })),
-    );
+    const changes = checked.flatMap(createChanges);
     return {
       action: 'create',
       object: spec.apiName,
@@ -153,16 +164,7 @@ export const createRecords = defineWrite({
       systemModstamp: null,
     };
   },
-  async execute(ctx, input) {
-    const spec = specOf(input.object);
-    const checked = checkEach(spec, 'create', input.records);
-    const results = await ctx.client.saveMany(
-      spec.apiName,
-      checked.map((v) => toSalesforce(spec, v)),
-      { allOrNone: input.allOrNone },
-    );
-    return outcome(results);
-  },
+  execute: (ctx, input) => saveChecked(ctx, 'create', input),
 });
 
 export const updateRecords = defineWrite({
@@ -212,16 +214,7 @@ export const updateRecords = defineWrite({
       systemModstamp: newest,
     };
   },
-  async execute(ctx, input) {
-    const spec = specOf(input.object);
-    const checked = checkEach(spec, 'update', input.records);
-    const results = await ctx.client.saveMany(
-      spec.apiName,
-      checked.map(({ id, ...values }) => ({ Id: id, ...toSalesforce(spec, values) })),
-      { allOrNone: input.allOrNone },
-    );
-    return outcome(results);
-  },
+  execute: (ctx, input) => saveChecked(ctx, 'update', input),
 });
 
 export const deleteRecords = defineWrite({
@@ -309,7 +302,7 @@ export const upsertRecord = defineWrite({
     const where = `${field} ${input.externalId}`;
     if (!match) {
       const values = checkEach(spec, 'create', [input.values])[0] as Record<string, unknown>;
-      const changes = Object.entries(values).map(([key, after]) => ({ field: key, before: null, after }));
+      const changes = createChanges(values);
       return {
         action: 'create',
         object: spec.apiName,
