@@ -55,7 +55,9 @@ describe('tool error results', () => {
     const forbidden = new WriteForbiddenError('OBJECT', 'This client may not write Account records.', {
       object: 'Account',
     });
-    expect(text(forbidden)).toMatch(/may not write Account records\. This connection may not make this change/);
+    expect(text(forbidden)).toMatch(
+      /may not write Account records\. This connection may not make this change/,
+    );
   });
 
   it('mask what is not known, leaking no message or stack', () => {
