@@ -11,6 +11,8 @@ export {
   MAX_SOQL_LENGTH,
   type QueryOptions,
   type QueryResult,
+  type RawAnswer,
+  type RawRequest,
   type RecordChange,
   type SalesforceClient,
   type SalesforceClientOptions,
