@@ -226,15 +226,22 @@ function splitHeader(csv: string): [string, string] {
 /**
  * A page's records as JSON lines: each CSV row an object keyed by its column (`Account.Name` for a
  * parent's field), every value text as Bulk API 2.0 gives it, and an empty value null (Salesforce
- * keeps no empty text: an empty cell is a null field).
+ * keeps no empty text: an empty cell is a null field). Rows are parsed as arrays and each line
+ * written with the keys encoded once.
  */
 function ndjsonOf(csv: string): string {
-  const rows = parse(csv, {
-    columns: true,
-    cast: (value, context) => (context.header || value !== '' ? value : null),
-  }) as Record<string, string | null>[];
+  const [header, ...rows] = parse(csv) as string[][];
+  if (!header) return '';
+  const keys = header.map((name, i) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`);
   let out = '';
-  for (const row of rows) out += `${JSON.stringify(row)}\n`;
+  for (const row of rows) {
+    let line = '';
+    for (let i = 0; i < keys.length; i++) {
+      const value = row[i];
+      line += keys[i] + (value === undefined || value === '' ? 'null' : JSON.stringify(value));
+    }
+    out += `${line}}\n`;
+  }
   return out;
 }
 
