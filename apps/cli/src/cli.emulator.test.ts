@@ -219,7 +219,7 @@ describe('sfgql query and describe', () => {
     expect(known.stdout).toMatch(/\nStatus\s+picklist\s+.*New/);
     expect(unknown.status).toBe(1);
     expect(unknown.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(unknown.stderr).toMatch(/\(SF_NOT_FOUND, NOT_FOUND\)|\(SF_QUERY_INVALID, INVALID_TYPE\)/);
+    expect(unknown.stderr).toMatch(/^sfgql: .*\(SF_NOT_FOUND, NOT_FOUND\)\n$/);
   });
 });
 

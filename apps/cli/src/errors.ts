@@ -28,15 +28,17 @@ const oneLine = (text: string) =>
 /**
  * An error as the one line the command prints: the message, then the project's code and
  * Salesforce's errorCode when there is one. Errors are reported as every door reports them
- * (`reportError`); one it does not know is the person's own machine's, so its message is shown.
+ * (`reportError`); one it does not know (a file that cannot be written) happened on the person's
+ * own machine, so its message and Node's code (`ENOENT`) are shown rather than masked.
  */
 export function errorLine(error: unknown): string {
   if (error instanceof CliError) return `sfgql: ${oneLine(error.message)} (${error.code})`;
   const report = reportError(error);
-  const message =
-    report.code === 'INTERNAL_SERVER_ERROR' && error instanceof Error
-      ? `Unexpected error: ${error.message}`
-      : report.message;
+  if (report.code === 'INTERNAL_SERVER_ERROR') {
+    const code = (error as { code?: unknown } | null)?.code;
+    const message = error instanceof Error ? error.message : String(error);
+    return `sfgql: ${oneLine(message)} (${typeof code === 'string' ? code : 'UNEXPECTED_ERROR'})`;
+  }
   const codes = [report.code, report.salesforceErrorCode].filter(Boolean).join(', ');
-  return `sfgql: ${oneLine(message)} (${codes})`;
+  return `sfgql: ${oneLine(report.message)} (${codes})`;
 }

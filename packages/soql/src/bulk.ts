@@ -119,8 +119,8 @@ function jobError(error: unknown, job: QueryJobV2<Schema>, pollTimeoutMs: number
       { errorCode: 'JOB_POLLING_TIMEOUT', cause: error },
     );
   if (info?.state === 'Failed' || info?.state === 'Aborted') {
-    // Salesforce tells no reason for a failed query job (its documentation says so); a reason, if
-    // any, is in `errorMessage`.
+    // A failed query job's info may carry no reason (jsforce's own notes say Salesforce gives none);
+    // `errorMessage`, when there is one, is shown.
     const reason = (info as { errorMessage?: unknown }).errorMessage;
     return new SalesforceError(
       'SF_REQUEST_FAILED',
