@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -156,6 +156,20 @@ describe('sfgql export', () => {
     expect(rest.size).toBeGreaterThan(10);
     expect(records).toHaveLength(rest.size);
     for (const record of records) expect(record).toEqual(rest.get(record.Id as string));
+  });
+
+  it('fails in one line when Salesforce does, leaving neither a file nor a job behind', async () => {
+    await control.setFaults({ rules: [{ kind: 'error503', resources: ['jobs'], methods: ['GET'] }] });
+    const out = join(dataDir, 'failed.csv');
+    const run = await sfgql(['export', 'Case', '--out', out]);
+    await control.clearFaults();
+    expect(run.status).toBe(1);
+    expect(run.stderr.trimEnd().split('\n').at(-1)).toMatch(
+      /^sfgql: .*\(SF_REQUEST_FAILED, SERVER_UNAVAILABLE\)$/,
+    );
+    expect(readdirSync(dataDir).filter((f) => f.startsWith('failed.csv'))).toEqual([]);
+    const jobs = await client().raw({ kind: 'test', method: 'GET', path: '/jobs/query' });
+    expect(JSON.parse(jobs.text)).toMatchObject({ records: [] });
   });
 
   it('refuses a bad object, field or filter in one line, with status 1, before any call', async () => {

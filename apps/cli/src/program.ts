@@ -225,17 +225,18 @@ export function createProgram(io: CliIo): Command {
           // One chunk (a page) read ahead at most: Readable.from would otherwise buffer 16 pages
           // whenever the writer is slower than Salesforce (a slow disk, `| gzip`).
           const source = Readable.from(chunks, { highWaterMark: 1 });
-          if (options.out) {
-            // Written aside and moved into place at the end: a failed export leaves no partial file.
-            const partial = `${options.out}.partial-${process.pid}`;
-            try {
+          // Written aside and moved into place at the end: a failed export leaves no partial file.
+          const partial = options.out && `${options.out}.partial-${process.pid}`;
+          try {
+            if (options.out && partial) {
               await pipeline(source, createWriteStream(partial));
               await rename(partial, options.out);
-            } catch (error) {
-              await rm(partial, { force: true });
-              throw error;
-            }
-          } else await pipeline(source, io.stdout, { end: false });
+            } else await pipeline(source, io.stdout, { end: false });
+          } catch (error) {
+            progress.interrupt();
+            if (partial) await rm(partial, { force: true });
+            throw error;
+          }
           progress.finish(done);
         },
       ),

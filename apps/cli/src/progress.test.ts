@@ -18,11 +18,11 @@ describe('createProgressBar', () => {
     clock = 2_000;
     bar.update({ state: 'JobComplete', done: 10_000, total: 40_000 });
     bar.finish(40_000);
-    expect(out.writes).toHaveLength(5);
+    expect(out.writes).toHaveLength(6);
     expect(out.writes.slice(0, 4).every((w) => w.startsWith('\r\x1b[K'))).toBe(true);
     expect(out.writes[1]).toContain('query job InProgress');
     expect(out.writes[3]).toMatch(/Contacts \[#+-+\] 25% 10,000\/40,000 records \(5,000\/s\)$/);
-    expect(out.writes[4]).toBe('\nContacts: 40,000 records exported in 2.0 s\n');
+    expect(out.writes.slice(4)).toEqual(['\n', 'Contacts: 40,000 records exported in 2.0 s\n']);
   });
 
   it('prints a few lines otherwise: each state, each quarter, the end', () => {
@@ -40,6 +40,21 @@ describe('createProgressBar', () => {
       'Cases: 100% 1,000/1,000 records\n',
       'Cases: 1,000 records exported in 0.0 s\n',
     ]);
+  });
+
+  it('ends its line before anything else is written, on a terminal only', () => {
+    const tty = stream(true);
+    const bar = createProgressBar(tty, 'Contacts', () => 0);
+    bar.interrupt();
+    bar.update({ state: 'JobComplete', done: 0, total: 10 });
+    bar.interrupt();
+    bar.interrupt();
+    expect(tty.writes.slice(1)).toEqual(['\n']);
+    const pipe = stream(false);
+    const quiet = createProgressBar(pipe, 'Contacts', () => 0);
+    quiet.update({ state: 'JobComplete', done: 0, total: 10 });
+    quiet.interrupt();
+    expect(pipe.writes).toEqual(['Contacts: 0% 0/10 records\n']);
   });
 
   it('counts an empty export as done', () => {

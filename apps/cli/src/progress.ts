@@ -50,11 +50,15 @@ export function createProgressBar(
       lastQuarter = quarter;
       stream.write(`${label}: ${Math.floor(ratio * 100)}% ${count(done)}/${count(total)} records\n`);
     },
+    /** Ends the line redrawn in place, so that what is written next (an error) starts its own. */
+    interrupt() {
+      if (drawn) stream.write('\n');
+      drawn = false;
+    },
     /** The closing line: how many records, and how long it took. */
     finish(done: number) {
-      stream.write(
-        `${drawn ? '\n' : ''}${label}: ${count(done)} records exported in ${seconds().toFixed(1)} s\n`,
-      );
+      this.interrupt();
+      stream.write(`${label}: ${count(done)} records exported in ${seconds().toFixed(1)} s\n`);
     },
   };
 }
