@@ -30,6 +30,13 @@ export const SECTIONS: readonly Section[] = [
     options: {},
   },
   {
+    name: 'export',
+    file: 'export.ts',
+    about:
+      'sfgql export of every contact through Bulk API 2.0 (seconds, calls, peak memory) beside GraphQL paging; an aggregate beside fetching and counting',
+    options: { contacts: 'contacts to seed (default 100000)' },
+  },
+  {
     name: 'emulator',
     file: 'emulator.ts',
     about: "the emulator's seed time, and its SOQL beside the raw SQLite statements it compiles to",

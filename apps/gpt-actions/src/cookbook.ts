@@ -1,5 +1,5 @@
 import { caseSpec, deleteCase, updateCaseStatus } from '@sfgql/objects/case';
-import { validateReadOnlySoql } from '@sfgql/soql';
+import { validateReadOnlySoql, withoutAttributes } from '@sfgql/soql';
 import {
   type ActionRequest,
   type Binding,
@@ -30,17 +30,6 @@ export const COOKBOOK_ALLOWLIST = {
 } as const;
 
 const EXAMPLE = "SELECT Id, CaseNumber, Status, Subject, Description FROM Case WHERE CaseNumber = '00001104'";
-
-/** Salesforce's `attributes` (type and URL of each record) mean nothing to a model. */
-function withoutAttributes(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutAttributes);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([key]) => key !== 'attributes')
-      .map(([key, item]) => [key, withoutAttributes(item)]),
-  );
-}
 
 /**
  * The guide's `getCaseDetailsFromNumber`: `GET /services/data/v60.0/query?q=` with SOQL the model

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { isAuthError, type SalesforceSession, type SessionSource, staticSession } from '@sfgql/auth';
 import { LRUCache } from 'lru-cache';
 import { SalesforceError, toSalesforceError } from './errors.ts';
-import { salesforceBytes, salesforceRequest } from './http.ts';
+import { salesforceBytes, salesforceRequest, salesforceText } from './http.ts';
 import { type ApiBudget, type ApiMeter, createApiMeter } from './meter.ts';
 import { backoffDelay, DEFAULT_RETRY, isTransient, type RetryPolicy } from './retry.ts';
 import type { SoqlFragment } from './soql.ts';
@@ -131,6 +131,8 @@ export interface RecordChange {
 export interface SalesforceClient {
   /** What this client has spent. */
   readonly meter: ApiMeter;
+  /** The REST API version it speaks, without the `v` (`60.0`). */
+  readonly apiVersion: string;
   /**
    * The same client for work that can wait: its calls are refused with `SF_API_BUDGET_LOW` while
    * the org's remaining daily API calls are below the budget's low-water mark.
@@ -219,6 +221,31 @@ export interface SalesforceClient {
   ): Promise<CollectionResult[]>;
   /** Deletes up to 200 records in one sObject Collections call; all or none by default. */
   deleteMany(ids: readonly string[], options?: { allOrNone?: boolean }): Promise<CollectionResult[]>;
+  /**
+   * One request of the REST API whose answer is kept as text with its headers, for the APIs the
+   * other methods do not cover (Bulk API 2.0: `@sfgql/soql/bulk`). Counted under `kind`, refreshed
+   * and (GET only) retried as every other call; a non-2xx answer throws a `SalesforceError`. `path`
+   * is under `/services/data/`, or relative to this client's version (`/jobs/query`).
+   */
+  raw(request: RawRequest): Promise<RawAnswer>;
+}
+
+/** A request for {@link SalesforceClient.raw}. */
+export interface RawRequest {
+  /** What the meter counts it as, e.g. `bulkQueryResults`. */
+  kind: string;
+  method: Method;
+  path: string;
+  /** Sent as is; name its type in `headers` (`content-type`). */
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+/** What {@link SalesforceClient.raw} answers: the status, the headers (lower-case names) and the body. */
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
 }
 
 export const DEFAULT_API_VERSION = '60.0';
@@ -312,7 +339,8 @@ function checkId(value: string): string {
   return value;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+/** The methods of Salesforce's REST API. */
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 function checkBatch(size: number) {
   if (size < 1 || size > COLLECTION_LIMIT)
@@ -329,14 +357,17 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const timeoutMs = options.requestTimeoutMs ?? 120_000;
 
-  async function send<T>(
+  /**
+   * One call to Salesforce, counted: refused while the budget is low (non-essential work), sent
+   * again once with a refreshed session when Salesforce says it expired, and, for a GET, tried again
+   * on transient failures. `exchange` makes the request with the session it is given.
+   */
+  async function call<A extends { usage?: { used: number; limit: number } }>(
     kind: string,
     method: Method,
-    path: string,
-    body: unknown,
     essential: boolean,
-    headers?: Record<string, string>,
-  ): Promise<T> {
+    exchange: (session: SalesforceSession) => Promise<A>,
+  ): Promise<A> {
     if (!essential && options.budget?.isLow()) {
       const { remaining, lowWaterMark } = options.budget.state();
       throw new SalesforceError(
@@ -349,19 +380,12 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
     for (let attempt = 0; ; attempt++) {
       meter.record(kind);
       try {
-        const url = path.startsWith('/services/') ? path : `/services/data/v${version}${path}`;
-        const answer = await salesforceRequest<T>(session, {
-          method,
-          path: url,
-          body,
-          timeoutMs,
-          ...(headers ? { headers } : {}),
-        });
+        const answer = await exchange(session);
         if (answer.usage) {
           meter.observeLimitInfo(answer.usage.used, answer.usage.limit);
           options.budget?.observe(answer.usage.used, answer.usage.limit);
         }
-        return answer.body;
+        return answer;
       } catch (raw) {
         const error = toSalesforceError(raw);
         if (error.code === 'SF_SESSION_EXPIRED' && !refreshed && source.refresh) {
@@ -383,6 +407,28 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
         throw error;
       }
     }
+  }
+
+  const url = (path: string) => (path.startsWith('/services/') ? path : `/services/data/v${version}${path}`);
+
+  async function send<T>(
+    kind: string,
+    method: Method,
+    path: string,
+    body: unknown,
+    essential: boolean,
+    headers?: Record<string, string>,
+  ): Promise<T> {
+    const answer = await call(kind, method, essential, (session) =>
+      salesforceRequest<T>(session, {
+        method,
+        path: url(path),
+        body,
+        timeoutMs,
+        ...(headers ? { headers } : {}),
+      }),
+    );
+    return answer.body;
   }
 
   const base = `/services/data/v${version}`;
@@ -416,6 +462,7 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
 
     return {
       meter,
+      apiVersion: version,
       session: () => source.current(),
       async queryPage<T extends SalesforceRecord>(statement: SoqlFragment) {
         const path = queryPath(statement);
@@ -630,6 +677,21 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
           );
         }
         answerOf(results, 'delete');
+      },
+      async raw(request) {
+        const path = url(request.path);
+        if (!path.startsWith('/services/data/'))
+          throw new TypeError(`Not a path of the REST API: ${JSON.stringify(request.path)}`);
+        const { text, status, headers } = await call(request.kind, request.method, essential, (session) =>
+          salesforceText(session, {
+            method: request.method,
+            path,
+            timeoutMs,
+            ...(request.body === undefined ? {} : { body: request.body }),
+            ...(request.headers ? { headers: request.headers } : {}),
+          }),
+        );
+        return { status, headers, text };
       },
       nonEssential: () => build(false),
     };

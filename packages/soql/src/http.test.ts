@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { HttpError, salesforceBytes, salesforceRequest } from './http.ts';
+import { HttpError, salesforceBytes, salesforceRequest, salesforceText } from './http.ts';
 import { isTransient } from './retry.ts';
 
 let server: Server;
@@ -77,6 +77,32 @@ describe('salesforceRequest (node:http)', () => {
     });
     expect(answer.body).toBeUndefined();
     expect(JSON.parse(received)).toEqual({ Subject: 'héllo' });
+  });
+
+  it('reads a CSV answer as text with its headers, gunzipped, asking for the type it names', async () => {
+    const csv = '"Id","Name"\n"003000000000001AAA","Zoë, "the" first"\n';
+    routes.set('/csv', (req, res) => {
+      res
+        .writeHead(200, {
+          'content-type': 'text/csv',
+          'content-encoding': 'gzip',
+          'sforce-locator': 'MTAwMDA=',
+          'x-accept': String(req.headers.accept),
+        })
+        .end(gzipSync(csv));
+    });
+    const answer = await salesforceText(session(), {
+      method: 'GET',
+      path: '/csv',
+      headers: { accept: 'text/csv' },
+      timeoutMs: 5_000,
+    });
+    expect(answer).toMatchObject({ status: 200, text: csv });
+    expect(answer.headers['sforce-locator']).toBe('MTAwMDA=');
+    expect(answer.headers['x-accept']).toBe('text/csv');
+    await expect(
+      salesforceText(session(), { method: 'GET', path: '/missing', timeoutMs: 5_000 }),
+    ).rejects.toMatchObject({ name: 'HttpError', status: 404, errorCode: 'NOT_FOUND' });
   });
 
   it("turns Salesforce's error bodies into HttpErrors", async () => {

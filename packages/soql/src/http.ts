@@ -232,12 +232,60 @@ const header = (headers: IncomingHttpHeaders, name: string): string | null => {
   return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
 };
 
+/** What Salesforce answered, kept as text: its status, headers (lower-case names) and body. */
+export interface TextAnswer {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+  /** From `Sforce-Limit-Info: api-usage=N/M`. */
+  usage?: { used: number; limit: number };
+}
+
 /**
- * One request to Salesforce's REST API. The whole exchange, body included, runs under one deadline,
- * and a connection dropped mid-body rejects the promise like any network error. (jsforce 3's HTTP
- * layer, used here before, never settled in that case and raised an error no one could catch, which
- * ends a Node process.)
+ * One request to Salesforce whose answer is kept as text with its headers: a Bulk API 2.0 results
+ * page (CSV, with the next page's `Sforce-Locator`), or a job's JSON. The whole exchange, body
+ * included, runs under one deadline, and a connection dropped mid-body rejects the promise like any
+ * network error. (jsforce 3's HTTP layer, used here before, never settled in that case and raised
+ * an error no one could catch, which ends a Node process.) A non-2xx answer throws an
+ * {@link HttpError}.
  */
+export async function salesforceText(
+  session: SalesforceSession,
+  request: {
+    method: string;
+    path: string;
+    /** Sent as is; give its `content-type` in `headers`. */
+    body?: string;
+    timeoutMs: number;
+    /** More request headers, e.g. `If-Unmodified-Since`, `Accept: text/csv`. */
+    headers?: Record<string, string>;
+    /** For tests: see {@link WRITE_MAX_IDLE_MS}. */
+    writeMaxIdleMs?: number;
+  },
+): Promise<TextAnswer> {
+  const response = await exchange(new URL(request.path, session.instanceUrl), {
+    method: request.method,
+    headers: {
+      accept: 'application/json',
+      ...request.headers,
+      authorization: `Bearer ${session.accessToken}`,
+    },
+    ...(request.body === undefined ? {} : { body: request.body }),
+    timeoutMs: request.timeoutMs,
+    ...(request.writeMaxIdleMs === undefined ? {} : { writeMaxIdleMs: request.writeMaxIdleMs }),
+  });
+  const text = response.body.toString('utf8');
+  if (response.status < 200 || response.status >= 300) throw errorFrom(response.status, text);
+  const headers: Record<string, string> = {};
+  for (const name of Object.keys(response.headers)) {
+    const value = header(response.headers, name);
+    if (value !== null) headers[name] = value;
+  }
+  const usage = parseUsage(headers['sforce-limit-info'] ?? null);
+  return { status: response.status, headers, text, ...(usage ? { usage } : {}) };
+}
+
+/** One request to Salesforce's REST API, JSON both ways, as {@link salesforceText} sends it. */
 export async function salesforceRequest<T>(
   session: SalesforceSession,
   request: {
@@ -251,22 +299,17 @@ export async function salesforceRequest<T>(
     writeMaxIdleMs?: number;
   },
 ): Promise<HttpAnswer<T>> {
-  const response = await exchange(new URL(request.path, session.instanceUrl), {
-    method: request.method,
-    headers: {
-      ...request.headers,
-      authorization: `Bearer ${session.accessToken}`,
-      accept: 'application/json',
-      ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-    timeoutMs: request.timeoutMs,
-    ...(request.writeMaxIdleMs === undefined ? {} : { writeMaxIdleMs: request.writeMaxIdleMs }),
+  const { body, ...rest } = request;
+  const answer = await salesforceText(session, {
+    ...rest,
+    ...(body === undefined
+      ? {}
+      : { body: JSON.stringify(body), headers: { ...request.headers, 'content-type': 'application/json' } }),
   });
-  const text = response.body.toString('utf8');
-  if (response.status < 200 || response.status >= 300) throw errorFrom(response.status, text);
-  const usage = parseUsage(header(response.headers, 'sforce-limit-info'));
-  return { body: (text === '' ? undefined : JSON.parse(text)) as T, ...(usage ? { usage } : {}) };
+  return {
+    body: (answer.text === '' ? undefined : JSON.parse(answer.text)) as T,
+    ...(answer.usage ? { usage: answer.usage } : {}),
+  };
 }
 
 /** The raw bytes of a resource (a base64 field's content), under the same deadline. */

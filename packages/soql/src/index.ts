@@ -13,6 +13,8 @@ export {
   MAX_SOQL_LENGTH,
   type QueryOptions,
   type QueryResult,
+  type RawAnswer,
+  type RawRequest,
   type RecordChange,
   type SalesforceClient,
   type SalesforceClientOptions,
@@ -43,6 +45,7 @@ export {
   type RootSelection,
   type Selection,
 } from './planner.ts';
+export { withoutAttributes } from './records.ts';
 export { DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
 export { isCalendarDate, SoqlFragment, type SoqlScalar, type SoqlValue, soql } from './soql.ts';
 export {

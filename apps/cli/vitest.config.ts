@@ -1,0 +1,3 @@
+import { baseConfig } from '@sfgql/vitest-config';
+
+export default baseConfig;
