@@ -277,7 +277,9 @@ describe('sfgql call', () => {
     ]);
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^Update case "00001104" .*\n {2}Status: ".*" → "Escalated"\n/);
+    expect(run.stderr).toMatch(
+      /^Update case 00001104 \("Billing discrepancy on the January invoice"\): status from .*\n {2}Status: ".*" → "Escalated"\n/,
+    );
     expect(run.stderr).toMatch(/Nothing was written: no terminal to ask at.*--yes\. \(NOT_CONFIRMED\)\n$/);
     expect(await caseStatus()).toBe(before);
   });
