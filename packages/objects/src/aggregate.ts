@@ -5,7 +5,7 @@ import { compileFilter, type Filter, filterSchema } from './filter.ts';
 import { defineRead, parseInput } from './operation.ts';
 import { readConditions } from './read.ts';
 import type { FieldKind, FieldSpec, ObjectSpec } from './spec.ts';
-import { STANDARD_SPECS } from './specs.ts';
+import { STANDARD_SPECS, specNamed } from './specs.ts';
 
 /**
  * Numbers about an object's records in one SOQL statement: counts, distinct counts, sums, averages,
@@ -294,7 +294,7 @@ export const aggregateRecords = defineRead({
   rest: { method: 'post', path: '/aggregates' },
   view: { kind: 'aggregate' },
   async execute(ctx, { object, ...request }) {
-    const spec = STANDARD_SPECS.find((s) => s.apiName === object) as ObjectSpec;
+    const spec = specNamed(object) as ObjectSpec;
     const plan = planAggregate(spec, { ...request, where: request.where as Filter | undefined });
     const result = await ctx.client.query(plan.statement, { maxRecords: request.limit });
     return { groups: plan.groups(result.records) };

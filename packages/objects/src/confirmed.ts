@@ -20,7 +20,7 @@ import {
   type WriteOperation,
   type WritePreview,
 } from './operation.ts';
-import { STANDARD_SPECS } from './specs.ts';
+import { specNamed } from './specs.ts';
 
 /** What a confirmed write needs besides the operation context: who asks, the protocol, and the token if any. */
 export interface ConfirmedWriteContext extends OperationContext {
@@ -47,7 +47,7 @@ function toRequest(
 ): WriteRequest {
   // Field keys become API names, as policies name fields: of the operation's object, or of the
   // object a batch names in its input.
-  const fields = (operation.object ?? STANDARD_SPECS.find((s) => s.apiName === preview.object))?.fields ?? {};
+  const fields = (operation.object ?? specNamed(preview.object))?.fields ?? {};
   return {
     principal,
     operation: operation.name,

@@ -1,7 +1,7 @@
 import { type QueryResult, type SalesforceRecord, type SoqlFragment, soql } from '@sfgql/soql';
 import type { OperationContext } from './operation.ts';
 import type { FieldSpec, ObjectSpec } from './spec.ts';
-import { objectOfId, STANDARD_SPECS, specOfId } from './specs.ts';
+import { objectOfId, specNamed, specOfId } from './specs.ts';
 
 /**
  * How records, fields and values are said to a person. Previews are read aloud word for word by
@@ -164,7 +164,6 @@ export async function queryWithNames(
 }
 
 /** The catalog's spec of an object, by API name. */
-const specNamed = (apiName: string) => STANDARD_SPECS.find((s) => s.apiName === apiName);
 
 /** Salesforce's relationship name of a reference field: the spec's own, or `AccountId` → `Account`. */
 function relationshipOf(spec: ObjectSpec, key: string): string | undefined {

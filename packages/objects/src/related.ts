@@ -24,7 +24,7 @@ import {
   recordSchema,
   selectFields,
 } from './spec.ts';
-import { STANDARD_SPECS } from './specs.ts';
+import { specNamed } from './specs.ts';
 import { taskSpec } from './task/spec.ts';
 import { withArticle } from './words.ts';
 
@@ -42,7 +42,6 @@ const kebab = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCas
 const parentKey = (spec: ObjectSpec) => `${lowerFirst(typeName(spec.label))}Id`;
 
 /** The catalog's spec of an object, by API name. */
-const specNamed = (apiName: string) => STANDARD_SPECS.find((s) => s.apiName === apiName);
 
 /** The key of a spec's field, by API name. */
 const keyOf = (spec: ObjectSpec, apiName: string) =>

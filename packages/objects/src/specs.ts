@@ -46,6 +46,11 @@ export const KEY_PREFIXES: Readonly<Record<string, string>> = {
   KnowledgeArticle: 'kA0',
 };
 
+/** A catalog object by its API name (`Case`), if the catalog has it. */
+export function specNamed(apiName: string): ObjectSpec | undefined {
+  return STANDARD_SPECS.find((spec) => spec.apiName === apiName);
+}
+
 /** The catalog object an Id belongs to, by its key prefix. */
 export function specOfId(id: string): ObjectSpec | undefined {
   return STANDARD_SPECS.find((spec) => spec.keyPrefix !== '' && id.startsWith(spec.keyPrefix));

@@ -2,7 +2,7 @@ import { ID_OBJECTS, isSchema, type JsonSchema, jsonSchemaOf, primaryType } from
 import type { Operation } from '@sfgql/objects/operation';
 import { readConditions } from '@sfgql/objects/read';
 import type { ObjectSpec } from '@sfgql/objects/spec';
-import { STANDARD_SPECS } from '@sfgql/objects/specs';
+import { specNamed } from '@sfgql/objects/specs';
 import { type SalesforceClient, soql } from '@sfgql/soql';
 
 /**
@@ -16,7 +16,7 @@ export type Input = Record<string, unknown>;
 
 /** Records of an object as every door reads them (its base filter and default scopes applied). */
 async function sampleRecords(client: SalesforceClient, object: string, fields: readonly string[]) {
-  const spec = STANDARD_SPECS.find((s) => s.apiName === object);
+  const spec = specNamed(object);
   const where = spec ? readConditions(spec, 'lists') : [];
   const result = await client.query(
     soql`SELECT ${soql.fields(['Id', ...fields.filter((f) => f !== 'Id')])} FROM ${soql.ident(object)}${

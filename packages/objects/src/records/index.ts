@@ -7,7 +7,7 @@ import { fieldWords, recordPhrase, spokenList, spokenValue } from '../names.ts';
 import { defineWrite, type FieldChange, type OperationContext } from '../operation.ts';
 import { readConditions } from '../read.ts';
 import { fromSalesforce, type ObjectSpec, selectFields, toSalesforce } from '../spec.ts';
-import { STANDARD_SPECS } from '../specs.ts';
+import { STANDARD_SPECS, specNamed } from '../specs.ts';
 import { withArticle } from '../words.ts';
 
 /**
@@ -22,7 +22,7 @@ const writable = (verb: 'create' | 'update' | 'delete') =>
 const objectInput = (specs: readonly ObjectSpec[]) =>
   z.enum(specs.map((s) => s.apiName) as [string, ...string[]]).describe('The object, e.g. Contact.');
 
-const specOf = (apiName: string) => STANDARD_SPECS.find((s) => s.apiName === apiName) as ObjectSpec;
+const specOf = (apiName: string) => specNamed(apiName) as ObjectSpec;
 
 const plural = (spec: ObjectSpec, n: number) =>
   n === 1 ? spec.label.toLowerCase() : spec.labelPlural.toLowerCase();
