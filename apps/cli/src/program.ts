@@ -3,8 +3,8 @@ import { rename, rm } from 'node:fs/promises';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { identifySession } from '@sfgql/auth';
-import { createConfirmation, type FieldChange, loadOrCreateSecret } from '@sfgql/confirm';
-import { openWriteStores } from '@sfgql/confirm/stores';
+import type { FieldChange } from '@sfgql/confirm';
+import { openConfirmation } from '@sfgql/confirm/stores';
 import { operations } from '@sfgql/objects/catalog';
 import { runConfirmedWrite } from '@sfgql/objects/confirmed';
 import { OperationError } from '@sfgql/objects/errors';
@@ -309,7 +309,7 @@ export function createProgram(io: CliIo): Command {
           io.stdout.write(json(await operation.run(ctx, args)));
           return;
         }
-        const stores = await openWriteStores({
+        const { confirmation, stores } = await openConfirmation({
           dataDir: config.dataDir,
           redisUrl: config.redisUrl,
           audit: config.audit,
@@ -319,15 +319,10 @@ export function createProgram(io: CliIo): Command {
               io.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), msg, ...obj })}\n`),
             error: (obj, msg) => io.stderr.write(`sfgql: ${msg ?? 'error'} ${JSON.stringify(obj)}\n`),
           },
+          secret: config.confirmSecret,
+          ttlMs: config.confirmTtlMs,
         });
         try {
-          const confirmation = createConfirmation({
-            keys: { current: config.confirmSecret ?? (await loadOrCreateSecret(config.dataDir)) },
-            ttlMs: config.confirmTtlMs,
-            store: stores.nonces,
-            idempotency: stores.idempotency,
-            audit: stores.audit,
-          });
           const identity = await identifySession(await config.session.current());
           const write = { ...ctx, confirmation, principal: { ...identity, clientId: CLI_CLIENT_ID } };
           const first = await runConfirmedWrite(operation, write, args);

@@ -1,8 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRedisBearerCache, createRedisTokenStore, serviceAuthFromEnv } from '@sfgql/auth';
-import { createConfirmation, loadOrCreateSecret } from '@sfgql/confirm';
-import { openWriteStores } from '@sfgql/confirm/stores';
+import { openConfirmation } from '@sfgql/confirm/stores';
 import type { GatewayConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createGateway, GATEWAY_WRITE_POLICY } from './yoga.ts';
@@ -32,23 +31,16 @@ export async function listenGateway(
 ): Promise<RunningServer> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   // Without a configured secret (demo mode), one is made once in the data folder and reused.
-  const secret = config.confirmSecret ?? (await loadOrCreateSecret(config.dataDir));
-  const stores = await openWriteStores({
+  const { confirmation, stores } = await openConfirmation({
     dataDir: config.dataDir,
     redisUrl: config.redisUrl,
     audit: config.audit,
     logger,
+    secret: config.confirmSecret,
+    policy: { default: GATEWAY_WRITE_POLICY },
+    ttlMs: config.confirmTtlMs,
   });
   try {
-    const confirmation = createConfirmation({
-      keys: { current: secret },
-      policy: { default: GATEWAY_WRITE_POLICY },
-      ttlMs: config.confirmTtlMs,
-      store: stores.nonces,
-      idempotency: stores.idempotency,
-      audit: stores.audit,
-      onStoreError: (error, context) => logger.error({ err: error, ...context }, 'confirmation store'),
-    });
     const client = stores.redis;
     const tokenStore = client ? createRedisTokenStore({ client }) : undefined;
     const integration = config.serviceEnv

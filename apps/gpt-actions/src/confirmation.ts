@@ -3,11 +3,11 @@ import {
   type Confirmation,
   createConfirmation,
   type IdempotencyStore,
-  loadOrCreateSecret,
   type NonceStore,
+  type PolicyConfig,
   type WritePolicy,
 } from '@sfgql/confirm';
-import { openWriteStores } from '@sfgql/confirm/stores';
+import { openConfirmation } from '@sfgql/confirm/stores';
 import { CLIENT_ID } from './callers.ts';
 import type { ActionsConfig, WriteScope } from './config.ts';
 
@@ -85,6 +85,12 @@ export const WRITE_POLICIES: Readonly<Record<WriteScope, WritePolicy>> = {
   none: { readOnly: true },
 };
 
+/** The policies of the adapter's principal under the configured scope. */
+const policyOf = (writes: WriteScope): PolicyConfig => {
+  const policy = WRITE_POLICIES[writes];
+  return { default: policy, clients: { [CLIENT_ID]: policy } };
+};
+
 /** The confirmation protocol for the adapter's principal, with the policy of the configured scope. */
 export function createActionsConfirmation(options: {
   secret: string;
@@ -95,10 +101,9 @@ export function createActionsConfirmation(options: {
   audit?: AuditTrail;
   now?: () => number;
 }): Confirmation {
-  const policy = WRITE_POLICIES[options.writes];
   return createConfirmation({
     keys: { current: options.secret },
-    policy: { default: policy, clients: { [CLIENT_ID]: policy } },
+    policy: policyOf(options.writes),
     ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}),
     ...(options.store ? { store: options.store } : {}),
     ...(options.idempotency ? { idempotency: options.idempotency } : {}),
@@ -119,27 +124,21 @@ const logger = {
 };
 
 /**
- * The confirmation protocol as configured: the configured secret (or the demo secret kept in the
- * data folder), used tokens and idempotency keys in SQLite in the data folder (or in Redis when a
- * URL is set), and the audit trail shared with the other adapters of the data folder.
+ * The confirmation protocol as configured (`openConfirmation`): the configured secret (or the demo
+ * secret kept in the data folder), used tokens and idempotency keys in SQLite in the data folder (or
+ * in Redis when a URL is set), and the audit trail shared with the other adapters of the data folder.
  */
 export async function confirmationFromConfig(
   config: Pick<ActionsConfig, 'confirmSecret' | 'dataDir' | 'writes' | 'confirmTtlMs' | 'redisUrl' | 'audit'>,
 ): Promise<{ confirmation: Confirmation; close(): Promise<void> }> {
-  const secret = config.confirmSecret ?? (await loadOrCreateSecret(config.dataDir));
-  const stores = await openWriteStores({
+  const { confirmation, stores } = await openConfirmation({
     dataDir: config.dataDir,
     redisUrl: config.redisUrl,
     audit: config.audit,
     logger,
-  });
-  const confirmation = createActionsConfirmation({
-    secret,
-    writes: config.writes,
+    secret: config.confirmSecret,
+    policy: policyOf(config.writes),
     ttlMs: config.confirmTtlMs,
-    store: stores.nonces,
-    idempotency: stores.idempotency,
-    audit: stores.audit,
   });
   return { confirmation, close: () => stores.close() };
 }

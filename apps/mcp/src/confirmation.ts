@@ -1,6 +1,6 @@
 import type { Caller } from '@sfgql/auth';
-import { type Confirmation, createConfirmation, loadOrCreateSecret, type WritePolicy } from '@sfgql/confirm';
-import { openWriteStores, type WriteStores } from '@sfgql/confirm/stores';
+import { type Confirmation, createConfirmation, type PolicyConfig, type WritePolicy } from '@sfgql/confirm';
+import { openConfirmation, type WriteStores } from '@sfgql/confirm/stores';
 import { createSalesforceClient, type DescribeCache } from '@sfgql/soql';
 import type { McpCaller } from './call-tool.ts';
 import type { McpConfig } from './config.ts';
@@ -8,6 +8,12 @@ import type { Logger } from './log.ts';
 
 /** The principal's client id: confirmation tokens and the audit trail name the MCP server by it. */
 export const CLIENT_ID = 'mcp';
+
+/** The policies of the server's principal under its write policy. */
+const policyOf = (policy: WritePolicy): PolicyConfig => ({
+  default: policy,
+  clients: { [CLIENT_ID]: policy },
+});
 
 /** The confirmation protocol for the server's principal, under its write policy. */
 export function createMcpConfirmation(options: {
@@ -21,7 +27,7 @@ export function createMcpConfirmation(options: {
   const { stores, logger } = options;
   return createConfirmation({
     keys: { current: options.secret },
-    policy: { default: options.policy, clients: { [CLIENT_ID]: options.policy } },
+    policy: policyOf(options.policy),
     ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}),
     ...(stores ? { store: stores.nonces, idempotency: stores.idempotency, audit: stores.audit } : {}),
     ...(logger
@@ -40,19 +46,14 @@ export async function confirmationFromConfig(
   config: Pick<McpConfig, 'confirmSecret' | 'dataDir' | 'writes' | 'confirmTtlMs' | 'redisUrl' | 'audit'>,
   logger: Logger,
 ): Promise<{ confirmation: Confirmation; stores: WriteStores }> {
-  const secret = config.confirmSecret ?? (await loadOrCreateSecret(config.dataDir));
-  const stores = await openWriteStores({
+  const { confirmation, stores } = await openConfirmation({
     dataDir: config.dataDir,
     redisUrl: config.redisUrl,
     audit: config.audit,
     logger,
-  });
-  const confirmation = createMcpConfirmation({
-    secret,
-    policy: config.writes,
+    secret: config.confirmSecret,
+    policy: policyOf(config.writes),
     ttlMs: config.confirmTtlMs,
-    stores,
-    logger,
   });
   return { confirmation, stores };
 }

@@ -1,8 +1,11 @@
 import { join } from 'node:path';
 import type { RedisClientType } from 'redis';
 import { type AuditLogger, type AuditTrail, createAuditTrail } from './audit.ts';
+import { type Confirmation, createConfirmation } from './confirmation.ts';
 import { createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency.ts';
 import { createMemoryNonceStore, type NonceStore } from './nonce-store.ts';
+import type { PolicyConfig } from './policy.ts';
+import { loadOrCreateSecret } from './secret.ts';
 import { createSqliteStores, SQLITE_STORE_FILE } from './sqlite-store.ts';
 
 /** The audit file of a data folder: one for every adapter that uses the folder. */
@@ -116,4 +119,43 @@ export async function openWriteStores(settings: WriteStoreSettings): Promise<Wri
       sqlite.close();
     },
   };
+}
+
+/** A door's confirmation settings: its stores', and its secret, policies and token lifetime. */
+export interface ConfirmationSettings extends WriteStoreSettings {
+  /** The configured signing secret; without one (the local demo), one made once in the data folder. */
+  secret?: string | undefined;
+  /** Write policies by client (see `createConfirmation`). */
+  policy?: PolicyConfig;
+  /** How long a confirmation token lives. */
+  ttlMs?: number | undefined;
+}
+
+/**
+ * The confirmation protocol of a deployment, as every door opens it: the configured secret (or the
+ * demo secret kept in the data folder), used tokens and idempotency keys in the stores its settings
+ * name (`openWriteStores`), the audit trail, and store failures told to its logger. `stores.close`
+ * closes them.
+ */
+export async function openConfirmation(
+  settings: ConfirmationSettings,
+): Promise<{ confirmation: Confirmation; stores: WriteStores }> {
+  const secret = settings.secret ?? (await loadOrCreateSecret(settings.dataDir));
+  const stores = await openWriteStores(settings);
+  try {
+    const confirmation = createConfirmation({
+      keys: { current: secret },
+      ...(settings.policy ? { policy: settings.policy } : {}),
+      ...(settings.ttlMs ? { ttlMs: settings.ttlMs } : {}),
+      store: stores.nonces,
+      idempotency: stores.idempotency,
+      audit: stores.audit,
+      onStoreError: (error, context) =>
+        settings.logger.error({ err: error, ...context }, 'confirmation store'),
+    });
+    return { confirmation, stores };
+  } catch (error) {
+    await stores.close();
+    throw error;
+  }
 }
