@@ -310,17 +310,13 @@ export function createProgram(io: CliIo): Command {
           return;
         }
         const { confirmation, stores } = await openConfirmation({
-          dataDir: config.dataDir,
-          redisUrl: config.redisUrl,
-          audit: config.audit,
+          ...config,
           // Audit lines in `log` mode go to stderr: stdout is the result's.
           logger: {
             info: (obj, msg) =>
               io.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), msg, ...obj })}\n`),
             error: (obj, msg) => io.stderr.write(`sfgql: ${msg ?? 'error'} ${JSON.stringify(obj)}\n`),
           },
-          secret: config.confirmSecret,
-          ttlMs: config.confirmTtlMs,
         });
         try {
           const identity = await identifySession(await config.session.current());

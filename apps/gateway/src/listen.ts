@@ -32,13 +32,9 @@ export async function listenGateway(
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   // Without a configured secret (demo mode), one is made once in the data folder and reused.
   const { confirmation, stores } = await openConfirmation({
-    dataDir: config.dataDir,
-    redisUrl: config.redisUrl,
-    audit: config.audit,
+    ...config,
     logger,
-    secret: config.confirmSecret,
     policy: { default: GATEWAY_WRITE_POLICY },
-    ttlMs: config.confirmTtlMs,
   });
   try {
     const client = stores.redis;

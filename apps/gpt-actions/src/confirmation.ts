@@ -132,13 +132,9 @@ export async function confirmationFromConfig(
   config: Pick<ActionsConfig, 'confirmSecret' | 'dataDir' | 'writes' | 'confirmTtlMs' | 'redisUrl' | 'audit'>,
 ): Promise<{ confirmation: Confirmation; close(): Promise<void> }> {
   const { confirmation, stores } = await openConfirmation({
-    dataDir: config.dataDir,
-    redisUrl: config.redisUrl,
-    audit: config.audit,
+    ...config,
     logger,
-    secret: config.confirmSecret,
     policy: policyOf(config.writes),
-    ttlMs: config.confirmTtlMs,
   });
   return { confirmation, close: () => stores.close() };
 }

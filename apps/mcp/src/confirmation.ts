@@ -46,16 +46,7 @@ export async function confirmationFromConfig(
   config: Pick<McpConfig, 'confirmSecret' | 'dataDir' | 'writes' | 'confirmTtlMs' | 'redisUrl' | 'audit'>,
   logger: Logger,
 ): Promise<{ confirmation: Confirmation; stores: WriteStores }> {
-  const { confirmation, stores } = await openConfirmation({
-    dataDir: config.dataDir,
-    redisUrl: config.redisUrl,
-    audit: config.audit,
-    logger,
-    secret: config.confirmSecret,
-    policy: policyOf(config.writes),
-    ttlMs: config.confirmTtlMs,
-  });
-  return { confirmation, stores };
+  return openConfirmation({ ...config, logger, policy: policyOf(config.writes) });
 }
 
 /** A resolved caller as the MCP server uses it: a Salesforce client acting as them, and its principal. */

@@ -35,7 +35,7 @@ describe('openConfirmation', () => {
   });
 
   it('signs with the configured secret, under the policies it is given', async () => {
-    const signer = await openConfirmation({ dataDir: ':memory:', logger, secret: SECRET });
+    const signer = await openConfirmation({ dataDir: ':memory:', logger, confirmSecret: SECRET });
     const { token } = await signer.confirmation.preview(createTask());
     const other = await openConfirmation({ dataDir: ':memory:', logger });
     await expect(other.confirmation.execute(createTask(), token, write)).rejects.toMatchObject({
@@ -44,7 +44,7 @@ describe('openConfirmation', () => {
     const readOnly = await openConfirmation({
       dataDir: ':memory:',
       logger,
-      secret: SECRET,
+      confirmSecret: SECRET,
       policy: { default: { readOnly: true } },
     });
     await expect(readOnly.confirmation.preview(updateCase())).rejects.toMatchObject({

@@ -121,14 +121,17 @@ export async function openWriteStores(settings: WriteStoreSettings): Promise<Wri
   };
 }
 
-/** A door's confirmation settings: its stores', and its secret, policies and token lifetime. */
+/**
+ * A door's confirmation settings, named as the doors' configurations name them: its stores', its
+ * secret and token lifetime, and its policies.
+ */
 export interface ConfirmationSettings extends WriteStoreSettings {
   /** The configured signing secret; without one (the local demo), one made once in the data folder. */
-  secret?: string | undefined;
+  confirmSecret?: string | undefined;
+  /** How long a confirmation token lives. */
+  confirmTtlMs?: number | undefined;
   /** Write policies by client (see `createConfirmation`). */
   policy?: PolicyConfig;
-  /** How long a confirmation token lives. */
-  ttlMs?: number | undefined;
 }
 
 /**
@@ -140,13 +143,13 @@ export interface ConfirmationSettings extends WriteStoreSettings {
 export async function openConfirmation(
   settings: ConfirmationSettings,
 ): Promise<{ confirmation: Confirmation; stores: WriteStores }> {
-  const secret = settings.secret ?? (await loadOrCreateSecret(settings.dataDir));
+  const secret = settings.confirmSecret ?? (await loadOrCreateSecret(settings.dataDir));
   const stores = await openWriteStores(settings);
   try {
     const confirmation = createConfirmation({
       keys: { current: secret },
       ...(settings.policy ? { policy: settings.policy } : {}),
-      ...(settings.ttlMs ? { ttlMs: settings.ttlMs } : {}),
+      ...(settings.confirmTtlMs ? { ttlMs: settings.confirmTtlMs } : {}),
       store: stores.nonces,
       idempotency: stores.idempotency,
       audit: stores.audit,
