@@ -9,6 +9,7 @@ import {
   type SessionSource,
 } from '@sfgql/auth';
 import { type Confirmation, createConfirmation, type WritePolicy } from '@sfgql/confirm';
+import { callerContext } from '@sfgql/objects/confirmed';
 import { extendSpec, loadOrgSpecs } from '@sfgql/objects/custom';
 import { STANDARD_SPECS } from '@sfgql/objects/specs';
 import { createContext, createSchema } from '@sfgql/schema';
@@ -206,15 +207,14 @@ export function createGateway(options: GatewayOptions) {
         const caller = await callerOf(request);
         return {
           ...createContext({
-            // Describes are shared by the org's callers: the previews check writes against them.
-            client: createSalesforceClient({
-              session: caller.session,
+            // Describes are shared by the callers (per user): the previews check writes against them.
+            ...callerContext(caller, {
+              clientId: GATEWAY_CLIENT_ID,
               apiVersion: options.apiVersion,
               describeCache,
             }),
             apiVersion: options.apiVersion,
             confirmation,
-            principal: { userId: caller.userId, orgId: caller.orgId, clientId: GATEWAY_CLIENT_ID },
           }),
           caller,
         };

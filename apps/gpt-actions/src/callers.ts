@@ -1,5 +1,6 @@
 import { type CallerResolver, createCallerResolver, type SessionSource } from '@sfgql/auth';
-import { createSalesforceClient, type DescribeCache } from '@sfgql/soql';
+import { callerContext } from '@sfgql/objects/confirmed';
+import type { DescribeCache } from '@sfgql/soql';
 import type { Caller } from './binding.ts';
 
 /** The principal's client id: confirmations and write policies name the adapter by it. */
@@ -41,15 +42,7 @@ export function createActionsCallers(options: {
   });
   return {
     async resolve(headers) {
-      const caller = await resolver.resolve(headers);
-      return {
-        client: createSalesforceClient({
-          session: caller.session,
-          apiVersion: options.apiVersion,
-          describeCache: options.describeCache,
-        }),
-        principal: { userId: caller.userId, orgId: caller.orgId, clientId: CLIENT_ID },
-      };
+      return callerContext(await resolver.resolve(headers), { ...options, clientId: CLIENT_ID });
     },
     forget: (headers) => resolver.forget(headers),
   };

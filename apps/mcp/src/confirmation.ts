@@ -1,7 +1,8 @@
 import type { Caller } from '@sfgql/auth';
 import { type Confirmation, createConfirmation, type PolicyConfig, type WritePolicy } from '@sfgql/confirm';
 import { openConfirmation, type WriteStores } from '@sfgql/confirm/stores';
-import { createSalesforceClient, type DescribeCache } from '@sfgql/soql';
+import { callerContext } from '@sfgql/objects/confirmed';
+import type { DescribeCache } from '@sfgql/soql';
 import type { McpCaller } from './call-tool.ts';
 import type { McpConfig } from './config.ts';
 import type { Logger } from './log.ts';
@@ -54,12 +55,5 @@ export function mcpCallerOf(
   caller: Caller,
   options: { apiVersion: string; describeCache: DescribeCache },
 ): McpCaller {
-  return {
-    client: createSalesforceClient({
-      session: caller.session,
-      apiVersion: options.apiVersion,
-      describeCache: options.describeCache,
-    }),
-    principal: { userId: caller.userId, orgId: caller.orgId, clientId: CLIENT_ID },
-  };
+  return callerContext(caller, { ...options, clientId: CLIENT_ID });
 }

@@ -1,3 +1,4 @@
+import type { Caller } from '@sfgql/auth';
 import {
   type Confirmation,
   ConfirmationError,
@@ -12,7 +13,14 @@ import {
   type WritePolicy,
   type WriteRequest,
 } from '@sfgql/confirm';
-import { isSalesforceError, type SalesforceClient, SalesforceError, soql } from '@sfgql/soql';
+import {
+  createSalesforceClient,
+  type DescribeCache,
+  isSalesforceError,
+  type SalesforceClient,
+  SalesforceError,
+  soql,
+} from '@sfgql/soql';
 import {
   isWriteOperation,
   type Operation,
@@ -21,6 +29,25 @@ import {
   type WritePreview,
 } from './operation.ts';
 import { specNamed } from './specs.ts';
+
+/**
+ * What a door runs operations with for a resolved caller: a Salesforce client acting as them (the
+ * describes shared by the door's callers, per user) and the principal their confirmations bind,
+ * under the door's client id.
+ */
+export function callerContext(
+  caller: Pick<Caller, 'session' | 'userId' | 'orgId'>,
+  options: { clientId: string; apiVersion: string; describeCache?: DescribeCache },
+): { client: SalesforceClient; principal: Principal } {
+  return {
+    client: createSalesforceClient({
+      session: caller.session,
+      apiVersion: options.apiVersion,
+      ...(options.describeCache ? { describeCache: options.describeCache } : {}),
+    }),
+    principal: { userId: caller.userId, orgId: caller.orgId, clientId: options.clientId },
+  };
+}
 
 /** What a confirmed write needs besides the operation context: who asks, the protocol, and the token if any. */
 export interface ConfirmedWriteContext extends OperationContext {
