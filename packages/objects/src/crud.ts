@@ -330,7 +330,10 @@ export function createOperation(spec: ObjectSpec): WriteOperation {
 }
 
 /** Compares the requested values with the record's current ones; only real changes are kept. */
-function diff(current: Record<string, unknown>, requested: Record<string, unknown>): FieldChange[] {
+export function updateChanges(
+  current: Record<string, unknown>,
+  requested: Record<string, unknown>,
+): FieldChange[] {
   return Object.entries(requested)
     .filter(([field, after]) => field !== 'id' && after !== undefined && current[field] !== after)
     .map(([field, after]) => ({ field, before: current[field] ?? null, after }));
@@ -354,7 +357,7 @@ export function updateOperation(spec: ObjectSpec): WriteOperation {
         checkAgainstDescribe(ctx, spec, input, 'update'),
       ]);
       checkNamed(input, references, current.names);
-      const changes = diff(current.values, input);
+      const changes = updateChanges(current.values, input);
       const said = (key: string, value: unknown, before: boolean) =>
         spec.fields[key]?.kind === 'reference' && typeof value === 'string'
           ? ((before ? current.linked.get(key) : current.names.get(value)) ?? value)

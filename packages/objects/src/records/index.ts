@@ -1,6 +1,6 @@
 import { COLLECTION_LIMIT, type CollectionResult, soql } from '@sfgql/soql';
 import { z } from 'zod';
-import { createChanges } from '../crud.ts';
+import { createChanges, updateChanges } from '../crud.ts';
 import { OperationError } from '../errors.ts';
 import { createInputSchema, idSchema, updatableKeys, updateInputSchema } from '../input.ts';
 import { fieldWords, recordPhrase, spokenList, spokenValue } from '../names.ts';
@@ -191,14 +191,7 @@ export const updateRecords = defineWrite({
     const changes: FieldChange[] = [];
     const lines = checked.map((record) => {
       const before = now.get(String(record.id)) as Record<string, unknown>;
-      const changed = Object.entries(record)
-        .filter(([k, v]) => k !== 'id' && v !== undefined && before[k] !== v)
-        .map(([field, after]) => ({
-          field,
-          before: before[field] ?? null,
-          after,
-          recordId: String(record.id),
-        }));
+      const changed = updateChanges(before, record).map((c) => ({ ...c, recordId: String(record.id) }));
       changes.push(...changed);
       const what = changed.length ? spokenList(changed.map((c) => spokenChange(spec, c))) : 'nothing';
       return `${nameOf(spec, before)} (${what})`;
@@ -317,9 +310,7 @@ export const upsertRecord = defineWrite({
       string,
       unknown
     >;
-    const changes = Object.entries(values)
-      .filter(([k, v]) => k !== 'id' && v !== undefined && match[k] !== v)
-      .map(([key, after]) => ({ field: key, before: match[key] ?? null, after }));
+    const changes = updateChanges(match, values);
     return {
       action: 'update',
       object: spec.apiName,
