@@ -242,13 +242,23 @@ function newestFirst(a: { date: string | null; created: string; id: string }, b:
 export function readTimeline(spec: ObjectSpec, record: SalesforceRecord | undefined, limit: number) {
   if (!record) return null;
   const { tasks, events, cases } = timelineParts(spec);
+  // What tasks and events have alike: their title, details, whom and what they are about.
+  const common = (r: SalesforceRecord, v: Record<string, unknown>) => ({
+    id: String(r.Id),
+    subject: str(v.subject),
+    description: str(v.description),
+    whoId: str(v.whoId),
+    whoName: nameOf(r.Who),
+    whatId: str(v.whatId),
+    whatName: nameOf(r.What),
+    created: String(r.CreatedDate),
+  });
   const task = (r: SalesforceRecord) => {
     const v = fromSalesforce(taskSpec, r, [...TASK_KEYS]);
     return {
-      id: String(r.Id),
+      ...common(r, v),
       type: 'Task' as const,
       kind: v.taskSubtype === 'Call' ? ('call' as const) : ('task' as const),
-      subject: str(v.subject),
       date: str(v.activityDate),
       endDateTime: null,
       status: str(v.status),
@@ -257,21 +267,14 @@ export function readTimeline(spec: ObjectSpec, record: SalesforceRecord | undefi
       callDisposition: str(v.callDisposition),
       callDurationInSeconds: typeof v.callDurationInSeconds === 'number' ? v.callDurationInSeconds : null,
       location: null,
-      description: str(v.description),
-      whoId: str(v.whoId),
-      whoName: nameOf(r.Who),
-      whatId: str(v.whatId),
-      whatName: nameOf(r.What),
-      created: String(r.CreatedDate),
     };
   };
   const event = (r: SalesforceRecord) => {
     const v = fromSalesforce(eventSpec, r, [...EVENT_KEYS]);
     return {
-      id: String(r.Id),
+      ...common(r, v),
       type: 'Event' as const,
       kind: 'event' as const,
-      subject: str(v.subject),
       date: str(v.startDateTime),
       endDateTime: str(v.endDateTime),
       status: null,
@@ -280,12 +283,6 @@ export function readTimeline(spec: ObjectSpec, record: SalesforceRecord | undefi
       callDisposition: null,
       callDurationInSeconds: null,
       location: str(v.location),
-      description: str(v.description),
-      whoId: str(v.whoId),
-      whoName: nameOf(r.Who),
-      whatId: str(v.whatId),
-      whatName: nameOf(r.What),
-      created: String(r.CreatedDate),
     };
   };
   const activities = [...childRecords(record, tasks).map(task), ...childRecords(record, events).map(event)]
