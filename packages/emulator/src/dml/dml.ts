@@ -21,7 +21,6 @@ import {
   convertInput,
   convertValue,
   type FieldInput,
-  noSuchColumn,
 } from './validate.ts';
 
 type Row = Record<string, StoredValue>;
@@ -364,13 +363,6 @@ export function hardDeleteRecord(org: Org, object: ObjectMeta, rawId: string, ct
       statement(org.db, 'DELETE FROM _deleted WHERE id = ?').run(id);
     }
   });
-}
-
-/** Checks a body's field names without writing (used to report unknown fields early). */
-export function assertKnownFields(org: Org, object: ObjectMeta, input: FieldInput): void {
-  for (const key of Object.keys(input.value)) {
-    if (key !== 'attributes' && !org.catalog.field(object, key)) throw noSuchColumn(key, object);
-  }
 }
 
 export { checkReferences };
