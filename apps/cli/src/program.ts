@@ -12,11 +12,10 @@ import { exportStatement } from '@sfgql/objects/export';
 import { describeObject } from '@sfgql/objects/lookup';
 import { isWriteOperation, type Operation } from '@sfgql/objects/operation';
 import type { ObjectSpec } from '@sfgql/objects/spec';
-import { STANDARD_SPECS } from '@sfgql/objects/specs';
+import { queryAllowlist, STANDARD_SPECS } from '@sfgql/objects/specs';
 import {
   createSalesforceClient,
   type SalesforceClient,
-  type SoqlAllowlist,
   validateReadOnlySoql,
   withoutAttributes,
 } from '@sfgql/soql';
@@ -80,26 +79,6 @@ function parseScopes(scopes: readonly string[]): Record<string, unknown> {
     scopes.map((scope) => {
       const [name = '', value] = scope.split(/=(.*)/s);
       return [name, value === undefined || value === 'true' ? true : value === 'false' ? false : value];
-    }),
-  );
-}
-
-/**
- * What a person's own query may read: every object of the catalog, its fields, and its parents'
- * fields through their relationship (`Account.Name`). Salesforce still applies the person's own
- * access; this keeps the query to what the catalog describes.
- */
-function catalogAllowlist(): SoqlAllowlist {
-  const byName = new Map(STANDARD_SPECS.map((s) => [s.apiName, s]));
-  return Object.fromEntries(
-    STANDARD_SPECS.map((spec) => {
-      const own = Object.values(spec.fields).map((f) => f.apiName);
-      const parents = Object.values(spec.parents ?? {}).flatMap((parent) =>
-        parent.objects.flatMap((object) =>
-          Object.values(byName.get(object)?.fields ?? {}).map((f) => `${parent.relationship}.${f.apiName}`),
-        ),
-      );
-      return [spec.apiName, [...new Set([...own, ...parents])]];
     }),
   );
 }
@@ -242,7 +221,7 @@ export function createProgram(io: CliIo): Command {
     .option('--limit <n>', 'at most this many records (LIMIT is lowered to it)', integer(1, 2_000), 200)
     .action(
       run(async (text: string, options: { json?: boolean; limit: number }) => {
-        const checked = validateReadOnlySoql(text, { allow: catalogAllowlist(), maxLimit: options.limit });
+        const checked = validateReadOnlySoql(text, { allow: queryAllowlist(), maxLimit: options.limit });
         if (!checked.ok)
           throw new OperationError('INVALID_INPUT', `The query was refused: ${checked.reason}.`);
         const { records } = await client(loadCliConfig(io.env)).query(checked.statement);

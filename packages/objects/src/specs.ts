@@ -1,3 +1,4 @@
+import type { SoqlAllowlist } from '@sfgql/soql';
 import { accountSpec } from './account/spec.ts';
 import { campaignMemberSpec, campaignSpec } from './campaign/spec.ts';
 import { caseCommentSpec, caseSpec } from './case/spec.ts';
@@ -49,6 +50,26 @@ export const KEY_PREFIXES: Readonly<Record<string, string>> = {
 /** A catalog object by its API name (`Case`), if the catalog has it. */
 export function specNamed(apiName: string): ObjectSpec | undefined {
   return STANDARD_SPECS.find((spec) => spec.apiName === apiName);
+}
+
+/**
+ * What a person's own read-only SOQL may read (`validateReadOnlySoql`'s allowlist): every object
+ * of the catalog, its fields, and its parents' fields through their relationship (`Account.Name`).
+ * Salesforce still applies the person's own access; this keeps a query to what the catalog
+ * describes.
+ */
+export function queryAllowlist(): SoqlAllowlist {
+  return Object.fromEntries(
+    STANDARD_SPECS.map((spec) => {
+      const own = Object.values(spec.fields).map((f) => f.apiName);
+      const parents = Object.values(spec.parents ?? {}).flatMap((parent) =>
+        parent.objects.flatMap((object) =>
+          Object.values(specNamed(object)?.fields ?? {}).map((f) => `${parent.relationship}.${f.apiName}`),
+        ),
+      );
+      return [spec.apiName, [...new Set([...own, ...parents])]];
+    }),
+  );
 }
 
 /** The catalog object an Id belongs to, by its key prefix. */
