@@ -101,10 +101,17 @@ export async function installSfCli(): Promise<string> {
   return runJs;
 }
 
-/** Runs `sf` commands with their own HOME (the CLI keeps its auth files there). */
+/**
+ * Runs `sf` commands with their own HOME (the CLI keeps its auth files there), as a developer runs
+ * them at a terminal: without the caller's `SF_*` settings, and without the `CI` variables a CI
+ * service sets (under them the CLI's table library prints plain tables instead of bordered ones).
+ */
 export function sfRunner(runJs: string, home: string) {
+  const inherited = Object.entries(process.env).filter(
+    ([name]) => !/^(SF_|SFDX_|CI$|CI_|CONTINUOUS_INTEGRATION$)/.test(name),
+  );
   const env: NodeJS.ProcessEnv = {
-    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(SF_|SFDX_)/.test(name))),
+    ...Object.fromEntries(inherited),
     HOME: home,
     // The CLI spawns `sf` itself for some checks: its own bin first on PATH.
     PATH: [join(CACHE, 'node_modules', '.bin'), process.env.PATH ?? ''].join(delimiter),
