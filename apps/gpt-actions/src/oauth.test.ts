@@ -1,4 +1,5 @@
 import { DEMO } from '@sfgql/emulator';
+import { signInWithForms } from '@sfgql/testing/sign-in';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Json, startStack, type TestStack } from './test-support.ts';
 
@@ -16,32 +17,13 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 const CALLBACK = 'https://chatgpt.com/aip/g-0123456789abcdef/oauth/callback';
-const hidden = (html: string, name: string) =>
-  new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
-
 /** Follows the adapter's redirect and signs in on the org's pages as a browser would; returns the callback URL. */
 async function signIn(authorizeUrl: string): Promise<URL> {
   const relayed = await stack.app.request(authorizeUrl);
   expect(relayed.status).toBe(302);
   const orgPage = relayed.headers.get('location') as string;
   expect(orgPage.startsWith(`${stack.emulator.url}/services/oauth2/authorize?`)).toBe(true);
-  const first = await fetch(orgPage, { redirect: 'manual' });
-  const cookie = first.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const html = await first.text();
-  const post = (fields: Record<string, string>) =>
-    fetch(new URL('/services/oauth2/authorize', stack.emulator.url), {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ request: hidden(html, 'request'), csrf: hidden(html, 'csrf'), ...fields }),
-    });
-  const login = await post({ action: 'login', username: DEMO.username, password: DEMO.password });
-  expect(await login.text()).toContain('Allow access?');
-  const allowed = await post({ action: 'allow' });
-  return new URL(allowed.headers.get('location') as string);
+  return signInWithForms(orgPage);
 }
 
 /** ChatGPT's token request with the "Default (POST request)" exchange method: credentials in the body. */

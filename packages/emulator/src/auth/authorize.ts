@@ -16,6 +16,8 @@ export interface AuthorizeRequest {
   state: string | null;
   scopes: string[];
   codeChallenge: string | null;
+  /** OpenID Connect's `nonce`, returned in the ID token. */
+  nonce: string | null;
 }
 
 /**
@@ -89,7 +91,7 @@ export function checkAuthorizeRequest(
     if (error instanceof OAuthError) return fail(error.error, error.description);
     throw error;
   }
-  return { ok: true, request: { app, redirectUri, state, scopes, codeChallenge } };
+  return { ok: true, request: { app, redirectUri, state, scopes, codeChallenge, nonce: query.get('nonce') } };
 }
 
 /** A login page in progress: the checked request, its CSRF token, and the user once logged in. */
@@ -103,6 +105,7 @@ export interface PendingLogin {
   state: string | null;
   scope: string;
   codeChallenge: string | null;
+  nonce: string | null;
   userId: string | null;
   failures: number;
   expiresAt: number;
@@ -126,13 +129,14 @@ export function startLogin(org: Org, request: AuthorizeRequest, browser: string)
     state: request.state,
     scope: request.scopes.join(' '),
     codeChallenge: request.codeChallenge,
+    nonce: request.nonce,
     userId: null,
     failures: 0,
     expiresAt: now + LOGIN_REQUEST_LIFETIME_MS,
   };
   org.db
     .prepare(
-      'INSERT INTO _oauth_requests (id, csrf, browser, clientId, redirectUri, state, scope, codeChallenge, expiresAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO _oauth_requests (id, csrf, browser, clientId, redirectUri, state, scope, codeChallenge, nonce, expiresAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     )
     .run(
       pending.id,
@@ -143,6 +147,7 @@ export function startLogin(org: Org, request: AuthorizeRequest, browser: string)
       pending.state,
       pending.scope,
       pending.codeChallenge,
+      pending.nonce,
       pending.expiresAt,
     );
   return pending;

@@ -14,10 +14,11 @@ export interface AuthorizationCode {
   redirectUri: string;
   scope: string;
   codeChallenge: string | null;
+  nonce: string | null;
   expiresAt: number;
 }
 
-/** Issues a single-use code bound to the app, the user, the redirect URI, the scopes and the PKCE challenge. */
+/** Issues a single-use code bound to the app, the user, the redirect URI, the scopes and the PKCE challenge (and OpenID Connect's nonce). */
 export function createCode(org: Org, grant: Omit<AuthorizationCode, 'code' | 'expiresAt'>): string {
   const now = org.now().getTime();
   // Spent and expired codes are kept a day, long enough to recognise a replay.
@@ -26,7 +27,7 @@ export function createCode(org: Org, grant: Omit<AuthorizationCode, 'code' | 'ex
   const code = `aPrx${randomBytes(36).toString('base64url')}`;
   org.db
     .prepare(
-      'INSERT INTO _oauth_codes (code, clientId, userId, redirectUri, scope, codeChallenge, expiresAt) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO _oauth_codes (code, clientId, userId, redirectUri, scope, codeChallenge, nonce, expiresAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     )
     .run(
       code,
@@ -35,6 +36,7 @@ export function createCode(org: Org, grant: Omit<AuthorizationCode, 'code' | 'ex
       grant.redirectUri,
       grant.scope,
       grant.codeChallenge,
+      grant.nonce,
       now + CODE_LIFETIME_MS,
     );
   return code;
@@ -67,6 +69,7 @@ export function consumeCode(org: Org, code: string, clientId: string): Authoriza
     redirectUri: row.redirectUri,
     scope: row.scope,
     codeChallenge: row.codeChallenge,
+    nonce: row.nonce,
     expiresAt: row.expiresAt,
   };
 }

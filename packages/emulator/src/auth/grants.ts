@@ -134,6 +134,7 @@ export async function handleTokenRequest(
         userId: code.userId,
         scopes,
         origin: request.origin,
+        openId: { nonce: code.nonce },
         ...(grantsRefreshToken(app, scopes) ? { refreshToken: 'new' } : {}),
       });
       // Kept so that a replay of the code can revoke what it gave.
@@ -163,6 +164,7 @@ export async function handleTokenRequest(
         userId: stored.userId,
         scopes: stored.scope.split(' ').filter(Boolean),
         origin: request.origin,
+        openId: { nonce: null },
         refreshToken: stored.token,
       });
     }

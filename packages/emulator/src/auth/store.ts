@@ -37,4 +37,7 @@ export function ensureOAuthTables(db: DatabaseSync): void {
   addColumn(db, '_sessions', 'refreshToken', 'TEXT');
   addColumn(db, '_sessions', 'scope', `TEXT NOT NULL DEFAULT 'api'`);
   db.exec('CREATE INDEX IF NOT EXISTS ix__sessions_refreshToken ON _sessions (refreshToken)');
+  // OpenID Connect's nonce, from the authorize request to the ID token.
+  addColumn(db, '_oauth_requests', 'nonce', 'TEXT');
+  addColumn(db, '_oauth_codes', 'nonce', 'TEXT');
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Org } from '../org.ts';
 import { transaction } from '../store/database.ts';
 import type { ConnectedApp } from './apps.ts';
+import { idToken } from './id-token.ts';
 import { createSession, revokeSession, signTokenResponse } from './sessions.ts';
 
 /** A successful answer of `POST /services/oauth2/token`, in Salesforce's field order. */
@@ -10,6 +11,7 @@ export interface TokenResponse {
   refresh_token?: string;
   signature: string;
   scope: string;
+  id_token?: string;
   instance_url: string;
   id: string;
   token_type: 'Bearer';
@@ -38,6 +40,11 @@ export function issueTokens(
     /** The instance's origin, for `instance_url` and the identity URL. */
     origin: string;
     refreshToken?: 'new' | string;
+    /**
+     * For the grants that carry OpenID Connect (web server and refresh): an ID token comes with the
+     * tokens when `openid` is among the scopes, with the authorize request's nonce.
+     */
+    openId?: { nonce: string | null };
   },
 ): TokenResponse {
   const now = org.now().getTime();
@@ -69,6 +76,18 @@ export function issueTokens(
       ...(options.refreshToken === 'new' && refreshToken ? { refresh_token: refreshToken } : {}),
       signature: signTokenResponse(id, issuedAt, options.app.clientSecret),
       scope,
+      ...(options.openId && options.scopes.includes('openid')
+        ? {
+            id_token: idToken(org, {
+              issuer: options.origin,
+              clientId: options.app.clientId,
+              userId: options.userId,
+              accessToken: session.token,
+              scopes: options.scopes,
+              nonce: options.openId.nonce,
+            }),
+          }
+        : {}),
       instance_url: options.origin,
       id,
       token_type: 'Bearer',

@@ -16,7 +16,9 @@ import {
 import { createCode } from '../auth/codes.ts';
 import { OAuthError } from '../auth/errors.ts';
 import { handleTokenRequest } from '../auth/grants.ts';
+import { jwks } from '../auth/id-token.ts';
 import { consentPage, errorPage, loginPage, PAGE_HEADERS } from '../auth/pages.ts';
+import { SCOPE_LABELS } from '../auth/scopes.ts';
 import { checkPassword, requireSession } from '../auth/sessions.ts';
 import { revokeAnyToken } from '../auth/tokens.ts';
 import { ApiError } from '../errors.ts';
@@ -167,7 +169,7 @@ function loginPageFor(
 
 /**
  * Salesforce's OAuth 2.0 endpoints: the token endpoint (every grant), the authorize pages of the web
- * server flow, revocation, userinfo and the identity URL.
+ * server flow, revocation, userinfo and the identity URL; OpenID Connect's discovery document and keys.
  */
 export function registerOAuthRoutes(app: Hono<Env>, org: Org, apps: ConnectedApps): void {
   app.post('/services/oauth2/token', async (c) => {
@@ -277,6 +279,7 @@ export function registerOAuthRoutes(app: Hono<Env>, org: Org, apps: ConnectedApp
         redirectUri: pending.redirectUri,
         scope: pending.scope,
         codeChallenge: pending.codeChallenge,
+        nonce: pending.nonce,
       });
       return c.redirect(redirectTo(pending.redirectUri, { code, state: pending.state }), 302);
     }
@@ -321,4 +324,48 @@ export function registerOAuthRoutes(app: Hono<Env>, org: Org, apps: ConnectedApp
   };
   app.get('/id/:orgId/:userId', identityHandler);
   app.post('/id/:orgId/:userId', identityHandler);
+
+  // OpenID Connect: the keys that verify ID tokens, and the discovery document (no session needed).
+  app.get('/id/keys', (c) => c.json(jwks(org)));
+  app.get('/.well-known/openid-configuration', (c) => c.json(openIdConfiguration(new URL(c.req.url).origin)));
+}
+
+/**
+ * `/.well-known/openid-configuration`, in the order and shape Salesforce answers, with the emulator's
+ * own endpoints. Salesforce also names a registration and an introspection endpoint; the emulator has
+ * neither, so they are left out rather than promised.
+ */
+function openIdConfiguration(origin: string) {
+  const oauth = `${origin}/services/oauth2`;
+  return {
+    issuer: origin,
+    authorization_endpoint: `${oauth}/authorize`,
+    token_endpoint: `${oauth}/token`,
+    revocation_endpoint: `${oauth}/revoke`,
+    userinfo_endpoint: `${oauth}/userinfo`,
+    jwks_uri: `${origin}/id/keys`,
+    scopes_supported: Object.keys(SCOPE_LABELS),
+    response_types_supported: ['code'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    display_values_supported: ['page', 'popup', 'touch'],
+    token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
+    claims_supported: [
+      'active',
+      'email',
+      'email_verified',
+      'family_name',
+      'given_name',
+      'locale',
+      'name',
+      'nickname',
+      'organization_id',
+      'preferred_username',
+      'sub',
+      'urls',
+      'user_id',
+      'user_type',
+      'zoneinfo',
+    ],
+  };
 }
