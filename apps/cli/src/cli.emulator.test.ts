@@ -158,6 +158,24 @@ describe('sfgql export', () => {
     for (const record of records) expect(record).toEqual(rest.get(record.Id as string));
   });
 
+  it('writes NDJSON values as the REST API answers them: numbers, booleans, dates and nulls', async () => {
+    const fields = ['Id', 'Name', 'Amount', 'Probability', 'IsClosed', 'IsWon', 'CloseDate'];
+    const run = await sfgql(['export', 'opportunities', '--fields', fields.join(','), '--format', 'ndjson']);
+    expect(run.status, run.stderr).toBe(0);
+    const records = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const { records: rest } = await client().query(soql`SELECT ${soql.fields(fields)} FROM Opportunity`);
+    const byId = new Map(
+      rest.map((r) => [r.Id as string, Object.fromEntries(fields.map((f) => [f, r[f] ?? null]))]),
+    );
+    expect(records).toHaveLength(byId.size);
+    for (const record of records) expect(record).toEqual(byId.get(record.Id as string));
+    expect(records.some((r) => typeof r.Amount === 'number')).toBe(true);
+    expect(records.some((r) => r.IsClosed === true) && records.some((r) => r.IsClosed === false)).toBe(true);
+  });
+
   it('fails in one line when Salesforce does, leaving neither a file nor a job behind', async () => {
     await control.setFaults({ rules: [{ kind: 'error503', resources: ['jobs'], methods: ['GET'] }] });
     const out = join(dataDir, 'failed.csv');

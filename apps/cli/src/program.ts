@@ -8,7 +8,7 @@ import { openConfirmation } from '@sfgql/confirm/stores';
 import { operations } from '@sfgql/objects/catalog';
 import { runConfirmedWrite } from '@sfgql/objects/confirmed';
 import { OperationError } from '@sfgql/objects/errors';
-import { exportStatement } from '@sfgql/objects/export';
+import { exportStatement, exportValueTypes } from '@sfgql/objects/export';
 import { describeObject } from '@sfgql/objects/lookup';
 import { isWriteOperation, type Operation } from '@sfgql/objects/operation';
 import type { ObjectSpec } from '@sfgql/objects/spec';
@@ -185,6 +185,7 @@ export function createProgram(io: CliIo): Command {
           let done = 0;
           const chunks = bulkExport(client(config), statement, {
             format: options.format,
+            types: exportValueTypes(spec),
             pageSize: options.pageSize,
             onProgress: (p) => {
               done = p.done;

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { contactSpec } from './contact/spec.ts';
-import { exportableKeys, exportStatement } from './export.ts';
+import { exportableKeys, exportStatement, exportValueTypes } from './export.ts';
 import { field, idField } from './field.ts';
 import { knowledgeSpec } from './knowledge/spec.ts';
+import { opportunitySpec } from './opportunity/spec.ts';
 import { defineObject } from './spec.ts';
 import { STANDARD_SPECS } from './specs.ts';
 import { queueSpec, userSpec } from './user/spec.ts';
@@ -81,5 +82,19 @@ describe('exportStatement', () => {
     refused({ scopes: { includeInactive: true } }, /includeInactive/);
     expect(() => exportStatement(attachmentSpec, { fields: ['body'] })).toThrow(/no binary fields/);
     expect(() => exportStatement(userSpec, { scopes: { includeInactive: 'yes' } })).toThrow(/boolean/);
+  });
+});
+
+describe('exportValueTypes', () => {
+  it("gives each exportable field's JSON type by API name, and no binary field", () => {
+    expect(exportValueTypes(opportunitySpec)).toMatchObject({
+      Id: 'string',
+      Amount: 'number',
+      Probability: 'number',
+      IsClosed: 'boolean',
+      CloseDate: 'string',
+      LastModifiedDate: 'string',
+    });
+    expect(exportValueTypes(attachmentSpec)).toEqual({ Id: 'string', Name: 'string' });
   });
 });

@@ -1,6 +1,7 @@
 import { type SoqlFragment, soql } from '@sfgql/soql';
 import { z } from 'zod';
 import { OperationError } from './errors.ts';
+import { FIELD_KINDS, type FieldKindRules } from './field-kinds.ts';
 import { compileFilter, filterSchema } from './filter.ts';
 import { parseInput } from './operation.ts';
 import { readConditions, scopeShape } from './read.ts';
@@ -27,6 +28,19 @@ export function exportableKeys(spec: ObjectSpec): string[] {
   return Object.entries(spec.fields)
     .filter(([, field]) => exportable(field))
     .map(([key]) => key);
+}
+
+/**
+ * The JSON type of each exportable field's values, by API name (`{ Amount: 'number', IsClosed:
+ * 'boolean', ... }`): what `bulkExport` of `@sfgql/soql/bulk` needs to write an object's NDJSON
+ * export with the values the REST API answers, not Bulk API 2.0's text.
+ */
+export function exportValueTypes(spec: ObjectSpec): Record<string, FieldKindRules['value']> {
+  return Object.fromEntries(
+    Object.values(spec.fields)
+      .filter(exportable)
+      .map((field) => [field.apiName, FIELD_KINDS[field.kind].value]),
+  );
 }
 
 /** The API names of the fields asked for, each named by key or API name, whatever the case. */
@@ -69,6 +83,8 @@ function exportFields(spec: ObjectSpec, fields: readonly string[]): string[] {
  *
  * const statement = exportStatement(contactSpec, { where: { email: { like: '%@acme.com' } }, fields: ['id', 'email'] });
  * for await (const chunk of bulkExport(client, statement, { format: 'csv' })) process.stdout.write(chunk);
+ * // NDJSON with numbers and booleans as the REST API answers them:
+ * bulkExport(client, statement, { format: 'ndjson', types: exportValueTypes(contactSpec) });
  */
 export function exportStatement(spec: ObjectSpec, query: ExportQuery = {}): SoqlFragment {
   const fields = exportFields(spec, query.fields ?? exportableKeys(spec));

@@ -214,4 +214,21 @@ describe('bulkExport', () => {
     // Demo contacts without a birth date come out as null, not "".
     expect(records.some((r) => r.Birthdate === null)).toBe(true);
   });
+
+  it('types the columns it is told: numbers and booleans as the REST API answers them', async () => {
+    const fields = ['Id', 'Amount', 'Probability', 'IsClosed', 'CloseDate'];
+    const opportunities = soql`SELECT ${soql.fields(fields)} FROM Opportunity`;
+    const types = { Amount: 'number', Probability: 'number', IsClosed: 'boolean' } as const;
+    const text = (await collect(bulkExport(client, opportunities, { format: 'ndjson', types }))).join('');
+    const records = text
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const { records: rest } = await client.query(opportunities);
+    const byId = new Map(rest.map((r) => [r.Id, Object.fromEntries(fields.map((f) => [f, r[f] ?? null]))]));
+    expect(records.length).toBeGreaterThan(0);
+    expect(records).toHaveLength(byId.size);
+    for (const record of records) expect(record).toEqual(byId.get(record.Id));
+    expect(records.some((r) => typeof r.Amount === 'number' && typeof r.IsClosed === 'boolean')).toBe(true);
+  });
 });

@@ -223,23 +223,36 @@ function splitHeader(csv: string): [string, string] {
   return end === -1 ? [csv, ''] : [csv.slice(0, end + 1), csv.slice(end + 1)];
 }
 
+/** The JSON type of a column's values in an NDJSON export (what the REST API would answer). */
+export type BulkValueType = 'string' | 'integer' | 'number' | 'boolean';
+
+/**
+ * A CSV cell as a JSON value: empty is null (Salesforce keeps no empty text: an empty cell is a null
+ * field); a number or boolean column's cell its JSON number or boolean when it reads as one, and
+ * its text otherwise, so that nothing is lost; any other cell its text.
+ */
+function jsonCell(value: string | undefined, type: BulkValueType | undefined): string {
+  if (value === undefined || value === '') return 'null';
+  if (type === 'boolean' && (value === 'true' || value === 'false')) return value;
+  if ((type === 'integer' || type === 'number') && Number.isFinite(Number(value)))
+    return String(Number(value));
+  return JSON.stringify(value);
+}
+
 /**
  * A page's records as JSON lines: each CSV row an object keyed by its column (`Account.Name` for a
- * parent's field), every value text as Bulk API 2.0 gives it, and an empty value null (Salesforce
- * keeps no empty text: an empty cell is a null field). Rows are parsed as arrays and each line
- * written with the keys encoded once.
+ * parent's field), each value typed by `types` (by column) and otherwise text as Bulk API 2.0 gives
+ * it. Rows are parsed as arrays and each line written with the keys encoded once.
  */
-function ndjsonOf(csv: string): string {
+function ndjsonOf(csv: string, types: Readonly<Record<string, BulkValueType>>): string {
   const [header, ...rows] = parse(csv) as string[][];
   if (!header) return '';
   const keys = header.map((name, i) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`);
+  const columnTypes = header.map((name) => (Object.hasOwn(types, name) ? types[name] : undefined));
   let out = '';
   for (const row of rows) {
     let line = '';
-    for (let i = 0; i < keys.length; i++) {
-      const value = row[i];
-      line += keys[i] + (value === undefined || value === '' ? 'null' : JSON.stringify(value));
-    }
+    for (let i = 0; i < keys.length; i++) line += keys[i] + jsonCell(row[i], columnTypes[i]);
     out += `${line}}\n`;
   }
   return out;
@@ -247,7 +260,7 @@ function ndjsonOf(csv: string): string {
 
 /**
  * {@link bulkQuery}'s results as text to write out, one chunk per page: CSV with the header row
- * once, or NDJSON (one JSON object per record). Memory holds one page.
+ * once, or NDJSON (one JSON object per record, values typed by `types`). Memory holds one page.
  *
  * @example
  * import { pipeline } from 'node:stream/promises';
@@ -262,12 +275,21 @@ function ndjsonOf(csv: string): string {
 export async function* bulkExport(
   client: SalesforceClient,
   statement: SoqlFragment,
-  options: BulkQueryOptions & { format: BulkExportFormat },
+  options: BulkQueryOptions & {
+    format: BulkExportFormat;
+    /**
+     * NDJSON only: the JSON type of columns by name (`{ Amount: 'number', IsClosed: 'boolean' }`),
+     * as `exportValueTypes` of `@sfgql/objects/export` gives them for a catalog object. A column
+     * left out is written as text.
+     */
+    types?: Readonly<Record<string, BulkValueType>>;
+  },
 ): AsyncGenerator<string, void, undefined> {
   let header: string | undefined;
+  const types = options.types ?? {};
   for await (const page of bulkQuery(client, statement, options)) {
     if (options.format === 'ndjson') {
-      yield ndjsonOf(page.csv);
+      yield ndjsonOf(page.csv, types);
       continue;
     }
     // Every page starts with the header row; the export has it once.
