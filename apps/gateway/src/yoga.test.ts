@@ -1,5 +1,5 @@
 import type { RunningEmulator } from '@sfgql/emulator';
-import { startDemoOrg } from '@sfgql/testing/demo-org';
+import { loginAsDemo, startDemoOrg } from '@sfgql/testing/demo-org';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGatewayConfig } from './config.ts';
 import { createLogger } from './logger.ts';
@@ -93,6 +93,28 @@ describe('authentication', () => {
       extensions: { code: 'SF_AUTH_REQUIRED' },
       message: expect.stringContaining('Bearer'),
     });
+  });
+
+  it('answers 401 once Salesforce revokes a token it had accepted, and forgets it', async () => {
+    const session = await loginAsDemo(emulator.url);
+    const bearer = `Bearer ${session.accessToken}`;
+    expect((await graphql(CASE_QUERY, { n: '00001104' }, bearer)).status).toBe(200);
+    const revoked = await fetch(`${emulator.url}/services/oauth2/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: session.accessToken }),
+    });
+    expect(revoked.status).toBe(200);
+    // The gateway still trusts the token: the query reaches Salesforce, which refuses it.
+    const refused = await graphql(CASE_QUERY, { n: '00001104' }, bearer);
+    expect(refused.status).toBe(401);
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('SF_SESSION_EXPIRED');
+    expect(refused.body.data).toEqual({ case: null });
+    // Forgotten: the next request is checked again and refused before anything runs.
+    const again = await graphql(CASE_QUERY, { n: '00001104' }, bearer);
+    expect(again.status).toBe(401);
+    expect(again.body.errors?.[0]?.extensions?.code).toBe('SF_SESSION_EXPIRED');
+    expect(again.body.data).toBeUndefined();
   });
 
   it('answers 401 for a token Salesforce does not accept', async () => {

@@ -245,7 +245,7 @@ export function createGateway(options: GatewayOptions) {
       useBodyLimit(),
       useHealth({ instanceUrl: options.instanceUrl, ...(options.fetch ? { fetch: options.fetch } : {}) }),
       useQueryLimits(limits),
-      useErrorReports(),
+      useErrorReports({ onSessionExpired: (request) => callers.forget(request.headers) }),
       useSalesforceCalls(),
       observability.last,
     ],

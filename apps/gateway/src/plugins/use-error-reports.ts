@@ -18,15 +18,23 @@ function toReportedError(error: GraphQLError): GraphQLError {
       ...(report.retryAfter
         ? { http: { status: report.status, headers: { 'retry-after': String(report.retryAfter) } } }
         : {}),
+      // A token Salesforce stopped accepting (revoked, expired): 401, so that the client signs in again.
+      ...(report.code === 'SF_SESSION_EXPIRED'
+        ? { http: { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } } }
+        : {}),
     },
   });
 }
 
 /**
  * Turns the project's typed errors into GraphQL errors with `extensions.code` as execution ends, so
- * that Yoga's masking (which logs and hides everything else) sees only the unexpected ones.
+ * that Yoga's masking (which logs and hides everything else) sees only the unexpected ones. When
+ * Salesforce no longer accepts the caller's token, `onSessionExpired` hears of the request (the
+ * gateway forgets the token it had checked).
  */
-export function useErrorReports(): Plugin {
+export function useErrorReports(
+  options: { onSessionExpired?: (request: Request) => void } = {},
+): Plugin<{ request: Request }> {
   return {
     onResultProcess({ result, setResult }) {
       // GraphQL's own refusals of a request (a variable of the wrong type) carry no code: bad input.
@@ -48,9 +56,12 @@ export function useErrorReports(): Plugin {
     },
     onExecute() {
       return {
-        onExecuteDone({ result, setResult }) {
+        onExecuteDone({ args, result, setResult }) {
           if (Symbol.asyncIterator in result || !result.errors?.length) return;
-          setResult({ ...result, errors: result.errors.map(toReportedError) });
+          const errors = result.errors.map(toReportedError);
+          if (errors.some((e) => e.extensions.code === 'SF_SESSION_EXPIRED'))
+            options.onSessionExpired?.(args.contextValue.request);
+          setResult({ ...result, errors });
         },
       };
     },
