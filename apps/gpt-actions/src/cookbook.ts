@@ -1,4 +1,4 @@
-import { caseSpec, deleteCase, updateCaseStatus } from '@sfgql/objects/case';
+import { CASE_QUERY_ALLOWLIST, deleteCase, updateCaseStatus } from '@sfgql/objects/case';
 import { validateReadOnlySoql, withoutAttributes } from '@sfgql/soql';
 import {
   type ActionRequest,
@@ -17,19 +17,11 @@ export const COOKBOOK_BASE = '/services/data/v60.0';
 /** At most this many rows per query: a GPT Action's response must stay under 100,000 characters. */
 export const COOKBOOK_QUERY_LIMIT = 50;
 
-/** What the cookbook's `q` may read: Case's fields of the spec, and the names of its parents. */
-export const COOKBOOK_ALLOWLIST = {
-  Case: [
-    ...Object.values(caseSpec.fields).map((f) => f.apiName),
-    'Contact.Name',
-    'Contact.Email',
-    'Contact.Phone',
-    'Account.Name',
-    'Owner.Name',
-  ],
-} as const;
+/** The query the guide has the GPT send for a case number (shown as text, never run as such). */
+export const cookbookCaseQuery = (caseNumber: string) =>
+  `SELECT Id, CaseNumber, Status, Subject, Description FROM Case WHERE CaseNumber = '${caseNumber}'`;
 
-const EXAMPLE = "SELECT Id, CaseNumber, Status, Subject, Description FROM Case WHERE CaseNumber = '00001104'";
+const EXAMPLE = cookbookCaseQuery('00001104');
 
 /**
  * The guide's `getCaseDetailsFromNumber`: `GET /services/data/v60.0/query?q=` with SOQL the model
@@ -50,7 +42,7 @@ const query: Binding = {
       name: 'q',
       in: 'query',
       required: true,
-      description: `SOQL query string to find the Case details based on Case Number: SELECT fields FROM Case [WHERE ...] [WITH SECURITY_ENFORCED or WITH USER_MODE] [ORDER BY ...] [LIMIT n] [OFFSET n], in that order; no subqueries, functions or other clauses. Fields allowed: ${COOKBOOK_ALLOWLIST.Case.join(', ')}.`,
+      description: `SOQL query string to find the Case details based on Case Number: SELECT fields FROM Case [WHERE ...] [WITH SECURITY_ENFORCED or WITH USER_MODE] [ORDER BY ...] [LIMIT n] [OFFSET n], in that order; no subqueries, functions or other clauses. Fields allowed: ${CASE_QUERY_ALLOWLIST.Case.join(', ')}.`,
       schema: { type: 'string', examples: [EXAMPLE] },
     },
   ],
@@ -100,7 +92,7 @@ const query: Binding = {
       );
     if (unknown.length) return refuse(unknown[0] as string, 'is not a parameter; the only one is q');
     if (!q.trim()) return refuse('q', 'q must be a SOQL SELECT statement');
-    const checked = validateReadOnlySoql(q, { allow: COOKBOOK_ALLOWLIST, maxLimit: COOKBOOK_QUERY_LIMIT });
+    const checked = validateReadOnlySoql(q, { allow: CASE_QUERY_ALLOWLIST, maxLimit: COOKBOOK_QUERY_LIMIT });
     if (!checked.ok) return refuse('q', checked.reason);
     const result = await caller.client.queryPage(checked.statement);
     return json(

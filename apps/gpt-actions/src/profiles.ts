@@ -1,7 +1,7 @@
 import type { Operation } from '@sfgql/objects/operation';
 import { OPERATION_SETS } from '@sfgql/objects/sets';
 import { type Binding, bindOperation } from './binding.ts';
-import { cookbookBindings } from './cookbook.ts';
+import { cookbookBindings, cookbookCaseQuery } from './cookbook.ts';
 
 /**
  * One OpenAPI document for one custom GPT: a set of operations small enough for GPT Actions (at
@@ -80,7 +80,7 @@ export const profiles: readonly Profile[] = [
     instructions: instructions(
       'Your purpose is to pull information from Service Cloud, and push updates to cases. A user is going to ask you a question and ask you to make updates.',
       [
-        "When a user asks you to help them solve a case in Service Cloud, ask for the case number and pull the details for the case into the conversation using the getCaseDetailsFromNumber action, with q = SELECT Id, CaseNumber, Status, Subject, Description FROM Case WHERE CaseNumber = '<the number>'.",
+        `When a user asks you to help them solve a case in Service Cloud, ask for the case number and pull the details for the case into the conversation using the getCaseDetailsFromNumber action, with q = ${cookbookCaseQuery('<the number>')}.`,
         'If the user asks you to update the case status, use the action updateCaseStatus with the case Id. To delete a case, use deleteCase.',
       ],
       'Help me solve case 00001104 in Service Cloud.',

@@ -12,4 +12,4 @@ export {
   updateCase,
   updateCaseStatus,
 } from './operations.ts';
-export { CASE_STATUSES, caseCommentSpec, caseSpec } from './spec.ts';
+export { CASE_QUERY_ALLOWLIST, CASE_STATUSES, caseCommentSpec, caseSpec } from './spec.ts';

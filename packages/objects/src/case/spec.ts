@@ -1,3 +1,4 @@
+import type { SoqlAllowlist } from '@sfgql/soql';
 import { field, idField, lookup, ownerField } from '../field.ts';
 import { defineObject } from '../spec.ts';
 
@@ -115,3 +116,19 @@ export const caseCommentSpec = defineObject({
     }),
   },
 });
+
+/**
+ * What a person's own read-only SOQL may read where only cases are offered (the GPT Action
+ * cookbook's `q`): Case's fields, and the names and contact details of its contact, account and
+ * owner. `validateReadOnlySoql`'s allowlist.
+ */
+export const CASE_QUERY_ALLOWLIST = {
+  Case: [
+    ...Object.values(caseSpec.fields).map((f) => f.apiName),
+    'Contact.Name',
+    'Contact.Email',
+    'Contact.Phone',
+    'Account.Name',
+    'Owner.Name',
+  ],
+} as const satisfies SoqlAllowlist;
