@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
@@ -9,7 +8,15 @@ import {
   startMcpProcess,
 } from './process.ts';
 import { machine, markdownTable, recordSection } from './results.ts';
-import { httpTarget, loopTarget, type Measured, type Target } from './targets.ts';
+import {
+  CASE_LOOKUP_GRAPHQL,
+  CASE_NUMBER,
+  httpTarget,
+  loadFlags,
+  loopTarget,
+  type Measured,
+  type Target,
+} from './targets.ts';
 
 /**
  * `pnpm bench` (mcp): the case lookup as an MCP tool call (`getCaseDetailsFromNumber`) beside the
@@ -18,19 +25,7 @@ import { httpTarget, loopTarget, type Measured, type Target } from './targets.ts
  * event), and through the SDK's client, one session per concurrent caller (what a client program
  * pays, its JSON-RPC and schema checks included). Ratios to the gateway, from one run.
  */
-const { values: flags } = parseArgs({
-  options: {
-    duration: { type: 'string', default: '5' },
-    connections: { type: 'string', default: '1,16' },
-  },
-});
-const duration = Number(flags.duration);
-const levels = String(flags.connections).split(',').map(Number);
-
-const CASE_NUMBER = '00001104';
-const GRAPHQL = JSON.stringify({
-  query: `{ case(caseNumber: "${CASE_NUMBER}") { id caseNumber subject status } }`,
-});
+const { duration, levels } = loadFlags('1,16');
 const TOOL = { name: 'getCaseDetailsFromNumber', arguments: { caseNumber: CASE_NUMBER } };
 
 const servers: ServerProcess[] = [];
@@ -68,7 +63,7 @@ try {
         url: `${gateway.url}/graphql`,
         method: 'POST',
         headers: { 'content-type': 'application/json', ...auth },
-        body: GRAPHQL,
+        body: CASE_LOOKUP_GRAPHQL,
       },
       CASE_NUMBER,
     ),

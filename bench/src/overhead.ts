@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { Connection } from 'jsforce';
 import {
   demoToken,
@@ -9,7 +8,15 @@ import {
   startServer,
 } from './process.ts';
 import { machine, markdownTable, recordSection } from './results.ts';
-import { httpTarget, loopTarget, type Measured, type Target } from './targets.ts';
+import {
+  CASE_LOOKUP_GRAPHQL,
+  CASE_NUMBER,
+  httpTarget,
+  loadFlags,
+  loopTarget,
+  type Measured,
+  type Target,
+} from './targets.ts';
 
 /**
  * `pnpm bench` (overhead): the case lookup at 1, 16 and 64 concurrent clients through the gateway,
@@ -19,20 +26,8 @@ import { httpTarget, loopTarget, type Measured, type Target } from './targets.ts
  * child process of its own (the emulator's and the apps' own programs), driven by autocannon from
  * this process; jsforce runs here, as a client program would.
  */
-const { values: flags } = parseArgs({
-  options: {
-    duration: { type: 'string', default: '5' },
-    connections: { type: 'string', default: '1,16,64' },
-  },
-});
-const duration = Number(flags.duration);
-const levels = String(flags.connections).split(',').map(Number);
-
-const CASE_NUMBER = '00001104';
+const { duration, levels } = loadFlags('1,16,64');
 const SOQL = `SELECT Id, CaseNumber, Subject, Status FROM Case WHERE CaseNumber = '${CASE_NUMBER}'`;
-const GRAPHQL = JSON.stringify({
-  query: `{ case(caseNumber: "${CASE_NUMBER}") { id caseNumber subject status } }`,
-});
 
 function jsforceTarget(instanceUrl: string, accessToken: string): Target {
   const conn = new Connection({ instanceUrl, accessToken, version: '60.0' });
@@ -82,7 +77,7 @@ try {
         url: `${gateway.url}/graphql`,
         method: 'POST',
         headers: { ...json, ...auth },
-        body: GRAPHQL,
+        body: CASE_LOOKUP_GRAPHQL,
       },
       CASE_NUMBER,
     ),
@@ -114,7 +109,7 @@ try {
         url: `${yoga.url}/graphql`,
         method: 'POST',
         headers: json,
-        body: GRAPHQL,
+        body: CASE_LOOKUP_GRAPHQL,
       },
       CASE_NUMBER,
     ),
@@ -125,7 +120,7 @@ try {
         url: `${cachedGateway.url}/graphql`,
         method: 'POST',
         headers: { ...json, ...auth },
-        body: GRAPHQL,
+        body: CASE_LOOKUP_GRAPHQL,
       },
       CASE_NUMBER,
     ),

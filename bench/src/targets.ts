@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { percentile } from './results.ts';
 
@@ -123,3 +124,25 @@ export function loopTarget(id: string, title: string, caller: () => Promise<() =
     },
   };
 }
+
+/**
+ * The load benches' flags: `--duration` (seconds per measurement, 5) and `--connections` (the
+ * numbers of concurrent clients, comma-separated).
+ */
+export function loadFlags(defaultConnections: string): { duration: number; levels: number[] } {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string', default: '5' },
+      connections: { type: 'string', default: defaultConnections },
+    },
+  });
+  return { duration: Number(values.duration), levels: String(values.connections).split(',').map(Number) };
+}
+
+/** The case every load bench looks up. */
+export const CASE_NUMBER = '00001104';
+
+/** The gateway's GraphQL request body for that case. */
+export const CASE_LOOKUP_GRAPHQL = JSON.stringify({
+  query: `{ case(caseNumber: "${CASE_NUMBER}") { id caseNumber subject status } }`,
+});
