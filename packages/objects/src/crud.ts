@@ -15,6 +15,7 @@ import {
   defineRead,
   defineWrite,
   type FieldChange,
+  newRecordPreview,
   type OperationContext,
   type ReadOperation,
   restRoute,
@@ -303,15 +304,7 @@ export async function createPreview(
     checkAgainstDescribe(ctx, spec, input, 'create'),
   ]);
   const changes = createChanges(input);
-  return {
-    action: 'create',
-    object: spec.apiName,
-    recordId: null,
-    changes,
-    destructive: false,
-    summary: createSentence(spec, input, names, verb),
-    systemModstamp: null,
-  };
+  return newRecordPreview(spec.apiName, changes, createSentence(spec, input, names, verb));
 }
 
 export function createOperation(spec: ObjectSpec): WriteOperation {

@@ -125,6 +125,19 @@ export interface WritePreview {
   systemModstamp: string | null;
 }
 
+/** The preview of a create: a new record of `object`, nothing destroyed, no stamp to compare later. */
+export function newRecordPreview(object: string, changes: FieldChange[], summary: string): WritePreview {
+  return {
+    action: 'create',
+    object,
+    recordId: null,
+    changes,
+    destructive: false,
+    summary,
+    systemModstamp: null,
+  };
+}
+
 export interface WriteOperation<In extends z.ZodType = z.ZodType, Out extends z.ZodType = z.ZodType>
   extends OperationBase<In, Out> {
   kind: 'write' | 'destructive';

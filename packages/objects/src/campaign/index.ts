@@ -1,6 +1,7 @@
 import { soql } from '@sfgql/soql';
 import { z } from 'zod';
 import {
+  createChanges,
   createdSchema,
   createOperation,
   deleteOperation,
@@ -11,7 +12,7 @@ import {
 import { OperationError } from '../errors.ts';
 import { idSchema } from '../input.ts';
 import { queryWithNames } from '../names.ts';
-import { defineWrite, type WriteOperation } from '../operation.ts';
+import { defineWrite, newRecordPreview, type WriteOperation } from '../operation.ts';
 import { campaignMemberSpec, campaignSpec } from './spec.ts';
 
 export { campaignMemberSpec, campaignSpec };
@@ -68,17 +69,11 @@ export const addCampaignMember = defineWrite({
     // What Salesforce would refuse at the write (DUPLICATE_VALUE), refused here, by name.
     if ((campaign.CampaignMembers?.records.length ?? 0) > 0)
       throw new OperationError('INVALID_INPUT', `✖ is already a member of this campaign\n  → at ${key}`);
-    return {
-      action: 'create',
-      object: 'CampaignMember',
-      recordId: null,
-      changes: Object.entries(input)
-        .filter(([, v]) => v !== undefined)
-        .map(([field, after]) => ({ field, before: null, after })),
-      destructive: false,
-      summary: `Add ${member} to the campaign ${JSON.stringify(campaign.Name)}${input.status ? ` as ${input.status}` : ''}.`,
-      systemModstamp: null,
-    };
+    return newRecordPreview(
+      'CampaignMember',
+      createChanges(input),
+      `Add ${member} to the campaign ${JSON.stringify(campaign.Name)}${input.status ? ` as ${input.status}` : ''}.`,
+    );
   },
   async execute({ client }, input) {
     const result = await client.create('CampaignMember', {

@@ -13,7 +13,7 @@ import {
 import { OperationError } from '../errors.ts';
 import { idSchema, writeSchema } from '../input.ts';
 import { phraseFields, recordPhrase } from '../names.ts';
-import { defineRead, defineWrite, type OperationContext } from '../operation.ts';
+import { defineRead, defineWrite, newRecordPreview, type OperationContext } from '../operation.ts';
 import { readConditions, readOne, runList, runOne } from '../read.ts';
 import { digitsOf, isPhoneTerm, samePhone } from '../search.ts';
 import { orgPicklistValues, recordSchema, selectFields } from '../spec.ts';
@@ -74,19 +74,15 @@ export const addCaseComment = defineWrite({
   }),
   output: createdSchema,
   async prepare(ctx, { caseId, body, isPublic }) {
-    return {
-      action: 'create',
-      object: 'CaseComment',
-      recordId: null,
-      changes: [
+    return newRecordPreview(
+      'CaseComment',
+      [
         { field: 'parentId', before: null, after: caseId },
         { field: 'commentBody', before: null, after: body },
         { field: 'isPublished', before: null, after: isPublic },
       ],
-      destructive: false,
-      summary: `Add ${isPublic ? 'a public' : 'an internal'} comment to ${await caseLabel(ctx, caseId)}.`,
-      systemModstamp: null,
-    };
+      `Add ${isPublic ? 'a public' : 'an internal'} comment to ${await caseLabel(ctx, caseId)}.`,
+    );
   },
   async execute({ client }, { caseId, body, isPublic }) {
     const result = await client.create('CaseComment', {
@@ -220,15 +216,11 @@ export const createCaseFromConversation = defineWrite({
       ...(contact ? [{ field: 'contactId', before: null, after: contact.Id }] : []),
     ];
     const priority = input.priority ? `${String(input.priority).toLowerCase()}-priority ` : '';
-    return {
-      action: 'create',
-      object: 'Case',
-      recordId: null,
+    return newRecordPreview(
+      'Case',
       changes,
-      destructive: false,
-      summary: `Create ${withArticle(`${priority}${origin.toLowerCase()} case`)} ${JSON.stringify(input.subject)}${contact ? ` for the contact ${JSON.stringify(String(contact.Name))}` : ' (no matching contact found)'}, with the ${input.transcript.length.toLocaleString('en-US')}-character transcript attached as a note.`,
-      systemModstamp: null,
-    };
+      `Create ${withArticle(`${priority}${origin.toLowerCase()} case`)} ${JSON.stringify(input.subject)}${contact ? ` for the contact ${JSON.stringify(String(contact.Name))}` : ' (no matching contact found)'}, with the ${input.transcript.length.toLocaleString('en-US')}-character transcript attached as a note.`,
+    );
   },
   async execute(ctx, input) {
     const [contact, origin] = await Promise.all([

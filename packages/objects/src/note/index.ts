@@ -4,7 +4,7 @@ import { createdSchema, deleteOperation, doneSchema, getRecord } from '../crud.t
 import { OperationError } from '../errors.ts';
 import { idSchema } from '../input.ts';
 import { queryWithNames } from '../names.ts';
-import { defineRead, defineWrite, type OperationContext, restRoute } from '../operation.ts';
+import { defineRead, defineWrite, newRecordPreview, type OperationContext, restRoute } from '../operation.ts';
 import { recordSchema } from '../spec.ts';
 import { objectOfId } from '../specs.ts';
 import { noteSpec } from './spec.ts';
@@ -90,19 +90,15 @@ export const createNote = defineWrite({
         'INVALID_INPUT',
         `✖ no record has the Id ${linkedRecordId}\n  → at linkedRecordId`,
       );
-    return {
-      action: 'create',
-      object: 'ContentNote',
-      recordId: null,
-      changes: [
+    return newRecordPreview(
+      'ContentNote',
+      [
         { field: 'title', before: null, after: title },
         { field: 'body', before: null, after: body },
         ...(linkedRecordId ? [{ field: 'linkedRecordId', before: null, after: linkedRecordId }] : []),
       ],
-      destructive: false,
-      summary: `Create the note ${JSON.stringify(title)} (${body.length ? `${body.length.toLocaleString('en-US')} characters` : 'empty'})${linked ? ` on ${linked}` : ''}.`,
-      systemModstamp: null,
-    };
+      `Create the note ${JSON.stringify(title)} (${body.length ? `${body.length.toLocaleString('en-US')} characters` : 'empty'})${linked ? ` on ${linked}` : ''}.`,
+    );
   },
   async execute({ client }, { title, body, linkedRecordId }) {
     const note = await client.create('ContentNote', { Title: title, Content: bodyContent(body) });

@@ -10,7 +10,7 @@ import {
 } from '../crud.ts';
 import { OperationError } from '../errors.ts';
 import { idSchema } from '../input.ts';
-import { defineWrite, type OperationContext, type WriteOperation } from '../operation.ts';
+import { defineWrite, newRecordPreview, type OperationContext, type WriteOperation } from '../operation.ts';
 import { lineItemSpec, pricebookEntrySpec, productSpec } from './spec.ts';
 
 export { lineItemSpec, pricebookEntrySpec, productSpec };
@@ -94,20 +94,16 @@ export const addProductToOpportunity = defineWrite({
       );
     }
     const price = input.unitPrice ?? entry.UnitPrice;
-    return {
-      action: 'create',
-      object: 'OpportunityLineItem',
-      recordId: null,
-      changes: [
+    return newRecordPreview(
+      'OpportunityLineItem',
+      [
         { field: 'opportunityId', before: null, after: input.opportunityId },
         { field: 'pricebookEntryId', before: null, after: entry.Id },
         { field: 'quantity', before: null, after: input.quantity },
         { field: 'unitPrice', before: null, after: price },
       ],
-      destructive: false,
-      summary: `Add ${input.quantity} × ${entry.Name} at ${price} each to the opportunity "${String(opportunity.Name)}".`,
-      systemModstamp: null,
-    };
+      `Add ${input.quantity} × ${entry.Name} at ${price} each to the opportunity "${String(opportunity.Name)}".`,
+    );
   },
   async execute(ctx, input) {
     const entry = await entryFor(ctx, input);

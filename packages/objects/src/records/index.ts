@@ -4,7 +4,7 @@ import { createChanges, updateChanges } from '../crud.ts';
 import { OperationError } from '../errors.ts';
 import { createInputSchema, idSchema, updatableKeys, updateInputSchema } from '../input.ts';
 import { fieldWords, recordPhrase, spokenList, spokenValue } from '../names.ts';
-import { defineWrite, type FieldChange, type OperationContext } from '../operation.ts';
+import { defineWrite, type FieldChange, newRecordPreview, type OperationContext } from '../operation.ts';
 import { readConditions } from '../read.ts';
 import { fromSalesforce, type ObjectSpec, selectFields, toSalesforce } from '../spec.ts';
 import { STANDARD_SPECS, specNamed } from '../specs.ts';
@@ -154,15 +154,11 @@ export const createRecords = defineWrite({
     const spec = specOf(input.object);
     const checked = checkEach(spec, 'create', input.records);
     const changes = checked.flatMap(createChanges);
-    return {
-      action: 'create',
-      object: spec.apiName,
-      recordId: null,
+    return newRecordPreview(
+      spec.apiName,
       changes,
-      destructive: false,
-      summary: `Create ${checked.length} ${plural(spec, checked.length)}: ${spokenList(checked.map((v) => nameOf(spec, v)))}.`,
-      systemModstamp: null,
-    };
+      `Create ${checked.length} ${plural(spec, checked.length)}: ${spokenList(checked.map((v) => nameOf(spec, v)))}.`,
+    );
   },
   execute: (ctx, input) => saveChecked(ctx, 'create', input),
 });
@@ -296,15 +292,11 @@ export const upsertRecord = defineWrite({
     if (!match) {
       const values = checkEach(spec, 'create', [input.values])[0] as Record<string, unknown>;
       const changes = createChanges(values);
-      return {
-        action: 'create',
-        object: spec.apiName,
-        recordId: null,
+      return newRecordPreview(
+        spec.apiName,
         changes,
-        destructive: false,
-        summary: `Create ${phraseOf(spec, values)} (${where}: none has it yet) with ${spokenList(changes.map((c) => `${fieldWords(c.field)} ${spokenValue(spec.fields[c.field], c.after)}`))}.`,
-        systemModstamp: null,
-      };
+        `Create ${phraseOf(spec, values)} (${where}: none has it yet) with ${spokenList(changes.map((c) => `${fieldWords(c.field)} ${spokenValue(spec.fields[c.field], c.after)}`))}.`,
+      );
     }
     const values = checkEach(spec, 'update', [{ id: match.id, ...input.values }])[0] as Record<
       string,

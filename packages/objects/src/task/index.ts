@@ -10,7 +10,7 @@ import {
   updateOperation,
 } from '../crud.ts';
 import { idSchema, writeSchema } from '../input.ts';
-import { defineWrite, type OperationContext } from '../operation.ts';
+import { defineWrite, newRecordPreview, type OperationContext } from '../operation.ts';
 import { taskSpec, WHAT_OBJECTS, WHO_OBJECTS } from './spec.ts';
 
 export { taskSpec, WHAT_OBJECTS, WHO_OBJECTS };
@@ -57,15 +57,11 @@ export const logCall = defineWrite({
     const names = await linkedNames(ctx, taskSpec, values);
     const who = input.whoId ? ` with ${names.get(input.whoId)}` : '';
     const what = input.whatId ? ` about ${names.get(input.whatId)}` : '';
-    return {
-      action: 'create',
-      object: 'Task',
-      recordId: null,
-      changes: Object.entries(values).map(([field, after]) => ({ field, before: null, after })),
-      destructive: false,
-      summary: `Log a completed ${input.callType.toLowerCase()} call ${JSON.stringify(input.subject)}${input.callDisposition ? ` (${input.callDisposition})` : ''}${who}${what}.`,
-      systemModstamp: null,
-    };
+    return newRecordPreview(
+      'Task',
+      Object.entries(values).map(([field, after]) => ({ field, before: null, after })),
+      `Log a completed ${input.callType.toLowerCase()} call ${JSON.stringify(input.subject)}${input.callDisposition ? ` (${input.callDisposition})` : ''}${who}${what}.`,
+    );
   },
   execute: (ctx, input) => createRecord(ctx, taskSpec, callValues(ctx, input)),
 });
