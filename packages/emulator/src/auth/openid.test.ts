@@ -70,7 +70,7 @@ async function signIn(scope: string) {
 }
 
 describe('OpenID Connect', () => {
-  it('publishes a discovery document whose endpoints all answer', async () => {
+  it("publishes a discovery document naming the emulator's own endpoints, and the keys it names", async () => {
     const metadata = config.serverMetadata();
     expect(metadata).toMatchObject({
       issuer: emulator.url,
